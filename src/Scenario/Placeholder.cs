@@ -1,0 +1,1 @@
+namespace NetSim.Scenario; internal static class Placeholder { }
