@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace NetSim.Protocol.Wire;
 
@@ -29,5 +30,32 @@ public readonly ref struct PacketInfoHeader
     {
         BinaryPrimitives.WriteUInt16BigEndian(destination, flags);
         BinaryPrimitives.WriteUInt16BigEndian(destination[2..], protocol);
+    }
+
+    /// <summary>
+    /// A buffer of <paramref name="length"/> bytes with <see cref="Length"/> spare bytes in front of it, so that a
+    /// file reading with packet information can prepend the header in place (<see cref="Prepend"/>) instead of
+    /// copying the frame. The stack allocates outbound frames this way.
+    /// </summary>
+    public static Memory<byte> AllocateWithHeadroom(int length) => new byte[Length + length].AsMemory(Length);
+
+    /// <summary>
+    /// The frame with a PI header for <paramref name="protocol"/> in front. Ownership: frames in a NIC's outbound
+    /// queue belong to the NIC, and each is read by exactly one file, so when the frame's array has room before it
+    /// (see <see cref="AllocateWithHeadroom"/>) the header is written there and nothing is copied; otherwise a new
+    /// array is made.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Prepend(ReadOnlyMemory<byte> frame, ushort protocol)
+    {
+        if (MemoryMarshal.TryGetArray(frame, out var segment) && segment.Offset >= Length)
+        {
+            var start = segment.Offset - Length;
+            Emit(segment.Array.AsSpan(start, Length), protocol);
+            return new ReadOnlyMemory<byte>(segment.Array, start, segment.Count + Length);
+        }
+        var copy = new byte[Length + frame.Length];
+        Emit(copy, protocol);
+        frame.Span.CopyTo(copy.AsSpan(Length));
+        return copy;
     }
 }

@@ -1,0 +1,213 @@
+using Akka.Actor;
+using NetSim.Actors.Nic;
+using NetSim.Protocol;
+using NetSim.Protocol.Device;
+using NetSim.Protocol.Nic;
+using NetSim.Protocol.Stack;
+using NetSim.Protocol.Wire;
+
+namespace NetSim.Actors.Device;
+
+/// <summary>
+/// One open /dev/net/tun file (gVisor's tun.Device): per-file flags and the attachment to one NIC. It checks
+/// every request the way the real device does (errno for errno, see ../shared/DESIGN.md section 2), strips and
+/// adds the packet-information header, and forwards frames to its NIC. Reads are answered by the NIC directly
+/// to the reader, so a read costs two hops and no Ask.
+/// </summary>
+public sealed class DeviceActor : UntypedActor
+{
+    private readonly IActorRef _stack;
+    private readonly bool _netAdmin;
+
+    private IActorRef? _nic;                  // null until attached
+    private NicInfo? _info;
+    private TunFlags _flags;
+    private bool _nicRemoved;                 // the NIC left the stack under us: writes are EIO
+    private IActorRef? _attachRequester;      // an Attach waiting for the stack's answer
+    private List<(object Message, IActorRef Sender)>? _stashed; // requests that arrived while attaching
+    private List<IActorRef>? _subscribers;    // readiness subscribers registered before or after attach
+
+    public DeviceActor(IActorRef stack, bool netAdmin)
+    {
+        _stack = stack;
+        _netAdmin = netAdmin;
+    }
+
+    /// <summary>An open file on the host whose StackActor is <paramref name="stack"/>, with or without CAP_NET_ADMIN.</summary>
+    public static Props Props(IActorRef stack, bool netAdmin = true) =>
+        Akka.Actor.Props.Create(() => new DeviceActor(stack, netAdmin)).WithDispatcher(NetSimSettings.DispatcherId);
+
+    private bool PacketInfo => _flags.HasPacketInfo();
+
+    protected override void OnReceive(object message)
+    {
+        // While TUNSETIFF is in flight the file behaves as if the ioctl had not returned yet: later requests wait.
+        if (_attachRequester is not null && message is not FileAttached and not StackError)
+        {
+            (_stashed ??= []).Add((message, Sender));
+            return;
+        }
+
+        switch (message)
+        {
+            case Write m: OnWrite(m); break;
+            case WriteBatch m: OnWriteBatch(m); break;
+            case Read: OnRead(1, batch: false); break;
+            case ReadBatch m: OnRead(m.MaxFrames, batch: true); break;
+            case Attach m: OnAttach(m); break;
+            case FileAttached m: OnAttached(m.Nic); break;
+            case StackError m when _attachRequester is not null: OnAttachFailed(m); break;
+            case GetInfo:
+                // TUNGETIFF: Linux adds IFF_NOFILTER when no socket filter is set (always, here).
+                Sender.Tell(new DeviceInfo(_info?.Name ?? "", (_flags & (TunFlags.Tun | TunFlags.Tap | TunFlags.NoPacketInfo)) | TunFlags.NoFilter));
+                break;
+            case SetPersist m:
+                if (_info is null) Fail(Errno.EBADFD, "set-persist");
+                else if (_nicRemoved) Fail(Errno.EIO, "set-persist");
+                else _stack.Forward(new SetNicPersist(_info.NicId, m.Persist));
+                break;
+            case SubscribeReadable m: OnSubscribe(m.Subscriber, true); break;
+            case UnsubscribeReadable m: OnSubscribe(m.Subscriber, false); break;
+            case Close:
+                if (_nic is not null) _stack.Tell(DetachFile.Instance);
+                Sender.Tell(Closed.Instance);
+                Context.Stop(Self);
+                break;
+            case Terminated t when t.ActorRef.Equals(_nic):
+                _nicRemoved = true;
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Fail(Errno errno, string operation) => Sender.Tell(new DeviceError(errno, operation));
+
+    private void OnAttach(Attach m)
+    {
+        // Order of checks as in gVisor: capability (ioctl), then already attached, then flags (SetIff).
+        if (!_netAdmin) { Fail(Errno.EPERM, "attach"); return; }
+        if (_nic is not null) { Fail(Errno.EINVAL, "attach"); return; }
+        if (!m.Flags.IsValidForAttach()) { Fail(Errno.EINVAL, "attach"); return; }
+        _attachRequester = Sender;
+        _flags = m.Flags;
+        _stack.Tell(new AttachFile(m.Name, m.Flags));
+    }
+
+    private void OnAttached(NicInfo nic)
+    {
+        _info = nic;
+        _nic = nic.Nic;
+        Context.Watch(_nic);
+        _attachRequester!.Tell(new Attached(nic.Name, nic.NicId, _flags, nic.Mtu, nic.Mac));
+        if (_subscribers is not null)
+            foreach (var s in _subscribers) _nic.Tell(new NicSubscribe(Self, s, true), ActorRefs.NoSender);
+        Unstash();
+    }
+
+    private void OnAttachFailed(StackError error)
+    {
+        _flags = TunFlags.None;
+        _attachRequester!.Tell(new DeviceError(error.Errno, "attach"));
+        Unstash();
+    }
+
+    private void Unstash()
+    {
+        _attachRequester = null;
+        if (_stashed is null) return;
+        var pending = _stashed;
+        _stashed = null;
+        foreach (var (msg, sender) in pending) Self.Tell(msg, sender);
+    }
+
+    private void OnSubscribe(IActorRef subscriber, bool active)
+    {
+        _subscribers ??= [];
+        if (active) { if (!_subscribers.Contains(subscriber)) _subscribers.Add(subscriber); }
+        else _subscribers.Remove(subscriber);
+        if (_nic is not null && !_nicRemoved) _nic.Forward(new NicSubscribe(Self, subscriber, active));
+        else Sender.Tell(new Subscribed(active));
+    }
+
+    private void OnRead(int maxFrames, bool batch)
+    {
+        var op = batch ? "read-batch" : "read";
+        if (maxFrames < 1) { Fail(Errno.EINVAL, op); return; }
+        if (_nic is null) { Fail(Errno.EBADFD, op); return; }
+        // gVisor's Read does not check attachment: a removed NIC's queue is closed, so there is nothing to read.
+        if (_nicRemoved) { Fail(Errno.EAGAIN, op); return; }
+        _nic.Tell(new NicDequeue(Sender, PacketInfo, maxFrames, batch), ActorRefs.NoSender);
+    }
+
+    private void OnWrite(Write m)
+    {
+        var errno = Check(m.Frame.Length);
+        if (errno != Errno.None) { Fail(errno, "write"); return; }
+        if (Strip(m.Frame, out var frame)) _nic!.Tell(new NicInbound(frame.Protocol, frame.Frame));
+        Sender.Tell(new Written(m.Frame.Length));
+    }
+
+    private void OnWriteBatch(WriteBatch m)
+    {
+        var accepted = new List<ProtocolFrame>(m.Frames.Count);
+        long bytes = 0;
+        var frames = 0;
+        var stoppedBy = Errno.None;
+        foreach (var raw in m.Frames)
+        {
+            var errno = Check(raw.Length);
+            if (errno != Errno.None) { stoppedBy = errno; break; }
+            if (Strip(raw, out var frame)) accepted.Add(frame);
+            frames++;
+            bytes += raw.Length;
+        }
+        // sendmmsg semantics: an error on the first frame is the call's error; a later one ends the batch early.
+        if (frames == 0 && stoppedBy != Errno.None) { Fail(stoppedBy, "write-batch"); return; }
+        if (accepted.Count > 0) _nic!.Tell(new NicInboundBatch(accepted));
+        Sender.Tell(new BatchWritten(frames, bytes, stoppedBy));
+    }
+
+    /// <summary>The errno a write of <paramref name="length"/> bytes fails with, in the device's order of checks.</summary>
+    private Errno Check(int length)
+    {
+        if (length == 0) return Errno.EINVAL;
+        if (_nic is null) return Errno.EBADFD;
+        if (_nicRemoved) return Errno.EIO;
+        var max = _info!.Mtu + (PacketInfo ? PacketInfoHeader.Length : 0) + (_info.IsTap ? EthernetHeader.Length : 0);
+        return length > max ? Errno.EMSGSIZE : Errno.None;
+    }
+
+    /// <summary>
+    /// Strips the PI header and finds the network protocol (PI, else the Ethernet type for TAP, else the IP version
+    /// nibble for TUN). False when the frame is too short for its headers: ignored and counted, as gVisor does.
+    /// </summary>
+    private bool Strip(ReadOnlyMemory<byte> raw, out ProtocolFrame frame)
+    {
+        frame = default;
+        var data = raw;
+        ushort protocol = 0;
+        var known = false;
+        if (PacketInfo)
+        {
+            if (!PacketInfoHeader.Check(data.Span)) { Ignore(NicCounterSet.Reasons.ShortForPacketInfo, raw.Length); return false; }
+            protocol = PacketInfoHeader.Parse(data.Span).Protocol;
+            known = true;
+            data = data[PacketInfoHeader.Length..];
+        }
+        if (_info!.IsTap)
+        {
+            if (!EthernetHeader.Check(data.Span)) { Ignore(NicCounterSet.Reasons.ShortForEthernet, raw.Length); return false; }
+            if (!known) protocol = EthernetHeader.Parse(data.Span).EtherType;
+        }
+        else if (!known && data.Length > 0)
+        {
+            protocol = (data.Span[0] >> 4) switch { 4 => EtherType.IPv4, 6 => EtherType.IPv6, _ => (ushort)0 };
+        }
+        frame = new ProtocolFrame(protocol, data);
+        return true;
+    }
+
+    private void Ignore(string reason, int length) => _nic!.Tell(new NicInboundIgnored(reason, length));
+}

@@ -1,0 +1,52 @@
+using Akka.Actor;
+using Akka.Configuration;
+using NetSim.Actors.Device;
+using NetSim.Actors.Stack;
+
+namespace NetSim.Actors;
+
+/// <summary>
+/// The entry point for C# users: an ActorSystem started with config/netsim.conf (overridable), plus helpers to
+/// add hosts and open device files on them.
+/// <code>
+/// using var sim = NetSimSystem.Create();
+/// var host = sim.AddHost("h1");
+/// var file = sim.OpenDevice(host);               // an open /dev/net/tun
+/// var attached = await file.Ask&lt;object&gt;(new Attach("tun0", TunFlags.Tun | TunFlags.NoPacketInfo));
+/// </code>
+/// </summary>
+public sealed class NetSimSystem : IDisposable
+{
+    private NetSimSystem(ActorSystem system)
+    {
+        System = system;
+        Settings = NetSimSettings.Get(system);
+    }
+
+    /// <summary>The underlying actor system.</summary>
+    public ActorSystem System { get; }
+
+    /// <summary>The <c>netsim</c> settings in force.</summary>
+    public NetSimSettings Settings { get; }
+
+    /// <summary>Starts a system with the defaults; <paramref name="overrides"/> (HOCON) win over them.</summary>
+    public static NetSimSystem Create(string name = "netsim", string? overrides = null) =>
+        Create(name, overrides is null ? null : ConfigurationFactory.ParseString(overrides));
+
+    /// <summary>Starts a system with the defaults; <paramref name="overrides"/> win over them.</summary>
+    public static NetSimSystem Create(string name, Config? overrides)
+    {
+        var config = overrides is null ? NetSimConfig.Default : NetSimConfig.With(overrides);
+        return new NetSimSystem(ActorSystem.Create(name, config));
+    }
+
+    /// <summary>Adds a host (its StackActor). <paramref name="seed"/> drives the host's random choices.</summary>
+    public IActorRef AddHost(string name, int seed = 0) => System.ActorOf(StackActor.Props(name, seed), "host-" + name);
+
+    /// <summary>Opens a /dev/net/tun file on <paramref name="host"/>; <paramref name="netAdmin"/> defaults to netsim.stack.net-admin.</summary>
+    public IActorRef OpenDevice(IActorRef host, bool? netAdmin = null) =>
+        System.ActorOf(DeviceActor.Props(host, netAdmin ?? Settings.NetAdmin));
+
+    /// <summary>Stops every actor and the system.</summary>
+    public void Dispose() => System.Terminate().Wait(TimeSpan.FromSeconds(10));
+}

@@ -1,0 +1,48 @@
+using NetSim.Protocol.Nic;
+
+namespace NetSim.Actors.Nic;
+
+/// <summary>The mutable counters behind <see cref="NicCounters"/>, owned by one NicActor.</summary>
+internal sealed class NicCounterSet
+{
+    public long RxPackets, RxBytes, RxErrors, TxPackets, TxBytes, TxDropped;
+    // rx_dropped and tx_errors keep the `ip -s link` layout; nothing in the simulation drops a frame the NIC has
+    // accepted (the stack counts its own drops) or fails a transmit, so they stay zero for now.
+    public readonly long RxDropped = 0, TxErrors = 0;
+    private Dictionary<string, long>? _reasons; // allocated on the first drop: most NICs never drop
+
+    /// <summary>Well-known drop and error reasons (the keys of <see cref="NicCounters.DropReasons"/>).</summary>
+    public static class Reasons
+    {
+        /// <summary>The outbound queue was full (tx_dropped).</summary>
+        public const string QueueFull = "queue-full";
+        /// <summary>The last file closed with frames still queued (tx_dropped).</summary>
+        public const string Closed = "closed";
+        /// <summary>A written frame was too short for its PI header (rx_errors).</summary>
+        public const string ShortForPacketInfo = "short-for-pi";
+        /// <summary>A written frame was too short for its Ethernet header (rx_errors).</summary>
+        public const string ShortForEthernet = "short-for-ethernet";
+    }
+
+    public void CountTxDrop(string reason, long n = 1)
+    {
+        TxDropped += n;
+        AddReason(reason, n);
+    }
+
+    public void CountRxError(string reason, long n = 1)
+    {
+        RxErrors += n;
+        AddReason(reason, n);
+    }
+
+    private void AddReason(string reason, long n)
+    {
+        _reasons ??= new Dictionary<string, long>(StringComparer.Ordinal);
+        _reasons[reason] = _reasons.GetValueOrDefault(reason) + n;
+    }
+
+    public NicCounters Snapshot(string name, int nicId, int queued) => new(
+        name, nicId, RxPackets, RxBytes, RxDropped, RxErrors, TxPackets, TxBytes, TxDropped, TxErrors, queued,
+        _reasons is null ? new Dictionary<string, long>() : new Dictionary<string, long>(_reasons));
+}

@@ -1,0 +1,223 @@
+using Akka.Actor;
+using NetSim.Actors.Nic;
+using NetSim.Protocol;
+using NetSim.Protocol.Device;
+using NetSim.Protocol.Nic;
+using NetSim.Protocol.Stack;
+using NetSim.Protocol.Wire;
+
+namespace NetSim.Actors.Stack;
+
+/// <summary>
+/// One simulated host's network stack. It owns the host's NICs (it is their parent and supervisor), keeps the
+/// registry by name and ID, and counts the files attached to each NIC: it watches every attached file (DeathWatch),
+/// so a file that closes, is stopped or crashes drops its reference, and at zero references a NIC without the
+/// persist flag is removed and stopped. Frames that enter from a NIC go to the host's protocol handling and to
+/// inbound subscribers; the stack can send a frame out of any of its NICs.
+/// </summary>
+public sealed class StackActor : UntypedActor
+{
+    private readonly string _hostName;
+    private readonly NetSimSettings _settings;
+    private readonly NicRegistry _registry = new();
+    private readonly List<IActorRef> _inboundSubscribers = [];
+    private readonly List<IActorRef> _nicWatchers = [];
+    private readonly Random _macRandom;
+    private readonly Dictionary<string, long> _drops = new(StringComparer.Ordinal);
+
+    public StackActor(string hostName, int seed)
+    {
+        _hostName = hostName;
+        _settings = NetSimSettings.Get(Context.System);
+        _macRandom = new Random(seed);
+        // The loopback interface: a NIC that is not tun/tap, so attaching to its name is EOPNOTSUPP, as on Linux.
+        _registry.Add(new NicEntry(_registry.NextId(), "lo", isTap: false, mtu: 65536, MacAddress.Zero, ActorRefs.Nobody, isTunTap: false)
+            { Persistent = true });
+    }
+
+    /// <summary>A host called <paramref name="hostName"/>; <paramref name="seed"/> drives its random choices (MACs).</summary>
+    public static Props Props(string hostName, int seed = 0) =>
+        Akka.Actor.Props.Create(() => new StackActor(hostName, seed)).WithDispatcher(NetSimSettings.DispatcherId);
+
+    // A NIC that throws is stopped, not restarted: its files see it terminate and get EIO, as after `ip link delete`.
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case InboundFrame m: OnInbound(m); break;
+            case InboundFrameBatch m:
+                foreach (var f in m.Frames) OnInbound(new InboundFrame(m.NicId, f.Protocol, f.Frame));
+                break;
+            case SendFrame m: OnSendFrame(m); break;
+            case AttachFile m: OnAttachFile(m); break;
+            case DetachFile: Detach(Sender); break;
+            case Terminated t: OnTerminated(t.ActorRef); break;
+            case SetNicPersist m: OnSetPersist(m); break;
+            case CreateNic m: OnCreateNic(m); break;
+            case LookupNic m: Reply(_registry.ByName(m.Name), "lookup", m.Name); break;
+            case LookupNicById m: Reply(_registry.ById(m.NicId), "lookup", m.NicId.ToString()); break;
+            case ListNics: Sender.Tell(new NicList(_registry.All.Select(e => e.ToInfo()).ToList())); break;
+            case RemoveNic m: OnRemoveNic(m); break;
+            case WatchNics m:
+                _nicWatchers.Add(m.Subscriber);
+                Sender.Tell(new NicList(_registry.All.Select(e => e.ToInfo()).ToList()));
+                break;
+            case SubscribeInbound m:
+                _inboundSubscribers.Add(m.Subscriber);
+                Sender.Tell(InboundSubscribed.Instance);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Reply(NicEntry? entry, string operation, string key)
+    {
+        if (entry is null) Sender.Tell(new StackError(Errno.ENODEV, operation, $"{_hostName} has no NIC '{key}'"));
+        else Sender.Tell(entry.ToInfo());
+    }
+
+    private void OnInbound(InboundFrame frame)
+    {
+        if (_inboundSubscribers.Count == 0)
+        {
+            CountDrop("no-handler");
+            return;
+        }
+        foreach (var s in _inboundSubscribers) s.Tell(frame);
+    }
+
+    private void OnSendFrame(SendFrame m)
+    {
+        var entry = _registry.ById(m.NicId);
+        if (entry is null || !entry.IsTunTap)
+        {
+            CountDrop("no-such-nic");
+            return;
+        }
+        var frame = m.Frame;
+        if (entry.IsTap && m.Destination is { } dst)
+        {
+            var buffer = PacketInfoHeader.AllocateWithHeadroom(EthernetHeader.Length + m.Frame.Length);
+            EthernetHeader.Emit(buffer.Span, dst, entry.Mac, m.Protocol);
+            m.Frame.Span.CopyTo(buffer.Span[EthernetHeader.Length..]);
+            frame = buffer;
+        }
+        entry.Nic.Tell(new NicTransmit(m.Protocol, frame));
+    }
+
+    private void OnAttachFile(AttachFile m)
+    {
+        var file = Sender;
+        if (_registry.IsFile(file))
+        {
+            file.Tell(new StackError(Errno.EINVAL, "attach", "file already attached"));
+            return;
+        }
+        var isTap = m.Flags.IsTap();
+        NicEntry? entry = m.Name.Length > 0 ? _registry.ByName(m.Name) : null;
+        if (entry is not null)
+        {
+            if (!entry.IsTunTap) { file.Tell(new StackError(Errno.EOPNOTSUPP, "attach", $"'{m.Name}' is not a tun/tap NIC")); return; }
+            if ((m.Flags & TunFlags.TunExclusive) != 0) { file.Tell(new StackError(Errno.EEXIST, "attach", $"'{m.Name}' exists and TUN_EXCL is set")); return; }
+            // Linux refuses to join a TUN NIC as TAP or the reverse (tun_set_iff: EINVAL); gVisor does not check.
+            if (entry.IsTap != isTap) { file.Tell(new StackError(Errno.EINVAL, "attach", $"'{m.Name}' is a {(entry.IsTap ? "TAP" : "TUN")} NIC")); return; }
+        }
+        else
+        {
+            entry = NewNic(m.Name, isTap, null, null, persistent: false);
+        }
+        _registry.AddFile(file, entry);
+        Context.Watch(file);
+        file.Tell(new FileAttached(entry.ToInfo()));
+    }
+
+    private NicEntry NewNic(string name, bool isTap, int? mtu, MacAddress? mac, bool persistent)
+    {
+        var id = _registry.NextId();
+        if (name.Length == 0) name = (isTap ? "tap" : "tun") + id;
+        var macAddress = isTap ? mac ?? MacAddress.LocallyAdministered((ulong)_macRandom.NextInt64()) : MacAddress.Zero;
+        var info = new NicInfo(id, name, isTap, mtu ?? _settings.Mtu, macAddress, persistent, 0, ActorRefs.Nobody);
+        var nic = Context.ActorOf(NicActor.Props(info, Self, _settings.QueueLength), "nic-" + id);
+        Context.Watch(nic);
+        var entry = new NicEntry(id, name, isTap, info.Mtu, macAddress, nic, isTunTap: true) { Persistent = persistent };
+        _registry.Add(entry);
+        return entry;
+    }
+
+    private void OnCreateNic(CreateNic m)
+    {
+        if (m.Name.Length > 0 && _registry.ByName(m.Name) is not null)
+        {
+            Sender.Tell(new StackError(Errno.EEXIST, "create", $"{_hostName} already has a NIC '{m.Name}'"));
+            return;
+        }
+        if (m.Mtu is < 68 or > 65535)
+        {
+            Sender.Tell(new StackError(Errno.EINVAL, "create", $"MTU {m.Mtu} is outside 68..65535"));
+            return;
+        }
+        // `ip tuntap add` makes a persistent NIC: it lives until removed, with or without files.
+        Sender.Tell(NewNic(m.Name, m.IsTap, m.Mtu, m.Mac, persistent: true).ToInfo());
+    }
+
+    private void OnSetPersist(SetNicPersist m)
+    {
+        var entry = _registry.ById(m.NicId);
+        if (entry is null) { Sender.Tell(new DeviceError(Errno.EIO, "set-persist")); return; }
+        entry.Persistent = m.Persist;
+        Sender.Tell(new PersistSet(m.Persist));
+        if (!entry.Persistent && entry.Files == 0) RemoveEntry(entry);
+    }
+
+    private void OnRemoveNic(RemoveNic m)
+    {
+        var entry = _registry.ByName(m.Name);
+        if (entry is null || !entry.IsTunTap)
+        {
+            Sender.Tell(new StackError(Errno.ENODEV, "remove", $"{_hostName} has no tun/tap NIC '{m.Name}'"));
+            return;
+        }
+        RemoveEntry(entry);
+        Sender.Tell(new NicRemoved(entry.Id, entry.Name));
+    }
+
+    private void OnTerminated(IActorRef actor)
+    {
+        if (_registry.IsFile(actor))
+        {
+            Detach(actor); // a file that died without Close: same as a close
+            return;
+        }
+        // A NIC child stopped on its own (it crashed): forget it, so its name is free again.
+        var entry = _registry.All.FirstOrDefault(e => e.Nic.Equals(actor));
+        if (entry is not null) RemoveEntry(entry);
+    }
+
+    private void Detach(IActorRef file)
+    {
+        var entry = _registry.RemoveFile(file);
+        if (entry is null) return; // already detached (Close, then its Terminated)
+        Context.Unwatch(file);
+        if (_registry.ById(entry.Id) != entry) return; // the NIC was removed while the file held it
+        entry.Nic.Tell(new NicFileDetached(file, entry.Files == 0));
+        if (entry.Files == 0 && !entry.Persistent) RemoveEntry(entry);
+    }
+
+    private void RemoveEntry(NicEntry entry)
+    {
+        if (_registry.ById(entry.Id) != entry) return;
+        _registry.Remove(entry);
+        // Files still attached (an admin removal) keep their reference bookkeeping until they close, but the NIC is
+        // gone: they watch it, and their writes fail with EIO from now on.
+        Context.Unwatch(entry.Nic);
+        Context.Stop(entry.Nic);
+        var removed = new NicRemoved(entry.Id, entry.Name);
+        foreach (var w in _nicWatchers) w.Tell(removed);
+    }
+
+    private void CountDrop(string reason) => _drops[reason] = _drops.GetValueOrDefault(reason) + 1;
+}

@@ -1,0 +1,139 @@
+using Akka.Actor;
+using MessagePack;
+using NetSim.Protocol.Wire;
+
+// The API of one open /dev/net/tun file (a DeviceActor). Requests are grouped first, replies after.
+// Every request is answered by exactly one reply to its sender: the named reply, or DeviceError with the errno
+// the real device returns (Linux values; see Errno and ../shared/DESIGN.md section 2).
+namespace NetSim.Protocol.Device;
+
+/// <summary>
+/// TUNSETIFF: attach this file to the NIC called <paramref name="Name"/>, creating it if none exists.
+/// An empty name creates <c>tun&lt;ID&gt;</c> / <c>tap&lt;ID&gt;</c>. Replies <see cref="Attached"/> or
+/// <see cref="DeviceError"/>: EINVAL (bad flags, already attached, TUN/TAP mismatch with the existing NIC),
+/// EEXIST (TUN_EXCL and the name exists), EOPNOTSUPP (the name is a non-tun NIC), EPERM (no NET_ADMIN).
+/// </summary>
+[MessagePackObject]
+public sealed record Attach([property: Key(0)] string Name, [property: Key(1)] TunFlags Flags) : INetSimMessage;
+
+/// <summary>
+/// write(2): inject one frame into the NIC. Layout: [PI header unless NO_PI][Ethernet header if TAP][payload].
+/// The buffer is owned by the simulation once sent: do not modify it afterwards.
+/// Replies <see cref="Written"/> with the full length (also for a frame too short for its headers, which is
+/// ignored and counted as an rx error), or <see cref="DeviceError"/>: EINVAL (zero length), EBADFD (not
+/// attached), EIO (NIC removed), EMSGSIZE (longer than MTU plus headers).
+/// </summary>
+[MessagePackObject]
+public sealed record Write([property: Key(0)] ReadOnlyMemory<byte> Frame) : INetSimMessage;
+
+/// <summary>
+/// sendmmsg-like: many writes in one message, processed in order. Replies <see cref="BatchWritten"/> with how
+/// many frames were accepted before the first error (if any), or <see cref="DeviceError"/> when the first fails.
+/// </summary>
+[MessagePackObject]
+public sealed record WriteBatch([property: Key(0)] IReadOnlyList<ReadOnlyMemory<byte>> Frames) : INetSimMessage;
+
+/// <summary>
+/// read(2): dequeue one frame. Replies <see cref="Packet"/>, or <see cref="DeviceError"/> EAGAIN when the queue is
+/// empty (subscribe with <see cref="SubscribeReadable"/> to learn when to read again), EBADFD when not attached.
+/// </summary>
+[MessagePackObject]
+public sealed record Read : INetSimMessage
+{
+    public static readonly Read Instance = new();
+}
+
+/// <summary>recvmmsg-like: dequeue up to <paramref name="MaxFrames"/> frames. Replies <see cref="PacketBatch"/> (never empty) or EAGAIN.</summary>
+[MessagePackObject]
+public sealed record ReadBatch([property: Key(0)] int MaxFrames) : INetSimMessage;
+
+/// <summary>TUNGETIFF: replies <see cref="DeviceInfo"/>. On an unattached file the name is empty (as in gVisor).</summary>
+[MessagePackObject]
+public sealed record GetInfo : INetSimMessage
+{
+    public static readonly GetInfo Instance = new();
+}
+
+/// <summary>
+/// TUNSETPERSIST: a persistent NIC outlives its last file. Turning it off on a NIC without files removes it.
+/// Replies <see cref="PersistSet"/> or EBADFD.
+/// </summary>
+[MessagePackObject]
+public sealed record SetPersist([property: Key(0)] bool Persist) : INetSimMessage;
+
+/// <summary>
+/// poll/epoll registration: <paramref name="Subscriber"/> receives <see cref="Readable"/> when the NIC's queue goes
+/// from empty to non-empty (edge-triggered, like EPOLLET), and at once if it is non-empty when subscribing.
+/// Read until EAGAIN before waiting for the next notification. Replies <see cref="Subscribed"/>.
+/// </summary>
+[MessagePackObject]
+public sealed record SubscribeReadable([property: Key(0)] IActorRef Subscriber) : INetSimMessage;
+
+/// <summary>Ends a <see cref="SubscribeReadable"/> registration. Replies <see cref="Subscribed"/> with false.</summary>
+[MessagePackObject]
+public sealed record UnsubscribeReadable([property: Key(0)] IActorRef Subscriber) : INetSimMessage;
+
+/// <summary>close(2): drop this file's reference on its NIC and stop the file. Replies <see cref="Closed"/>.</summary>
+[MessagePackObject]
+public sealed record Close : INetSimMessage
+{
+    public static readonly Close Instance = new();
+}
+
+/// <summary>Reply to <see cref="Attach"/>: the NIC this file is now attached to.</summary>
+[MessagePackObject]
+public sealed record Attached(
+    [property: Key(0)] string Name,
+    [property: Key(1)] int NicId,
+    [property: Key(2)] TunFlags Flags,
+    [property: Key(3)] int Mtu,
+    [property: Key(4)] MacAddress Mac) : INetSimMessage;
+
+/// <summary>Reply to <see cref="Write"/>: the number of bytes consumed (the whole frame, as write(2) returns).</summary>
+[MessagePackObject]
+public sealed record Written([property: Key(0)] int Length) : INetSimMessage;
+
+/// <summary>
+/// Reply to <see cref="WriteBatch"/>: <paramref name="Frames"/> frames (<paramref name="Bytes"/> bytes) were accepted;
+/// <paramref name="Error"/> is the errno that stopped the batch early, or <see cref="Errno.None"/>.
+/// </summary>
+[MessagePackObject]
+public sealed record BatchWritten([property: Key(0)] int Frames, [property: Key(1)] long Bytes, [property: Key(2)] Errno Error) : INetSimMessage;
+
+/// <summary>Reply to <see cref="Read"/>: one frame, laid out as <see cref="Write"/> describes.</summary>
+[MessagePackObject]
+public sealed record Packet([property: Key(0)] ReadOnlyMemory<byte> Frame) : INetSimMessage;
+
+/// <summary>Reply to <see cref="ReadBatch"/>: one or more frames in queue order.</summary>
+[MessagePackObject]
+public sealed record PacketBatch([property: Key(0)] IReadOnlyList<ReadOnlyMemory<byte>> Frames) : INetSimMessage;
+
+/// <summary>Reply to <see cref="GetInfo"/>: the NIC name and the file's flags with IFF_NOFILTER added, as Linux reports.</summary>
+[MessagePackObject]
+public sealed record DeviceInfo([property: Key(0)] string Name, [property: Key(1)] TunFlags Flags) : INetSimMessage;
+
+/// <summary>Reply to <see cref="SetPersist"/>.</summary>
+[MessagePackObject]
+public sealed record PersistSet([property: Key(0)] bool Persist) : INetSimMessage;
+
+/// <summary>Reply to <see cref="SubscribeReadable"/> / <see cref="UnsubscribeReadable"/>.</summary>
+[MessagePackObject]
+public sealed record Subscribed([property: Key(0)] bool Active) : INetSimMessage;
+
+/// <summary>Readiness notification (EPOLLIN): the NIC's queue has frames to read.</summary>
+[MessagePackObject]
+public sealed record Readable([property: Key(0)] string NicName) : INetSimMessage;
+
+/// <summary>Reply to <see cref="Close"/>; the file actor stops right after sending it.</summary>
+[MessagePackObject]
+public sealed record Closed : INetSimMessage
+{
+    public static readonly Closed Instance = new();
+}
+
+/// <summary>A request failed with a Linux errno. <paramref name="Operation"/> names the request ("write", "attach", ...).</summary>
+[MessagePackObject]
+public sealed record DeviceError([property: Key(0)] Errno Errno, [property: Key(1)] string Operation) : INetSimMessage
+{
+    public override string ToString() => $"{Operation}: {Errno} ({Errno.Describe()})";
+}

@@ -1,0 +1,132 @@
+using Akka.Actor;
+using MessagePack;
+using NetSim.Protocol.Wire;
+
+// Messages a StackActor (one simulated host) receives: the NIC registry (create, attach, look up, remove),
+// moving frames, and the lifetime bookkeeping device files take part in.
+namespace NetSim.Protocol.Stack;
+
+/// <summary>What the stack knows of one NIC.</summary>
+[MessagePackObject]
+public sealed record NicInfo(
+    [property: Key(0)] int NicId,
+    [property: Key(1)] string Name,
+    [property: Key(2)] bool IsTap,
+    [property: Key(3)] int Mtu,
+    [property: Key(4)] MacAddress Mac,
+    [property: Key(5)] bool Persistent,
+    [property: Key(6)] int AttachedFiles,
+    [property: Key(7)] IActorRef Nic) : INetSimMessage;
+
+/// <summary>
+/// Creates a persistent NIC with no file attached, as <c>ip tuntap add</c> does. An empty name gets
+/// <c>tun&lt;ID&gt;</c>/<c>tap&lt;ID&gt;</c>. Null MTU / MAC take the defaults (MTU from config; a TAP gets a unique
+/// locally-administered MAC). Replies <see cref="NicInfo"/> or <see cref="StackError"/> EEXIST / EINVAL.
+/// </summary>
+[MessagePackObject]
+public sealed record CreateNic(
+    [property: Key(0)] string Name,
+    [property: Key(1)] bool IsTap,
+    [property: Key(2)] int? Mtu = null,
+    [property: Key(3)] MacAddress? Mac = null) : INetSimMessage;
+
+/// <summary>Looks a NIC up by name; replies <see cref="NicInfo"/> or <see cref="StackError"/> ENODEV.</summary>
+[MessagePackObject]
+public sealed record LookupNic([property: Key(0)] string Name) : INetSimMessage;
+
+/// <summary>Looks a NIC up by ID; replies <see cref="NicInfo"/> or <see cref="StackError"/> ENODEV.</summary>
+[MessagePackObject]
+public sealed record LookupNicById([property: Key(0)] int NicId) : INetSimMessage;
+
+/// <summary>Lists every NIC; replies <see cref="NicList"/>.</summary>
+[MessagePackObject]
+public sealed record ListNics : INetSimMessage
+{
+    public static readonly ListNics Instance = new();
+}
+
+/// <summary>Reply to <see cref="ListNics"/>, in ID order.</summary>
+[MessagePackObject]
+public sealed record NicList([property: Key(0)] IReadOnlyList<NicInfo> Nics) : INetSimMessage;
+
+/// <summary>
+/// <c>ip link delete</c>: removes a NIC even with files attached; their writes then fail with EIO.
+/// Replies <see cref="NicRemoved"/> or <see cref="StackError"/> ENODEV.
+/// </summary>
+[MessagePackObject]
+public sealed record RemoveNic([property: Key(0)] string Name) : INetSimMessage;
+
+/// <summary>A NIC left the stack (reply to <see cref="RemoveNic"/>, and the event <see cref="WatchNics"/> subscribers get).</summary>
+[MessagePackObject]
+public sealed record NicRemoved([property: Key(0)] int NicId, [property: Key(1)] string Name) : INetSimMessage;
+
+/// <summary>Subscribes to <see cref="NicRemoved"/> events; replies <see cref="NicList"/> with the current NICs.</summary>
+[MessagePackObject]
+public sealed record WatchNics([property: Key(0)] IActorRef Subscriber) : INetSimMessage;
+
+/// <summary>
+/// Sends a frame out of a NIC (it joins that NIC's outbound queue, to be read from its files). For a TAP NIC,
+/// <paramref name="Frame"/> is a full Ethernet frame unless <paramref name="Destination"/> is given, in which case it
+/// is a network-layer packet and the stack adds the Ethernet header (source: the NIC's MAC).
+/// No reply; an unknown NIC is counted as a stack drop ("no-such-nic").
+/// </summary>
+[MessagePackObject]
+public sealed record SendFrame(
+    [property: Key(0)] int NicId,
+    [property: Key(1)] ushort Protocol,
+    [property: Key(2)] ReadOnlyMemory<byte> Frame,
+    [property: Key(3)] MacAddress? Destination = null) : INetSimMessage;
+
+/// <summary>
+/// Subscribes <paramref name="Subscriber"/> to every frame the stack receives from its NICs, as
+/// <see cref="InboundFrame"/>: a tap on the stack's input, for tools, tests and custom protocol handlers.
+/// Replies <see cref="InboundSubscribed"/>.
+/// </summary>
+[MessagePackObject]
+public sealed record SubscribeInbound([property: Key(0)] IActorRef Subscriber) : INetSimMessage;
+
+/// <summary>Reply to <see cref="SubscribeInbound"/>.</summary>
+[MessagePackObject]
+public sealed record InboundSubscribed : INetSimMessage
+{
+    public static readonly InboundSubscribed Instance = new();
+}
+
+/// <summary>
+/// A frame that entered the stack from NIC <paramref name="NicId"/> (Ethernet frame for TAP, IP packet for TUN):
+/// what a NIC sends its stack, and what <see cref="SubscribeInbound"/> subscribers see.
+/// </summary>
+[MessagePackObject]
+public sealed record InboundFrame([property: Key(0)] int NicId, [property: Key(1)] ushort Protocol, [property: Key(2)] ReadOnlyMemory<byte> Frame) : INetSimMessage;
+
+/// <summary>Many <see cref="InboundFrame"/>s from one NIC in one message (the batch path).</summary>
+[MessagePackObject]
+public sealed record InboundFrameBatch([property: Key(0)] int NicId, [property: Key(1)] IReadOnlyList<Nic.ProtocolFrame> Frames) : INetSimMessage;
+
+/// <summary>A stack request failed with a Linux errno.</summary>
+[MessagePackObject]
+public sealed record StackError([property: Key(0)] Errno Errno, [property: Key(1)] string Operation, [property: Key(2)] string Detail) : INetSimMessage
+{
+    public override string ToString() => $"{Operation}: {Errno} ({Errno.Describe()}): {Detail}";
+}
+
+// ---- Between a device file and its stack (the file sends these; user code does not) ----
+
+/// <summary>A file asks to attach (after checking flags and capability itself). Replies <see cref="FileAttached"/> or <see cref="StackError"/>.</summary>
+[MessagePackObject]
+public sealed record AttachFile([property: Key(0)] string Name, [property: Key(1)] TunFlags Flags) : INetSimMessage;
+
+/// <summary>Reply to <see cref="AttachFile"/>. The stack now watches the file (DeathWatch) and counts its reference.</summary>
+[MessagePackObject]
+public sealed record FileAttached([property: Key(0)] NicInfo Nic) : INetSimMessage;
+
+/// <summary>A file closes: its reference on the NIC is dropped (a file that dies without it is detached by DeathWatch).</summary>
+[MessagePackObject]
+public sealed record DetachFile : INetSimMessage
+{
+    public static readonly DetachFile Instance = new();
+}
+
+/// <summary>A file sets TUNSETPERSIST on its NIC. Replies <see cref="Device.PersistSet"/>.</summary>
+[MessagePackObject]
+public sealed record SetNicPersist([property: Key(0)] int NicId, [property: Key(1)] bool Persist) : INetSimMessage;
