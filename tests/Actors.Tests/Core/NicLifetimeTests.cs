@@ -1,0 +1,132 @@
+using Akka.Actor;
+using NetSim.Protocol;
+using NetSim.Protocol.Device;
+using NetSim.Protocol.Stack;
+using Xunit;
+
+namespace NetSim.Actors.Tests.Core;
+
+/// <summary>Reference counting of NICs by the files attached to them (DeathWatch in the stack).</summary>
+public sealed class NicLifetimeTests : DeviceTestKit
+{
+    private const TunFlags TunNoPi = TunFlags.Tun | TunFlags.NoPacketInfo;
+
+    [Fact]
+    public void Two_files_on_one_NIC_the_NIC_outlives_the_first_and_goes_with_the_second_name_reusable_ID_not()
+    {
+        var host = NewHost();
+        var f1 = Open(host);
+        var f2 = Open(host);
+        var a = Attach(f1, "tun0", TunNoPi);
+        Attach(f2, "tun0", TunNoPi);
+        var nic = Lookup(host, "tun0").Nic;
+        Watch(nic);
+
+        Sys.Stop(f1);
+        AwaitAssert(() => Assert.Equal(1, Lookup(host, "tun0").AttachedFiles));
+        f2.Tell(new Write(Ipv4()), TestActor); // the NIC still works for the other file
+        ExpectMsg<Written>();
+
+        f2.Tell(Close.Instance, TestActor);
+        ExpectMsg<Closed>();
+        ExpectTerminated(nic);
+        host.Tell(new LookupNic("tun0"), TestActor);
+        ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV);
+
+        var again = Attach(Open(host), "tun0", TunNoPi);
+        Assert.Equal("tun0", again.Name);
+        Assert.True(again.NicId > a.NicId, $"ID {again.NicId} reused (was {a.NicId})");
+    }
+
+    [Fact]
+    public void A_crashing_file_counts_as_closed()
+    {
+        var host = NewHost();
+        var file = Open(host);
+        Attach(file, "tap0", TunFlags.Tap);
+        var nic = Lookup(host, "tap0").Nic;
+        Watch(nic);
+        Watch(file);
+        file.Tell(Kill.Instance); // ActorKilledException: the guardian stops it (netsim.conf: StoppingSupervisorStrategy)
+        ExpectTerminated(file);
+        ExpectTerminated(nic);
+        host.Tell(new LookupNic("tap0"), TestActor);
+        ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV);
+    }
+
+    [Fact]
+    public void A_persistent_NIC_outlives_its_files_and_goes_when_persist_is_turned_off()
+    {
+        var host = NewHost();
+        var f1 = Open(host);
+        var a = Attach(f1, "tun0", TunNoPi);
+        f1.Tell(new SetPersist(true), TestActor);
+        ExpectMsg(new PersistSet(true));
+        var nic = Lookup(host, "tun0").Nic;
+        Watch(nic);
+        f1.Tell(Close.Instance, TestActor);
+        ExpectMsg<Closed>();
+        AwaitAssert(() => Assert.Equal(0, Lookup(host, "tun0").AttachedFiles));
+        Assert.True(Lookup(host, "tun0").Persistent);
+
+        var f2 = Open(host);
+        Assert.Equal(a.NicId, Attach(f2, "tun0", TunNoPi).NicId); // rejoins the same NIC
+        f2.Tell(new SetPersist(false), TestActor);
+        ExpectMsg(new PersistSet(false));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+        f2.Tell(Close.Instance, TestActor);
+        ExpectMsg<Closed>();
+        ExpectTerminated(nic);
+    }
+
+    [Fact]
+    public void A_NIC_created_by_the_stack_is_persistent_and_files_join_it()
+    {
+        var host = NewHost();
+        host.Tell(new CreateNic("tap7", IsTap: true, Mtu: 9000, Mac: Protocol.Wire.MacAddress.Parse("02:00:00:00:00:07")), TestActor);
+        var info = ExpectMsg<NicInfo>();
+        Assert.True(info.Persistent);
+        var a = Attach(Open(host), "tap7", TunFlags.Tap);
+        Assert.Equal(9000, a.Mtu);
+        Assert.Equal("02:00:00:00:00:07", a.Mac.ToString());
+        host.Tell(new CreateNic("tap7", true), TestActor);
+        ExpectMsg<StackError>(e => e.Errno == Errno.EEXIST);
+    }
+
+    [Fact]
+    public void TAP_NICs_get_unique_locally_administered_MACs()
+    {
+        var host = NewHost();
+        var macs = Enumerable.Range(0, 20).Select(_ => Attach(Open(host), "", TunFlags.Tap).Mac).ToList();
+        Assert.All(macs, m => Assert.True(m.IsLocallyAdministered && !m.IsMulticast, m.ToString()));
+        Assert.Equal(macs.Count, macs.Distinct().Count());
+    }
+
+    [Fact]
+    public void Stack_lists_and_finds_NICs_by_name_and_ID()
+    {
+        var host = NewHost();
+        var a = Attach(Open(host), "", TunFlags.Tun);
+        host.Tell(new LookupNicById(a.NicId), TestActor);
+        Assert.Equal(a.Name, ExpectMsg<NicInfo>().Name);
+        host.Tell(new LookupNicById(999), TestActor);
+        ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV);
+        host.Tell(ListNics.Instance, TestActor);
+        Assert.Equal(["lo", a.Name], ExpectMsg<NicList>().Nics.Select(n => n.Name));
+        host.Tell(new RemoveNic("nope"), TestActor);
+        ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV);
+    }
+
+    [Fact]
+    public void NIC_watchers_hear_of_removals()
+    {
+        var host = NewHost();
+        var file = Open(host);
+        var a = Attach(file, "tun0", TunNoPi);
+        host.Tell(new WatchNics(TestActor), TestActor);
+        ExpectMsg<NicList>();
+        file.Tell(Close.Instance, TestActor);
+        ExpectMsg<Closed>();
+        ExpectMsg(new NicRemoved(a.NicId, "tun0"));
+    }
+}
