@@ -1,5 +1,6 @@
 using Akka.Actor;
 using NetSim.Protocol;
+using NetSim.Protocol.Capture;
 using NetSim.Protocol.Device;
 using NetSim.Protocol.Nic;
 using NetSim.Protocol.Stack;
@@ -21,6 +22,7 @@ public sealed class NicActor : UntypedActor
     private readonly NicCounterSet _counters = new();
     private List<(IActorRef File, IActorRef Subscriber)>? _subscribers; // lazily: most NICs have none
     private readonly Readable _readable;
+    private List<IActorRef>? _captureSinks; // lazily: capture is the exception
 
     public NicActor(NicInfo info, IActorRef stack, int queueLength)
     {
@@ -40,11 +42,22 @@ public sealed class NicActor : UntypedActor
             case NicInbound m:
                 _counters.RxPackets++;
                 _counters.RxBytes += m.Frame.Length;
+                if (_captureSinks is not null) Capture(false, m.Frame);
                 _stack.Tell(new InboundFrame(_info.NicId, m.Protocol, m.Frame));
                 break;
             case NicInboundBatch m:
-                foreach (var f in m.Frames) { _counters.RxPackets++; _counters.RxBytes += f.Frame.Length; }
+                foreach (var f in m.Frames)
+                {
+                    _counters.RxPackets++;
+                    _counters.RxBytes += f.Frame.Length;
+                    if (_captureSinks is not null) Capture(false, f.Frame);
+                }
                 _stack.Tell(new InboundFrameBatch(_info.NicId, m.Frames));
+                break;
+            case CaptureNic m:
+                if (m.Active) { _captureSinks ??= []; if (!_captureSinks.Contains(m.Sink)) _captureSinks.Add(m.Sink); }
+                else if (_captureSinks is not null && _captureSinks.Remove(m.Sink) && _captureSinks.Count == 0) _captureSinks = null;
+                Sender.Tell(new CaptureStarted(_info.NicId, _info.Name, _info.IsTap, m.Active));
                 break;
             case NicTransmit m:
                 Enqueue(new ProtocolFrame(m.Protocol, m.Frame));
@@ -74,8 +87,16 @@ public sealed class NicActor : UntypedActor
         }
     }
 
+    private void Capture(bool outbound, ReadOnlyMemory<byte> frame)
+    {
+        var captured = new CapturedFrame(_info.NicId, outbound, Context.System.Scheduler.MonotonicClock, frame);
+        foreach (var sink in _captureSinks!) sink.Tell(captured);
+    }
+
     private void Enqueue(in ProtocolFrame frame)
     {
+        // Like tcpdump on a tun/tap interface, capture sees what the stack transmits, including what the queue drops.
+        if (_captureSinks is not null) Capture(true, frame.Frame);
         var wasEmpty = _queue.IsEmpty;
         if (!_queue.TryEnqueue(frame))
         {

@@ -60,6 +60,11 @@ public sealed class StackActor : UntypedActor
             case LookupNicById m: Reply(_registry.ById(m.NicId), "lookup", m.NicId.ToString()); break;
             case ListNics: Sender.Tell(new NicList(_registry.All.Select(e => e.ToInfo()).ToList())); break;
             case RemoveNic m: OnRemoveNic(m); break;
+            case CloseFiles m:
+                var closing = _registry.ByName(m.Name) is { } e ? _registry.FilesOf(e) : [];
+                foreach (var file in closing) file.Tell(Close.Instance);
+                Sender.Tell(new FilesClosed(m.Name, closing.Count));
+                break;
             case WatchNics m:
                 _nicWatchers.Add(m.Subscriber);
                 Sender.Tell(new NicList(_registry.All.Select(e => e.ToInfo()).ToList()));

@@ -56,6 +56,17 @@ public sealed record NicList([property: Key(0)] IReadOnlyList<NicInfo> Nics) : I
 [MessagePackObject]
 public sealed record RemoveNic([property: Key(0)] string Name) : INetSimMessage;
 
+/// <summary>
+/// Closes every file attached to the NIC, as if the processes holding them exited: their references drop and a
+/// non-persistent NIC goes away. Replies <see cref="FilesClosed"/> with how many files were told to close.
+/// </summary>
+[MessagePackObject]
+public sealed record CloseFiles([property: Key(0)] string Name) : INetSimMessage;
+
+/// <summary>Reply to <see cref="CloseFiles"/>.</summary>
+[MessagePackObject]
+public sealed record FilesClosed([property: Key(0)] string Name, [property: Key(1)] int Files) : INetSimMessage;
+
 /// <summary>A NIC left the stack (reply to <see cref="RemoveNic"/>, and the event <see cref="WatchNics"/> subscribers get).</summary>
 [MessagePackObject]
 public sealed record NicRemoved([property: Key(0)] int NicId, [property: Key(1)] string Name) : INetSimMessage;

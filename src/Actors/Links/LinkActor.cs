@@ -1,0 +1,163 @@
+using Akka.Actor;
+using NetSim.Protocol;
+using NetSim.Protocol.Links;
+
+namespace NetSim.Actors.Links;
+
+/// <summary>
+/// A cable between two NICs (on the same or different hosts), made of a <see cref="PortActor"/> on each end.
+/// Each direction has its own wire: a frame is lost with the loss probability, waits for the wire when the rate is
+/// limited (at most QueueLimit frames wait; more are dropped), takes its serialization time, then arrives after the
+/// delay plus a uniform jitter. Frames on the wire when the link goes down are lost. All time comes from the
+/// actor system's scheduler (virtual time in virtual mode) and all chance from the link's seeded generator.
+/// Every frame taken is delivered, dropped with a reason, or in flight.
+/// </summary>
+public sealed class LinkActor : UntypedActor, IWithTimers
+{
+    private const string ArrivalTimer = "arrival";
+    private readonly string _name;
+    private readonly NicEndpoint[] _ends;
+    private readonly IActorRef? _creator;
+    private readonly Random _random;
+    private LinkParameters _parameters;
+    private readonly IActorRef[] _ports = new IActorRef[2];
+    private readonly Wire[] _wires = [new(), new()];
+    private readonly DropCounter _drops = new();
+    private long _taken, _delivered, _inFlight;
+    private int _attached;
+
+    /// <summary>One direction's transmitter: when the wire is next free and which frames are still waiting for it.</summary>
+    private sealed class Wire
+    {
+        public TimeSpan FreeAt;
+        public readonly Queue<TimeSpan> Departures = new();
+    }
+
+    /// <summary>A frame on its way to the far end of direction <paramref name="Direction"/> (0: a to b, 1: b to a).</summary>
+    private readonly record struct Arrival(int Direction, ReadOnlyMemory<byte> Frame);
+
+    /// <summary>The timer's message: deliver every frame whose arrival time has come.</summary>
+    private sealed class ArrivalDue
+    {
+        public static readonly ArrivalDue Instance = new();
+    }
+
+    // Frames on the wires, by (arrival time, sequence): one timer for the earliest, not one per frame, and ties
+    // keep the order they were sent in, so a run is deterministic.
+    private readonly PriorityQueue<Arrival, (TimeSpan At, long Seq)> _onWire = new();
+    private long _sequence;
+    private TimeSpan _timerDue = TimeSpan.MaxValue;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public LinkActor(string name, NicEndpoint a, NicEndpoint b, LinkParameters parameters, int seed, IActorRef? creator)
+    {
+        _name = name;
+        _ends = [a, b];
+        _parameters = parameters;
+        _random = new Random(seed);
+        _creator = creator;
+    }
+
+    /// <summary>A link named <paramref name="name"/> between <paramref name="a"/> and <paramref name="b"/>; <paramref name="creator"/> hears <see cref="LinkReady"/> or <see cref="LinkFailed"/>.</summary>
+    public static Props Props(string name, NicEndpoint a, NicEndpoint b, LinkParameters parameters, int seed, IActorRef? creator = null) =>
+        Akka.Actor.Props.Create(() => new LinkActor(name, a, b, parameters, seed, creator)).WithDispatcher(NetSimSettings.DispatcherId);
+
+    private TimeSpan Now => Context.System.Scheduler.MonotonicClock;
+
+    protected override void PreStart()
+    {
+        for (var i = 0; i < 2; i++) _ports[i] = Context.ActorOf(PortActor.Props(i, _ends[i], Self), "port-" + (i == 0 ? "a" : "b"));
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case PortFrames m:
+                foreach (var frame in m.Frames) Transmit(m.Port, frame);
+                break;
+            case ArrivalDue:
+                DeliverDue();
+                break;
+            case PortWriteFailed m:
+                _delivered--;
+                _drops.Count("write-failed:" + m.Errno);
+                break;
+            case SetLinkParameters m:
+                if (m.Parameters.Validate() is { } problem) throw new ArgumentException($"link {_name}: {problem}");
+                _parameters = m.Parameters;
+                Sender.Tell(new LinkParametersSet(_parameters));
+                break;
+            case GetLinkCounters:
+                Sender.Tell(new LinkCounters(_name, _taken, _delivered, _drops.Total, _inFlight, _drops.Snapshot()));
+                break;
+            case PortAttached m:
+                if (m.Errno != Errno.None) _creator?.Tell(new LinkFailed(_name, _ends[m.Port].ToString(), m.Errno));
+                else if (++_attached == 2) _creator?.Tell(new LinkReady(_name));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Transmit(int fromPort, ReadOnlyMemory<byte> frame)
+    {
+        _taken++;
+        var p = _parameters;
+        if (!p.Up) { _drops.Count("link-down"); return; }
+        if (p.Loss > 0 && _random.NextDouble() < p.Loss) { _drops.Count("loss"); return; }
+
+        var now = Now;
+        var wire = _wires[fromPort];
+        while (wire.Departures.Count > 0 && wire.Departures.Peek() <= now) wire.Departures.Dequeue();
+        var start = wire.FreeAt > now ? wire.FreeAt : now;
+        if (start > now && wire.Departures.Count >= p.QueueLimit) { _drops.Count("queue-full"); return; }
+
+        var serialization = p.RateBitsPerSecond > 0
+            ? TimeSpan.FromTicks((long)Math.Ceiling(frame.Length * 8.0 * TimeSpan.TicksPerSecond / p.RateBitsPerSecond))
+            : TimeSpan.Zero;
+        var departure = start + serialization;
+        wire.FreeAt = departure;
+        if (serialization > TimeSpan.Zero) wire.Departures.Enqueue(departure);
+
+        var jitter = p.Jitter > TimeSpan.Zero ? TimeSpan.FromTicks((long)(_random.NextDouble() * p.Jitter.Ticks)) : TimeSpan.Zero;
+        var arrival = departure + p.Delay + jitter;
+        var direction = fromPort;
+        if (arrival <= now)
+        {
+            Deliver(direction, frame); // an ideal cable: no timer, no reordering
+            return;
+        }
+        _inFlight++;
+        _onWire.Enqueue(new Arrival(direction, frame), (arrival, _sequence++));
+        if (arrival < _timerDue) Arm(arrival, now);
+    }
+
+    private void Arm(TimeSpan due, TimeSpan now)
+    {
+        _timerDue = due;
+        Timers.StartSingleTimer(ArrivalTimer, ArrivalDue.Instance, due - now);
+    }
+
+    private void DeliverDue()
+    {
+        var now = Now;
+        _timerDue = TimeSpan.MaxValue;
+        while (_onWire.TryPeek(out var arrival, out var key) && key.At <= now)
+        {
+            _onWire.Dequeue();
+            _inFlight--;
+            Deliver(arrival.Direction, arrival.Frame);
+        }
+        if (_onWire.TryPeek(out _, out var next)) Arm(next.At, now);
+    }
+
+    private void Deliver(int direction, ReadOnlyMemory<byte> frame)
+    {
+        if (!_parameters.Up) { _drops.Count("link-down"); return; }
+        _delivered++;
+        _ports[1 - direction].Tell(new PortWrite(frame));
+    }
+}

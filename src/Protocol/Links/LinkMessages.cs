@@ -1,0 +1,102 @@
+using MessagePack;
+
+// Messages a LinkActor (a cable between two NICs) and a SwitchActor (a learning Ethernet switch) receive.
+namespace NetSim.Protocol.Links;
+
+/// <summary>
+/// The properties of a link, one direction's worth applied to each direction: propagation
+/// <paramref name="Delay"/>, uniform <paramref name="Jitter"/> (0..jitter added to the delay, so frames may reorder
+/// as with netem), <paramref name="Loss"/> probability, <paramref name="RateBitsPerSecond"/> (0 = unlimited)
+/// and <paramref name="QueueLimit"/> frames waiting for the wire per direction, and whether the link is up.
+/// </summary>
+[MessagePackObject]
+public sealed record LinkParameters(
+    [property: Key(0)] TimeSpan Delay,
+    [property: Key(1)] TimeSpan Jitter,
+    [property: Key(2)] double Loss,
+    [property: Key(3)] long RateBitsPerSecond,
+    [property: Key(4)] int QueueLimit,
+    [property: Key(5)] bool Up) : INetSimMessage
+{
+    /// <summary>A perfect cable: no delay, no loss, unlimited rate, a 1000-frame queue, up.</summary>
+    public static readonly LinkParameters Ideal = new(TimeSpan.Zero, TimeSpan.Zero, 0, 0, 1000, true);
+
+    /// <summary>Null when valid, else why not (for error messages).</summary>
+    public string? Validate() =>
+        Delay < TimeSpan.Zero ? $"delay {Delay} is negative"
+        : Jitter < TimeSpan.Zero ? $"jitter {Jitter} is negative"
+        : Loss is < 0 or > 1 || double.IsNaN(Loss) ? $"loss {Loss} is not a probability (0..1)"
+        : RateBitsPerSecond < 0 ? $"rate {RateBitsPerSecond} is negative"
+        : QueueLimit < 1 ? $"queue limit {QueueLimit} is below 1"
+        : null;
+}
+
+/// <summary>Changes a link's parameters from now on (frames already on the wire keep theirs). Replies <see cref="LinkParametersSet"/>.</summary>
+[MessagePackObject]
+public sealed record SetLinkParameters([property: Key(0)] LinkParameters Parameters) : INetSimMessage;
+
+/// <summary>Reply to <see cref="SetLinkParameters"/>.</summary>
+[MessagePackObject]
+public sealed record LinkParametersSet([property: Key(0)] LinkParameters Parameters) : INetSimMessage;
+
+/// <summary>Asks a link or switch for its counters; replies <see cref="LinkCounters"/>.</summary>
+[MessagePackObject]
+public sealed record GetLinkCounters : INetSimMessage
+{
+    public static readonly GetLinkCounters Instance = new();
+}
+
+/// <summary>
+/// Counters of a link (or a switch): frames taken from the NICs, delivered to the other side, and dropped by
+/// reason ("loss", "link-down", "queue-full", "write-failed", "no-port" ...). Every frame a link takes is
+/// delivered, dropped and counted, or still in flight (<paramref name="InFlight"/>).
+/// </summary>
+[MessagePackObject]
+public sealed record LinkCounters(
+    [property: Key(0)] string Name,
+    [property: Key(1)] long Taken,
+    [property: Key(2)] long Delivered,
+    [property: Key(3)] long Dropped,
+    [property: Key(4)] long InFlight,
+    [property: Key(5)] IReadOnlyDictionary<string, long> DropReasons) : INetSimMessage;
+
+/// <summary>Sent to a link or switch's creator once all its files are attached (it carries traffic from then on).</summary>
+[MessagePackObject]
+public sealed record LinkReady([property: Key(0)] string Name) : INetSimMessage;
+
+/// <summary>A link or switch could not attach one of its ends (an unknown NIC, a type mismatch): the errno and which end.</summary>
+[MessagePackObject]
+public sealed record LinkFailed([property: Key(0)] string Name, [property: Key(1)] string Endpoint, [property: Key(2)] Errno Errno) : INetSimMessage;
+
+// ---- Between a link or switch and its ports (a port holds one device file attached to one NIC) ----
+
+/// <summary>Frames a port read from its NIC's queue, in order, for its owner (a link or a switch).</summary>
+[MessagePackObject]
+public sealed record PortFrames([property: Key(0)] int Port, [property: Key(1)] IReadOnlyList<ReadOnlyMemory<byte>> Frames) : INetSimMessage;
+
+/// <summary>The owner asks a port to write a frame into its NIC (the frame enters that host's stack).</summary>
+[MessagePackObject]
+public sealed record PortWrite([property: Key(0)] ReadOnlyMemory<byte> Frame) : INetSimMessage;
+
+/// <summary>A port's write failed with <paramref name="Errno"/> (e.g. EMSGSIZE: larger than that NIC's MTU; EIO: the NIC is gone).</summary>
+[MessagePackObject]
+public sealed record PortWriteFailed([property: Key(0)] int Port, [property: Key(1)] Errno Errno) : INetSimMessage;
+
+/// <summary>A port attached its file (<paramref name="Mtu"/> of the NIC), or failed to (<paramref name="Errno"/> not None).</summary>
+[MessagePackObject]
+public sealed record PortAttached([property: Key(0)] int Port, [property: Key(1)] int Mtu, [property: Key(2)] Errno Errno) : INetSimMessage;
+
+/// <summary>Asks a switch for its learned MAC table (entries not yet aged out); replies <see cref="MacTable"/>.</summary>
+[MessagePackObject]
+public sealed record GetMacTable : INetSimMessage
+{
+    public static readonly GetMacTable Instance = new();
+}
+
+/// <summary>One learned MAC: behind which port.</summary>
+[MessagePackObject]
+public sealed record MacTableEntry([property: Key(0)] Wire.MacAddress Mac, [property: Key(1)] int Port) : INetSimMessage;
+
+/// <summary>Reply to <see cref="GetMacTable"/>, ordered by MAC.</summary>
+[MessagePackObject]
+public sealed record MacTable([property: Key(0)] IReadOnlyList<MacTableEntry> Entries) : INetSimMessage;
