@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Text;
+using NetSim.Protocol.Wire;
 
 namespace NetSim.Actors.Time;
 
@@ -134,16 +135,9 @@ public sealed class SimRandom
     }
 
     /// <summary>
-    /// A random locally administered, unicast MAC address (first octet: bit 1 set, bit 0 clear), as Linux gives a TAP
-    /// device that has none.
+    /// A random unicast, locally administered MAC address, as Linux gives a TAP device that has none.
     /// </summary>
-    public byte[] NextLocalMac()
-    {
-        var mac = new byte[6];
-        NextBytes(mac);
-        mac[0] = (byte)((mac[0] & 0xFE) | 0x02);
-        return mac;
-    }
+    public MacAddress NextLocalMac() => MacAddress.LocallyAdministered(NextUInt64());
 
     // Lemire's nearly-divisionless method: unbiased, and one multiplication in the common case.
     private ulong NextBounded(ulong bound)

@@ -18,9 +18,11 @@ namespace NetSim.Actors.Time;
 public sealed class SimulationDriver : IExtension
 {
     private readonly VirtualScheduler _scheduler;
+    private readonly ExtendedActorSystem _system;
 
     internal SimulationDriver(ExtendedActorSystem system)
     {
+        _system = system;
         _scheduler = system.Scheduler as VirtualScheduler
             ?? throw new InvalidOperationException(
                 $"SimulationDriver needs virtual time (netsim.time.mode = virtual, akka.scheduler.implementation = \"{TimeModeConfig.VirtualSchedulerTypeName}\"); " +
@@ -67,6 +69,50 @@ public sealed class SimulationDriver : IExtension
     /// </summary>
     /// <returns>The number of mailbox runs and timer firings executed.</returns>
     public long RunUntil(TimeSpan simulatedTime) => _scheduler.RunUntil(simulatedTime);
+
+    /// <summary>
+    /// Creates a top-level actor (under <c>/user</c>) and returns once it is attached to its dispatcher, so its
+    /// creation and any message already sent to it are in the run queue before the next Run call.
+    /// </summary>
+    /// <remarks>
+    /// <c>system.ActorOf</c> starts a top-level actor asynchronously: the <c>/user</c> guardian, which runs on Akka's
+    /// default dispatcher on some pool thread, points the returned reference at the real actor later. A driver that
+    /// ran right after a bare <c>system.ActorOf</c> could find the queue empty, report "idle" and even jump the clock
+    /// before the actor exists - the same test would then pass or fail by thread timing. Actors created by other
+    /// actors (<c>Context.ActorOf</c>) are started synchronously and need none of this.
+    /// </remarks>
+    public IActorRef ActorOf(Props props, string? name = null)
+    {
+        var actor = name is null ? _system.ActorOf(props) : _system.ActorOf(props, name);
+        AwaitStarted(actor);
+        return actor;
+    }
+
+    /// <summary>
+    /// Waits (spinning, never sleeping) until the guardian has started <paramref name="actor"/>; returns at once for
+    /// references that need no start (local children, probes, remote references).
+    /// </summary>
+    /// <exception cref="TimeoutException">The guardian did not start it within <paramref name="timeout"/>
+    /// (default 10 s wall-clock): a hang detector, e.g. for a system that is shutting down.</exception>
+    public void AwaitStarted(IActorRef actor, TimeSpan? timeout = null)
+    {
+        if (actor is not RepointableActorRef repointable || repointable.IsStarted) return;
+        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var started = SpinWait.SpinUntil(() => repointable.IsStarted, limit);
+        if (!started) throw new TimeoutException($"{actor.Path} was not started by its guardian within {limit}.");
+    }
+
+    /// <summary>
+    /// Stops <paramref name="actor"/> now: its stop is queued for the driver directly. (<c>system.Stop</c> goes
+    /// through the <c>/user</c> guardian on another thread, so the stop would reach the run queue at an unknown time;
+    /// <c>Tell(PoisonPill.Instance)</c> is the other deterministic option.)
+    /// </summary>
+    public void Stop(IActorRef actor)
+    {
+        AwaitStarted(actor);
+        if (actor is IInternalActorRef internalRef) internalRef.Stop();
+        else _system.Stop(actor);
+    }
 
     /// <summary>Same as <see cref="RunUntil"/> with a target of <see cref="Now"/> + <paramref name="duration"/>.</summary>
     public long RunFor(TimeSpan duration)
