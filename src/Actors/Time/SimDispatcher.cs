@@ -1,0 +1,21 @@
+using Akka.Actor;
+
+namespace NetSim.Actors.Time;
+
+/// <summary>
+/// The dispatcher every NetSim actor runs on. In real mode it is an ordinary thread-pool dispatcher; in virtual mode
+/// it is the deterministic FIFO dispatcher driven by <see cref="SimulationDriver"/>.
+/// </summary>
+/// <remarks>
+/// Akka's own actors (guardians, loggers) stay on the default dispatcher: replacing that one as well would make
+/// system start-up (which waits for the loggers) deadlock before anybody could drive it. The price: a child does
+/// not inherit its parent's dispatcher, so every NetSim <see cref="Props"/> must ask for this one explicitly.
+/// </remarks>
+public static class SimDispatcher
+{
+    /// <summary>The config path and id of the dispatcher: <c>netsim.dispatcher</c>.</summary>
+    public const string Id = "netsim.dispatcher";
+
+    /// <summary>Returns <paramref name="props"/> set to run on <c>netsim.dispatcher</c>.</summary>
+    public static Props WithSimDispatcher(this Props props) => props.WithDispatcher(Id);
+}

@@ -1,0 +1,355 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Dispatch;
+using Akka.Event;
+
+namespace NetSim.Actors.Time;
+
+/// <summary>
+/// An Akka <see cref="IScheduler"/> whose clock only moves when a <see cref="SimulationDriver"/> moves it.
+/// Plug it in with <c>akka.scheduler.implementation = "NetSim.Actors.Time.VirtualScheduler, NetSim.Actors"</c>
+/// (see <see cref="TimeModeConfig"/>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// The scheduler also owns the run queue of the deterministic dispatcher (<see cref="VirtualExecutorConfigurator"/>):
+/// the executor finds it through <see cref="IDispatcherPrerequisites.Scheduler"/>, which is the only per-system object
+/// both Akka's scheduler factory and its dispatcher factory hand out. Keeping timers and runnable mailboxes behind one
+/// lock is what lets the driver decide "no actor has work left" and only then jump the clock.
+/// </para>
+/// <para>
+/// Timers fire in (due time, insertion sequence) order, so two timers due at the same instant fire in the order they
+/// were scheduled, whatever thread scheduled them. A repeating timer is re-armed at previous due + interval, so it
+/// never drifts.
+/// </para>
+/// <para>
+/// It deliberately does not implement <see cref="IDateTimeOffsetNowTimeProvider"/>: that marker tells Akka's
+/// <see cref="Cancelable"/> the scheduler runs on wall-clock time, and it would then use
+/// <see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/> (real time) instead of a scheduled, virtual cancel.
+/// </para>
+/// </remarks>
+public sealed class VirtualScheduler : SchedulerBase
+{
+    /// <summary>The wall-clock instant reported by <see cref="ITimeProvider.Now"/> at simulated time zero.
+    /// A constant so logs that print <c>Now</c> are identical between runs.</summary>
+    public static readonly DateTimeOffset Epoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly object _gate = new();
+    private readonly PriorityQueue<ScheduledItem, (long Due, long Seq)> _timers = new();
+    private readonly Queue<IRunnable> _ready = new();
+    private long _sequence;
+    private long _nowTicks;
+    private bool _freeRunning;
+
+    // The thread currently inside a Run* call; used to refuse re-entrant or concurrent driving, which would break
+    // the single-thread guarantee the deterministic order rests on.
+    private Thread? _driver;
+
+    /// <summary>Called by Akka through <c>akka.scheduler.implementation</c>.</summary>
+    public VirtualScheduler(Config config, ILoggingAdapter log) : base(config, log)
+    {
+    }
+
+    /// <summary>Simulated time elapsed since this scheduler (and so its actor system) was created.</summary>
+    public TimeSpan Elapsed => TimeSpan.FromTicks(Volatile.Read(ref _nowTicks));
+
+    /// <inheritdoc />
+    protected override DateTimeOffset TimeNow => Epoch + Elapsed;
+
+    /// <inheritdoc />
+    public override TimeSpan MonotonicClock => Elapsed;
+
+    /// <inheritdoc />
+    public override TimeSpan HighResMonotonicClock => Elapsed;
+
+    /// <summary>Number of armed, not cancelled timers.</summary>
+    public int PendingTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var n = 0;
+                foreach (var (item, _) in _timers.UnorderedItems)
+                {
+                    if (!item.IsCancelled) n++;
+                }
+                return n;
+            }
+        }
+    }
+
+    /// <summary>Number of runnables (mailbox runs, scheduled actions) waiting for the driver.</summary>
+    public int PendingRuns
+    {
+        get { lock (_gate) return _ready.Count; }
+    }
+
+    /// <summary>True once the actor system began terminating and work is handed to the thread pool.</summary>
+    public bool IsFreeRunning
+    {
+        get { lock (_gate) return _freeRunning; }
+    }
+
+    #region SchedulerBase
+
+    /// <inheritdoc />
+    protected override void InternalScheduleTellOnce(TimeSpan delay, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable) =>
+        Add(delay, null, new TellWork(receiver, message, sender), cancelable);
+
+    /// <inheritdoc />
+    protected override void InternalScheduleTellRepeatedly(TimeSpan initialDelay, TimeSpan interval, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable) =>
+        Add(initialDelay, interval, new TellWork(receiver, message, sender), cancelable);
+
+    /// <inheritdoc />
+    protected override void InternalScheduleOnce(TimeSpan delay, Action action, ICancelable cancelable) =>
+        Add(delay, null, new ActionWork(action), cancelable);
+
+    /// <inheritdoc />
+    protected override void InternalScheduleOnce(TimeSpan delay, IRunnable action, ICancelable cancelable) =>
+        Add(delay, null, action, cancelable);
+
+    /// <inheritdoc />
+    protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, Action action, ICancelable cancelable) =>
+        Add(initialDelay, interval, new ActionWork(action), cancelable);
+
+    /// <inheritdoc />
+    protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, IRunnable action, ICancelable cancelable) =>
+        Add(initialDelay, interval, action, cancelable);
+
+    #endregion
+
+    private void Add(TimeSpan delay, TimeSpan? interval, IRunnable work, ICancelable? cancelable)
+    {
+        if (interval is { } i && i <= TimeSpan.Zero)
+        {
+            // A zero interval would re-arm at the same instant forever and the clock could never move on.
+            throw new ArgumentOutOfRangeException(nameof(interval), i, "A repeating timer needs an interval > 0.");
+        }
+
+        lock (_gate)
+        {
+            var due = _nowTicks + Math.Max(0, delay.Ticks);
+            var item = new ScheduledItem(work, interval?.Ticks ?? 0, cancelable);
+            _timers.Enqueue(item, (due, _sequence++));
+        }
+    }
+
+    #region run queue (used by VirtualExecutorService)
+
+    internal void EnqueueRun(IRunnable run)
+    {
+        lock (_gate)
+        {
+            if (!_freeRunning)
+            {
+                _ready.Enqueue(run);
+                return;
+            }
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: false);
+    }
+
+    /// <summary>
+    /// Stops deterministic driving and hands every queued and future run to the thread pool. Called when the actor
+    /// system terminates: the guardians then stop NetSim's actors, and nobody would drive those stops otherwise, so
+    /// <c>ActorSystem.Terminate()</c> would hang.
+    /// </summary>
+    internal void SwitchToFreeRunning()
+    {
+        IRunnable[] pending;
+        lock (_gate)
+        {
+            if (_freeRunning) return;
+            _freeRunning = true;
+            pending = _ready.ToArray();
+            _ready.Clear();
+        }
+
+        foreach (var run in pending)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: false);
+        }
+    }
+
+    #endregion
+
+    #region driving (used by SimulationDriver)
+
+    /// <summary>
+    /// Runs queued mailbox runs in FIFO order and fires timers due at or before the current instant, until neither
+    /// is left. The clock does not move.
+    /// </summary>
+    /// <returns>How many runnables (mailbox runs and fired timers) were executed.</returns>
+    internal long RunUntilIdle()
+    {
+        EnterDriver();
+        try
+        {
+            return DrainCurrentInstant();
+        }
+        finally
+        {
+            ExitDriver();
+        }
+    }
+
+    /// <summary>
+    /// Drains the current instant, then repeatedly jumps the clock to the next due timer and drains again, until the
+    /// next timer is later than <paramref name="target"/> or no timer is left. The clock ends at
+    /// <paramref name="target"/> (time passes even when nothing happens), unless it is already later.
+    /// </summary>
+    internal long RunUntil(TimeSpan target)
+    {
+        EnterDriver();
+        try
+        {
+            var executed = DrainCurrentInstant();
+            while (true)
+            {
+                long next;
+                lock (_gate)
+                {
+                    if (_freeRunning || !TryPeekLiveDue(out next) || next > target.Ticks)
+                    {
+                        if (!_freeRunning && target.Ticks > _nowTicks) Volatile.Write(ref _nowTicks, target.Ticks);
+                        return executed;
+                    }
+
+                    // Only ever forward: a timer is never due before "now" because due = now + max(0, delay).
+                    Volatile.Write(ref _nowTicks, Math.Max(_nowTicks, next));
+                }
+
+                executed += DrainCurrentInstant();
+            }
+        }
+        finally
+        {
+            ExitDriver();
+        }
+    }
+
+    private long DrainCurrentInstant()
+    {
+        long executed = 0;
+        var due = new List<(ScheduledItem Item, long Due)>();
+        while (true)
+        {
+            // 1. Mailbox runs, strictly FIFO. A run that leaves messages behind re-queues itself at the back (Akka's
+            //    throughput limit), so many busy actors interleave fairly and in a fixed order.
+            while (TryDequeueRun(out var run))
+            {
+                run.Run();
+                executed++;
+            }
+
+            // 2. Timers due now, all of them, in (due, seq) order; their Tells land in the run queue in that order.
+            due.Clear();
+            lock (_gate)
+            {
+                while (_timers.TryPeek(out var item, out var key) && key.Due <= _nowTicks)
+                {
+                    _timers.Dequeue();
+                    if (item.IsCancelled) continue;
+                    due.Add((item, key.Due));
+                    if (item.IntervalTicks > 0)
+                    {
+                        // Re-armed before it fires so a repeating Tell keeps its place relative to timers scheduled
+                        // by the actors it wakes up.
+                        _timers.Enqueue(item, (key.Due + item.IntervalTicks, _sequence++));
+                    }
+                }
+            }
+
+            if (due.Count == 0)
+            {
+                lock (_gate)
+                {
+                    if (_ready.Count == 0) return executed;
+                }
+                continue;
+            }
+
+            foreach (var (item, _) in due)
+            {
+                // Cancelled by an earlier timer of this same batch (e.g. an actor's own Tell cannot run in between,
+                // but a scheduled action can cancel another one).
+                if (item.IsCancelled) continue;
+                Fire(item.Work);
+                executed++;
+            }
+        }
+    }
+
+    private void Fire(IRunnable work)
+    {
+        try
+        {
+            work.Run();
+        }
+        catch (Exception ex)
+        {
+            // Same policy as Akka's HashedWheelTimerScheduler: a failing scheduled action is logged, not fatal, so
+            // one bad callback cannot stop the whole simulation.
+            Log.Error(ex, "Exception while running a scheduled action in virtual time {0}", Elapsed);
+        }
+    }
+
+    private bool TryDequeueRun(out IRunnable run)
+    {
+        lock (_gate)
+        {
+            return _ready.TryDequeue(out run!);
+        }
+    }
+
+    // Caller holds _gate. Discards cancelled timers at the head so a cancelled timer never drags the clock forward.
+    private bool TryPeekLiveDue(out long due)
+    {
+        while (_timers.TryPeek(out var item, out var key))
+        {
+            if (!item.IsCancelled)
+            {
+                due = key.Due;
+                return true;
+            }
+            _timers.Dequeue();
+        }
+        due = 0;
+        return false;
+    }
+
+    private void EnterDriver()
+    {
+        var me = Thread.CurrentThread;
+        var previous = Interlocked.CompareExchange(ref _driver, me, null);
+        if (previous is null) return;
+        throw new InvalidOperationException(ReferenceEquals(previous, me)
+            ? "SimulationDriver was called re-entrantly (from inside an actor or a scheduled action it is running). Drive the simulation from outside the actors."
+            : "SimulationDriver is already being driven by another thread; a simulation has exactly one driving thread.");
+    }
+
+    private void ExitDriver() => Volatile.Write(ref _driver, null);
+
+    #endregion
+
+    private sealed class ScheduledItem(IRunnable work, long intervalTicks, ICancelable? cancelable)
+    {
+        public IRunnable Work { get; } = work;
+        public long IntervalTicks { get; } = intervalTicks;
+        public bool IsCancelled => cancelable is { IsCancellationRequested: true };
+    }
+
+    private sealed class TellWork(ICanTell receiver, object message, IActorRef sender) : IRunnable
+    {
+        public void Run() => receiver.Tell(message, sender);
+        public void Execute() => Run();
+    }
+
+    private sealed class ActionWork(Action action) : IRunnable
+    {
+        public void Run() => action();
+        public void Execute() => Run();
+    }
+}
