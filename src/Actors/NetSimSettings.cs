@@ -9,16 +9,12 @@ namespace NetSim.Actors;
 /// </summary>
 public sealed class NetSimSettings : IExtension
 {
-    /// <summary>The dispatcher every NetSim actor runs on; virtual-time mode swaps it for the deterministic one.</summary>
-    public const string DispatcherId = "netsim.dispatcher";
-
     public NetSimSettings(Config config)
     {
         var netsim = config.GetConfig("netsim") ?? throw new ConfigurationException("missing 'netsim' section; merge NetSimConfig.Default");
         QueueLength = netsim.GetInt("nic.queue-length", 1024);
         Mtu = netsim.GetInt("nic.mtu", 1500);
         NetAdmin = netsim.GetBoolean("stack.net-admin", true);
-        TimeMode = netsim.GetString("time.mode", "real");
         if (QueueLength < 1) throw new ConfigurationException($"netsim.nic.queue-length must be at least 1, not {QueueLength}");
         if (Mtu < 68 || Mtu > 65535) throw new ConfigurationException($"netsim.nic.mtu must be 68..65535, not {Mtu}");
     }
@@ -29,8 +25,6 @@ public sealed class NetSimSettings : IExtension
     public int Mtu { get; }
     /// <summary>netsim.stack.net-admin: whether files opened without an explicit choice hold CAP_NET_ADMIN.</summary>
     public bool NetAdmin { get; }
-    /// <summary>netsim.time.mode: "real" or "virtual".</summary>
-    public string TimeMode { get; }
 
     /// <summary>The settings of <paramref name="system"/>.</summary>
     public static NetSimSettings Get(ActorSystem system) => system.WithExtension<NetSimSettings, NetSimSettingsProvider>();

@@ -40,8 +40,8 @@ public sealed class NetSimSystem : IDisposable
         return new NetSimSystem(ActorSystem.Create(name, config));
     }
 
-    /// <summary>Adds a host (its StackActor). <paramref name="seed"/> drives the host's random choices.</summary>
-    public IActorRef AddHost(string name, int seed = 0) => System.ActorOf(StackActor.Props(name, seed), "host-" + name);
+    /// <summary>Adds a host (its StackActor).</summary>
+    public IActorRef AddHost(string name) => System.ActorOf(StackActor.Props(name), "host-" + name);
 
     /// <summary>Opens a /dev/net/tun file on <paramref name="host"/>; <paramref name="netAdmin"/> defaults to netsim.stack.net-admin.</summary>
     public IActorRef OpenDevice(IActorRef host, bool? netAdmin = null) =>

@@ -1,3 +1,4 @@
+using NetSim.Actors.Time;
 using Akka.Actor;
 using NetSim.Actors.Nic;
 using NetSim.Protocol;
@@ -35,7 +36,7 @@ public sealed class DeviceActor : UntypedActor
 
     /// <summary>An open file on the host whose StackActor is <paramref name="stack"/>, with or without CAP_NET_ADMIN.</summary>
     public static Props Props(IActorRef stack, bool netAdmin = true) =>
-        Akka.Actor.Props.Create(() => new DeviceActor(stack, netAdmin)).WithDispatcher(NetSimSettings.DispatcherId);
+        Akka.Actor.Props.Create(() => new DeviceActor(stack, netAdmin)).WithSimDispatcher();
 
     private bool PacketInfo => _flags.HasPacketInfo();
 

@@ -1,3 +1,4 @@
+using NetSim.Actors.Time;
 using Akka.Actor;
 using NetSim.Protocol;
 using NetSim.Protocol.Links;
@@ -18,7 +19,7 @@ public sealed class LinkActor : UntypedActor, IWithTimers
     private readonly string _name;
     private readonly NicEndpoint[] _ends;
     private readonly IActorRef? _creator;
-    private readonly Random _random;
+    private readonly SimRandom _random;
     private LinkParameters _parameters;
     private readonly IActorRef[] _ports = new IActorRef[2];
     private readonly Wire[] _wires = [new(), new()];
@@ -50,18 +51,19 @@ public sealed class LinkActor : UntypedActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public LinkActor(string name, NicEndpoint a, NicEndpoint b, LinkParameters parameters, int seed, IActorRef? creator)
+    public LinkActor(string name, NicEndpoint a, NicEndpoint b, LinkParameters parameters, IActorRef? creator)
     {
         _name = name;
         _ends = [a, b];
         _parameters = parameters;
-        _random = new Random(seed);
+        // Loss and jitter draw from a stream derived from the run's seed by the link's name.
+        _random = SimSeed.For(Context.System).Stream("link/" + name);
         _creator = creator;
     }
 
     /// <summary>A link named <paramref name="name"/> between <paramref name="a"/> and <paramref name="b"/>; <paramref name="creator"/> hears <see cref="LinkReady"/> or <see cref="LinkFailed"/>.</summary>
-    public static Props Props(string name, NicEndpoint a, NicEndpoint b, LinkParameters parameters, int seed, IActorRef? creator = null) =>
-        Akka.Actor.Props.Create(() => new LinkActor(name, a, b, parameters, seed, creator)).WithDispatcher(NetSimSettings.DispatcherId);
+    public static Props Props(string name, NicEndpoint a, NicEndpoint b, LinkParameters parameters, IActorRef? creator = null) =>
+        Akka.Actor.Props.Create(() => new LinkActor(name, a, b, parameters, creator)).WithSimDispatcher();
 
     private TimeSpan Now => Context.System.Scheduler.MonotonicClock;
 

@@ -1,3 +1,4 @@
+using NetSim.Actors.Time;
 using Akka.Actor;
 using NetSim.Actors.Device;
 using NetSim.Protocol;
@@ -37,7 +38,7 @@ public sealed class PortActor : UntypedActor
     }
 
     public static Props Props(int index, NicEndpoint endpoint, IActorRef owner) =>
-        Akka.Actor.Props.Create(() => new PortActor(index, endpoint, owner)).WithDispatcher(NetSimSettings.DispatcherId);
+        Akka.Actor.Props.Create(() => new PortActor(index, endpoint, owner)).WithSimDispatcher();
 
     protected override void PreStart()
     {

@@ -1,3 +1,4 @@
+using NetSim.Actors.Time;
 using Akka.Actor;
 using NetSim.Protocol;
 using NetSim.Protocol.Capture;
@@ -33,7 +34,7 @@ public sealed class NicActor : UntypedActor
     }
 
     public static Props Props(NicInfo info, IActorRef stack, int queueLength) =>
-        Akka.Actor.Props.Create(() => new NicActor(info, stack, queueLength)).WithDispatcher(NetSimSettings.DispatcherId);
+        Akka.Actor.Props.Create(() => new NicActor(info, stack, queueLength)).WithSimDispatcher();
 
     protected override void OnReceive(object message)
     {

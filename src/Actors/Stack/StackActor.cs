@@ -1,3 +1,4 @@
+using NetSim.Actors.Time;
 using Akka.Actor;
 using NetSim.Actors.Nic;
 using NetSim.Protocol;
@@ -22,22 +23,23 @@ public sealed class StackActor : UntypedActor
     private readonly NicRegistry _registry = new();
     private readonly List<IActorRef> _inboundSubscribers = [];
     private readonly List<IActorRef> _nicWatchers = [];
-    private readonly Random _macRandom;
+    private readonly SimRandom _macRandom;
     private readonly Dictionary<string, long> _drops = new(StringComparer.Ordinal);
 
-    public StackActor(string hostName, int seed)
+    public StackActor(string hostName)
     {
         _hostName = hostName;
         _settings = NetSimSettings.Get(Context.System);
-        _macRandom = new Random(seed);
+        // Derived from the run's seed by name: the same host gets the same MACs whatever else exists.
+        _macRandom = SimSeed.For(Context.System).Stream("host/" + hostName + "/mac");
         // The loopback interface: a NIC that is not tun/tap, so attaching to its name is EOPNOTSUPP, as on Linux.
         _registry.Add(new NicEntry(_registry.NextId(), "lo", isTap: false, mtu: 65536, MacAddress.Zero, ActorRefs.Nobody, isTunTap: false)
             { Persistent = true });
     }
 
-    /// <summary>A host called <paramref name="hostName"/>; <paramref name="seed"/> drives its random choices (MACs).</summary>
-    public static Props Props(string hostName, int seed = 0) =>
-        Akka.Actor.Props.Create(() => new StackActor(hostName, seed)).WithDispatcher(NetSimSettings.DispatcherId);
+    /// <summary>A host called <paramref name="hostName"/>; its random choices come from the run's seed (netsim.random.seed).</summary>
+    public static Props Props(string hostName) =>
+        Akka.Actor.Props.Create(() => new StackActor(hostName)).WithSimDispatcher();
 
     // A NIC that throws is stopped, not restarted: its files see it terminate and get EIO, as after `ip link delete`.
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
@@ -144,7 +146,7 @@ public sealed class StackActor : UntypedActor
     {
         var id = _registry.NextId();
         if (name.Length == 0) name = (isTap ? "tap" : "tun") + id;
-        var macAddress = isTap ? mac ?? MacAddress.LocallyAdministered((ulong)_macRandom.NextInt64()) : MacAddress.Zero;
+        var macAddress = isTap ? mac ?? _macRandom.NextLocalMac() : MacAddress.Zero;
         var info = new NicInfo(id, name, isTap, mtu ?? _settings.Mtu, macAddress, persistent, 0, ActorRefs.Nobody);
         var nic = Context.ActorOf(NicActor.Props(info, Self, _settings.QueueLength), "nic-" + id);
         Context.Watch(nic);

@@ -1,3 +1,4 @@
+using NetSim.Actors.Time;
 using Akka.Actor;
 using NetSim.Actors.Links;
 using NetSim.Protocol;
@@ -35,7 +36,7 @@ public sealed class SwitchActor : UntypedActor
     }
 
     public static Props Props(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator = null) =>
-        Akka.Actor.Props.Create(() => new SwitchActor(name, endpoints, ageing, creator)).WithDispatcher(NetSimSettings.DispatcherId);
+        Akka.Actor.Props.Create(() => new SwitchActor(name, endpoints, ageing, creator)).WithSimDispatcher();
 
     private TimeSpan Now => Context.System.Scheduler.MonotonicClock;
 

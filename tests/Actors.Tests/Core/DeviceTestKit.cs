@@ -14,7 +14,7 @@ public abstract class DeviceTestKit(Config? overrides = null)
 {
     private int _hosts;
 
-    protected IActorRef NewHost(int seed = 1) => Sys.ActorOf(Stack.StackActor.Props("h" + ++_hosts, seed));
+    protected IActorRef NewHost() => Sys.ActorOf(Stack.StackActor.Props("h" + ++_hosts));
 
     protected IActorRef Open(IActorRef host, bool netAdmin = true) => Sys.ActorOf(Device.DeviceActor.Props(host, netAdmin));
 

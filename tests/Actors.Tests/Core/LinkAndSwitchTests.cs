@@ -30,7 +30,7 @@ public sealed class LinkAndSwitchTests : DeviceTestKit
 
     private IActorRef Link(IActorRef h1, IActorRef h2, bool tap, LinkParameters p)
     {
-        var link = Sys.ActorOf(LinkActor.Props("l1", new NicEndpoint(h1, "h1", "eth0", tap), new NicEndpoint(h2, "h2", "eth0", tap), p, seed: 42, creator: TestActor));
+        var link = Sys.ActorOf(LinkActor.Props("l1", new NicEndpoint(h1, "h1", "eth0", tap), new NicEndpoint(h2, "h2", "eth0", tap), p, creator: TestActor));
         ExpectMsg<LinkReady>();
         return link;
     }
@@ -113,7 +113,7 @@ public sealed class LinkAndSwitchTests : DeviceTestKit
     {
         var (h1, _) = HostWithNic(tap: false);
         var (h2, _) = HostWithNic(tap: true);
-        Sys.ActorOf(LinkActor.Props("bad", new NicEndpoint(h1, "h1", "eth0", false), new NicEndpoint(h2, "h2", "eth0", false), LinkParameters.Ideal, 1, TestActor));
+        Sys.ActorOf(LinkActor.Props("bad", new NicEndpoint(h1, "h1", "eth0", false), new NicEndpoint(h2, "h2", "eth0", false), LinkParameters.Ideal, TestActor));
         var failed = ExpectMsg<LinkFailed>();
         Assert.Equal(Errno.EINVAL, failed.Errno);
         Assert.Equal("h2.eth0", failed.Endpoint);

@@ -79,8 +79,16 @@ public sealed class SerializationTests : DeviceTestKit
         if (t == typeof(IReadOnlyList<ReadOnlyMemory<byte>>)) return new List<ReadOnlyMemory<byte>> { new byte[] { 1 }, new byte[] { 2, (byte)n } };
         if (t == typeof(IReadOnlyList<ProtocolFrame>)) return new List<ProtocolFrame> { new(EtherType.Arp, new byte[] { 3, (byte)n }) };
         if (t == typeof(IReadOnlyDictionary<string, long>)) return new Dictionary<string, long> { ["queue-full"] = n, ["closed"] = 2 };
-        if (t == typeof(NicInfo)) return Sample(typeof(NicInfo));
-        if (t == typeof(IReadOnlyList<NicInfo>)) return new List<NicInfo> { (NicInfo)Sample(typeof(NicInfo)) };
+        if (t == typeof(TimeSpan)) return TimeSpan.FromTicks(123_456_789 + n);
+        if (t == typeof(double)) return 0.25 + n;
+        if (t.Namespace?.StartsWith("NetSim.Protocol", StringComparison.Ordinal) == true && !t.IsEnum) return Sample(t);
+        if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
+        {
+            var element = t.GetGenericArguments()[0];
+            var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
+            list.Add(Value(element, n));
+            return list;
+        }
         throw new NotSupportedException($"no sample value for {t}: teach SerializationTests.Value about it");
     }
 
