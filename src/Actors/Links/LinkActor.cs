@@ -27,11 +27,11 @@ public sealed class LinkActor : UntypedActor, IWithTimers
     private long _taken, _delivered, _inFlight;
     private int _attached;
 
-    /// <summary>One direction's transmitter: when the wire is next free and which frames are still waiting for it.</summary>
+    /// <summary>One direction's transmitter: when the wire is next free, and when each waiting frame will start.</summary>
     private sealed class Wire
     {
         public TimeSpan FreeAt;
-        public readonly Queue<TimeSpan> Departures = new();
+        public readonly Queue<TimeSpan> WaitingStarts = new();
     }
 
     /// <summary>A frame on its way to the far end of direction <paramref name="Direction"/> (0: a to b, 1: b to a).</summary>
@@ -113,16 +113,17 @@ public sealed class LinkActor : UntypedActor, IWithTimers
 
         var now = Now;
         var wire = _wires[fromPort];
-        while (wire.Departures.Count > 0 && wire.Departures.Peek() <= now) wire.Departures.Dequeue();
+        // The queue limit counts frames waiting for the wire, not the one being serialized (as tc/netem do).
+        while (wire.WaitingStarts.Count > 0 && wire.WaitingStarts.Peek() <= now) wire.WaitingStarts.Dequeue();
         var start = wire.FreeAt > now ? wire.FreeAt : now;
-        if (start > now && wire.Departures.Count >= p.QueueLimit) { _drops.Count("queue-full"); return; }
+        if (start > now && wire.WaitingStarts.Count >= p.QueueLimit) { _drops.Count("queue-full"); return; }
 
         var serialization = p.RateBitsPerSecond > 0
             ? TimeSpan.FromTicks((long)Math.Ceiling(frame.Length * 8.0 * TimeSpan.TicksPerSecond / p.RateBitsPerSecond))
             : TimeSpan.Zero;
         var departure = start + serialization;
         wire.FreeAt = departure;
-        if (serialization > TimeSpan.Zero) wire.Departures.Enqueue(departure);
+        if (start > now) wire.WaitingStarts.Enqueue(start);
 
         var jitter = p.Jitter > TimeSpan.Zero ? TimeSpan.FromTicks((long)(_random.NextDouble() * p.Jitter.Ticks)) : TimeSpan.Zero;
         var arrival = departure + p.Delay + jitter;
