@@ -23,7 +23,7 @@ public sealed partial class HostStack
         /// <summary>The first fragment (offset 0) as received: its header heads the rebuilt datagram, its bytes fill the timeout error.</summary>
         public byte[]? FirstFragment { get; set; }
         public int FirstFragmentLength { get; set; }
-        /// <summary>IPv6: the upper-layer protocol from the first fragment's Fragment header.</summary>
+        /// <summary>The upper-layer protocol: IPv6 takes it from the first fragment's Fragment header.</summary>
         public byte NextHeader { get; set; }
 
         public void Release()
@@ -42,8 +42,12 @@ public sealed partial class HostStack
     private void ReassembleIpv4(Ipv4Header ip, bool toGroup, TimeSpan now)
     {
         var key = new ReassemblyKey(ip.Source, ip.Destination, ip.Identification, ip.Protocol);
-        var r = AddFragment(Counters.Ipv4, key, ip.FragmentOffset, ip.Payload, ip.MoreFragments, ip.Bytes,
-            MaxDatagramPayload - ip.HeaderLength, now);
+        // The first fragment's header heads the datagram, so its length bounds the payload once it is known.
+        int headerBound = _reassembly.TryGetValue(key, out var pending) && pending.FirstFragment is { } head
+            ? (head[0] & 0x0F) * 4
+            : ip.HeaderLength;
+        var r = AddFragment(Counters.Ipv4, key, ip.FragmentOffset, ip.Payload, ip.MoreFragments, ip.Bytes, ip.Protocol,
+            MaxDatagramPayload - headerBound, now);
         if (r is null) return;
         try
         {
@@ -52,8 +56,8 @@ public sealed partial class HostStack
             int total = headerLength + r.TotalLength;
             if (total > Ipv4Header.MaxPacketLength)
             {
-                Counters.Ipv4.ReassemblyOks--;
-                Counters.Ipv4.ReassemblyFailures++;
+                // Only possible when fragments seen before the first one assumed a shorter header.
+                Counters.Ipv4.InHeaderErrors++;
                 return;
             }
             var buffer = Rent(total);
@@ -89,11 +93,9 @@ public sealed partial class HostStack
         var fragment = Ipv6FragmentHeader.Parse(bytes[fragmentHeaderOffset..]);
         var data = bytes[(fragmentHeaderOffset + Ipv6FragmentHeader.Length)..];
         var key = new ReassemblyKey(ip.Source, ip.Destination, fragment.Identification, 0);
-        var r = AddFragment(c, key, fragment.FragmentOffset, data, fragment.MoreFragments, bytes, MaxDatagramPayload, now);
-        if (fragment.FragmentOffset == 0 && r is null && _reassembly.TryGetValue(key, out var pending))
-            pending.NextHeader = fragment.NextHeader;
+        var r = AddFragment(c, key, fragment.FragmentOffset, data, fragment.MoreFragments, bytes, fragment.NextHeader,
+            MaxDatagramPayload, now);
         if (r is null) return;
-        if (fragment.FragmentOffset == 0) r.NextHeader = fragment.NextHeader;
         try
         {
             // Headers before the Fragment header (hop-by-hop, destination options) were processed already and are
@@ -125,7 +127,7 @@ public sealed partial class HostStack
     /// (RFC 5722; Linux does the same for IPv4); exact duplicates are ignored.
     /// </summary>
     private ReassemblyBuffer? AddFragment(IpCounters c, ReassemblyKey key, int offset, ReadOnlySpan<byte> data, bool more,
-        ReadOnlySpan<byte> wholeFragment, int maxPayload, TimeSpan now)
+        ReadOnlySpan<byte> wholeFragment, byte nextHeader, int maxPayload, TimeSpan now)
     {
         c.ReassemblyRequired++;
         int start = offset, end = offset + data.Length;
@@ -187,6 +189,7 @@ public sealed partial class HostStack
             r.FirstFragment = ArrayPool<byte>.Shared.Rent(wholeFragment.Length);
             wholeFragment.CopyTo(r.FirstFragment);
             r.FirstFragmentLength = wholeFragment.Length;
+            r.NextHeader = nextHeader;
         }
         if (r.TotalLength < 0 || r.ReceivedBytes != r.TotalLength || r.FirstFragment is null) return null;
         _reassembly.Remove(key);
