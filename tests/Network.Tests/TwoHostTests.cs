@@ -160,4 +160,60 @@ public class TwoHostTests
         Assert.True(router.Counters.Ipv4.FragmentsCreated > 3);
         Assert.Equal(1, b.Counters.Ipv4.ReassemblyOks);
     }
+
+    [Fact]
+    public void Udp_to_a_network_the_router_cannot_reach_is_enetunreach()
+    {
+        var (host, ev, router, _, _, _, wire) = Build();
+        host.Bind(40000, out _);
+        var nowhere = Ipv4Address.Parse("192.0.2.1");
+        Assert.Equal(Errno.None, host.SendUdp(40000, nowhere, 9, "x"u8, Ms(0))); // the host has a default route
+        wire.Pump(Ms(0));
+        Assert.Equal((40000, (IpAddress)nowhere, Errno.ENETUNREACH), Assert.Single(ev.UdpFailures));
+        Assert.Equal(1, router.Counters.Ipv4.OutNoRoutes);
+    }
+
+    [Fact]
+    public void Ping_with_dont_fragment_learns_the_next_hop_mtu()
+    {
+        var (host, ev, router, _, _, _, wire) = Build();
+        router.SetMtu(2, 1000);
+        Assert.Equal(Errno.None, host.SendEchoRequest(B, 5, 1, 1400, Ms(0), dontFragment: true));
+        wire.Pump(Ms(0));
+        var error = Assert.Single(ev.Icmp).Message;
+        Assert.Equal((IcmpV4Type.DestinationUnreachable, IcmpV4UnreachableCode.FragmentationNeeded, 1000),
+            (error.Type, error.Code, error.Mtu));
+        Assert.Equal(((ushort)5, (ushort)1), (error.Identifier, error.Sequence));
+        // Larger than our own MTU with DF: refused at once, like ping -M do -s 2000.
+        Assert.Equal(Errno.EMSGSIZE, host.SendEchoRequest(B, 5, 2, 2000, Ms(1), dontFragment: true));
+    }
+
+    [Fact]
+    public void Udp_broadcast_on_the_subnet_is_delivered_and_never_answered_with_an_error()
+    {
+        var wire = new Wire();
+        var (one, oneEvents) = Host1();
+        var twoEvents = new RecordingEvents();
+        var two = new HostStack(Options("two"), twoEvents);
+        two.AddInterface(1, "tap0", true, PeerMac, 1500);
+        two.AddAddress(1, Peer, 24);
+        wire.Own(one, oneEvents);
+        wire.Own(two, twoEvents);
+        wire.Connect(oneEvents, 1, twoEvents, 1);
+        one.Bind(68, out _);
+        two.Bind(67, out _);
+
+        Assert.Equal(Errno.None, two.SendUdp(67, Ipv4Address.Parse("10.0.0.255"), 68, "offer"u8, Ms(0)));
+        Assert.Equal(MacAddress.Broadcast, MacAddress.Read(twoEvents.Transmitted.Single().Frame));
+        wire.Pump(Ms(0));
+        var d = Assert.Single(oneEvents.UdpReceivedList);
+        Assert.Equal(((ushort)68, (IpAddress)Peer, "offer"), (d.LocalPort, d.Source, System.Text.Encoding.ASCII.GetString(d.Payload)));
+
+        // To a port nobody bound: counted, but a broadcast never earns a port unreachable.
+        two.SendUdp(67, Ipv4Address.Parse("10.0.0.255"), 69, "offer"u8, Ms(1));
+        wire.Pump(Ms(1));
+        Assert.Equal(1, one.Counters.Udp.NoPorts);
+        Assert.Empty(oneEvents.Transmitted);
+        Assert.Empty(twoEvents.UdpFailures);
+    }
 }
