@@ -337,4 +337,41 @@ public class BehaviourTests
         var (host, _) = Host1();
         Assert.Contains(new InterfaceAddress(Ipv6Address.Parse("fe80::ff:fe00:1"), 64), host.GetAddresses(1));
     }
+
+    [Fact]
+    public void The_neighbour_cache_is_bounded()
+    {
+        var (host, ev) = Host1(options: Options("host") with { MaxNeighbours = 4 });
+        host.Bind(40000, out _);
+        for (int i = 10; i < 20; i++)
+            host.SendUdp(40000, new Ipv4Address(10, 0, 0, (byte)i), 9, "scan"u8, Ms(0));
+        Assert.Equal(4, host.Counters.Neighbour.ArpRequestsSent);
+        Assert.Equal(6, host.Counters.Neighbour.TableFullDrops);
+        for (int t = 1; t <= 3; t++) host.OnTimer(TimeSpan.FromSeconds(t));
+        Assert.Equal(4, ev.UdpFailures.Count); // room again once they failed
+        host.SendUdp(40000, new Ipv4Address(10, 0, 0, 30), 9, "scan"u8, TimeSpan.FromSeconds(3));
+        Assert.Equal(4 * 3 + 1, host.Counters.Neighbour.ArpRequestsSent); // 3 attempts each, then the new one
+    }
+
+    [Fact]
+    public void A_router_does_not_forward_directed_broadcasts()
+    {
+        var (router, ev) = Router();
+        var frame = (byte[])V.RouterThroughIn.Clone();
+        new Ipv4Address(10, 0, 2, 255).Write(frame.AsSpan(14 + 16));
+        Ipv4Header.FillChecksum(frame.AsSpan(14));
+        router.Receive(1, EtherType.IPv4, frame, Ms(0));
+        Assert.Empty(ev.Transmitted);
+        Assert.Equal(1, router.Counters.Ipv4.InAddressErrors);
+    }
+
+    [Fact]
+    public void An_arp_claiming_our_own_address_is_not_learned()
+    {
+        var (host, ev) = Host1();
+        var frame = (byte[])V.ArpRequestFromPeer.Clone();
+        Host.Write(frame.AsSpan(14 + 14)); // sender IP: ours
+        host.Receive(1, EtherType.Arp, frame, Ms(0));
+        Assert.False(host.TryGetNeighbour(1, Host, Ms(0), out _));
+    }
 }
