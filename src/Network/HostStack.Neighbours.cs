@@ -203,11 +203,9 @@ public sealed partial class HostStack
     private bool HasRoomForNeighbour(TimeSpan now)
     {
         if (_neighbours.Count < _options.MaxNeighbours) return true;
-        _dueNeighbours.Clear();
-        foreach (var n in _neighbours.Values)
-            if (n.State == NeighbourState.Reachable && n.ExpiresAt <= now) _dueNeighbours.Add(n);
-        foreach (var n in _dueNeighbours) _neighbours.Remove((n.NicId, n.Address));
-        _dueNeighbours.Clear();
+        // Removing while enumerating is allowed for Dictionary (.NET Core 3.0+); nothing else runs in between.
+        foreach (var (key, n) in _neighbours)
+            if (n.State == NeighbourState.Reachable && n.ExpiresAt <= now) _neighbours.Remove(key);
         return _neighbours.Count < _options.MaxNeighbours;
     }
 
@@ -237,7 +235,11 @@ public sealed partial class HostStack
                 (n.State == NeighbourState.Reachable && n.ExpiresAt <= now))
                 _dueNeighbours.Add(n);
         }
-        foreach (var n in _dueNeighbours)
+        if (_dueNeighbours.Count == 0) return;
+        // A snapshot: failing an entry sends errors that may create entries, and handlers may re-enter OnTimer.
+        var due = _dueNeighbours.ToArray();
+        _dueNeighbours.Clear();
+        foreach (var n in due)
         {
             // Earlier work in this loop may have answered or removed the entry.
             if (!_neighbours.TryGetValue((n.NicId, n.Address), out var current) || current != n) continue;
@@ -252,7 +254,6 @@ public sealed partial class HostStack
             else
                 FailResolution(n, now);
         }
-        _dueNeighbours.Clear();
     }
 
     /// <summary>
@@ -289,16 +290,13 @@ public sealed partial class HostStack
 
     private void RemoveNeighboursOf(int nicId)
     {
-        _dueNeighbours.Clear();
-        foreach (var n in _neighbours.Values)
-            if (n.NicId == nicId) _dueNeighbours.Add(n);
-        foreach (var n in _dueNeighbours)
+        foreach (var (key, n) in _neighbours)
         {
-            _neighbours.Remove((n.NicId, n.Address));
+            if (n.NicId != nicId) continue;
+            _neighbours.Remove(key);
             if (n.Pending is null) continue;
             while (n.Pending.TryDequeue(out var p)) Return(p.Buffer);
         }
-        _dueNeighbours.Clear();
     }
 
     // ---------------------------------------------------------------- ARP
