@@ -82,6 +82,8 @@ public sealed class NeighbourCounters
     public long ResolutionFailures { get; internal set; }
     /// <summary>Packets dropped because the per-neighbour pending queue was full.</summary>
     public long PendingQueueDrops { get; internal set; }
+    /// <summary>Packets dropped because the neighbour cache was full of unresolved entries.</summary>
+    public long TableFullDrops { get; internal set; }
 }
 
 /// <summary>Link-level drops before any protocol looked at the frame.</summary>

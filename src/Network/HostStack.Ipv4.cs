@@ -92,6 +92,12 @@ public sealed partial class HostStack
             return;
         }
         var outNic = _interfaces[route.NicId];
+        if (outNic.IsDirectedBroadcast(ip.Destination))
+        {
+            // RFC 2644: routers do not forward directed broadcasts by default (Linux bc_forwarding 0).
+            c.InAddressErrors++;
+            return;
+        }
         if (ip.TotalLength > outNic.Mtu && ip.DontFragment)
         {
             c.FragmentFailures++;

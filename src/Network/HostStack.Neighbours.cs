@@ -101,6 +101,11 @@ public sealed partial class HostStack
     {
         if (!_neighbours.TryGetValue((nic.NicId, nextHop), out var n))
         {
+            if (!HasRoomForNeighbour(now))
+            {
+                Counters.Neighbour.TableFullDrops++;
+                return;
+            }
             n = new Neighbour(nic.NicId, nextHop);
             _neighbours.Add((nic.NicId, nextHop), n);
         }
@@ -179,7 +184,7 @@ public sealed partial class HostStack
         if (mac.IsMulticast || mac == MacAddress.Zero) return;
         if (!_neighbours.TryGetValue((nic.NicId, address), out var n))
         {
-            if (!create) return;
+            if (!create || !HasRoomForNeighbour(now)) return;
             n = new Neighbour(nic.NicId, address);
             _neighbours.Add((nic.NicId, address), n);
         }
@@ -189,6 +194,19 @@ public sealed partial class HostStack
         n.ExpiresAt = now + _options.NeighbourExpiry;
         n.ProbesSent = 0;
         FlushPending(nic, n);
+    }
+
+    /// <summary>
+    /// True when the cache may take one more entry: it is bounded (Linux gc_thresh3) so that a scan of a large
+    /// subnet cannot grow it, and each entry's queue, without limit. Expired entries are purged first.
+    /// </summary>
+    private bool HasRoomForNeighbour(TimeSpan now)
+    {
+        if (_neighbours.Count < _options.MaxNeighbours) return true;
+        // Removing while enumerating is allowed for Dictionary (.NET Core 3.0+); nothing else runs in between.
+        foreach (var (key, n) in _neighbours)
+            if (n.State == NeighbourState.Reachable && n.ExpiresAt <= now) _neighbours.Remove(key);
+        return _neighbours.Count < _options.MaxNeighbours;
     }
 
     private void FlushPending(NetworkInterface nic, Neighbour n)
@@ -217,7 +235,11 @@ public sealed partial class HostStack
                 (n.State == NeighbourState.Reachable && n.ExpiresAt <= now))
                 _dueNeighbours.Add(n);
         }
-        foreach (var n in _dueNeighbours)
+        if (_dueNeighbours.Count == 0) return;
+        // A snapshot: failing an entry sends errors that may create entries, and handlers may re-enter OnTimer.
+        var due = _dueNeighbours.ToArray();
+        _dueNeighbours.Clear();
+        foreach (var n in due)
         {
             // Earlier work in this loop may have answered or removed the entry.
             if (!_neighbours.TryGetValue((n.NicId, n.Address), out var current) || current != n) continue;
@@ -232,7 +254,6 @@ public sealed partial class HostStack
             else
                 FailResolution(n, now);
         }
-        _dueNeighbours.Clear();
     }
 
     /// <summary>
@@ -269,16 +290,13 @@ public sealed partial class HostStack
 
     private void RemoveNeighboursOf(int nicId)
     {
-        _dueNeighbours.Clear();
-        foreach (var n in _neighbours.Values)
-            if (n.NicId == nicId) _dueNeighbours.Add(n);
-        foreach (var n in _dueNeighbours)
+        foreach (var (key, n) in _neighbours)
         {
-            _neighbours.Remove((n.NicId, n.Address));
+            if (n.NicId != nicId) continue;
+            _neighbours.Remove(key);
             if (n.Pending is null) continue;
             while (n.Pending.TryDequeue(out var p)) Return(p.Buffer);
         }
-        _dueNeighbours.Clear();
     }
 
     // ---------------------------------------------------------------- ARP
@@ -299,7 +317,8 @@ public sealed partial class HostStack
         if (senderMac.IsMulticast || senderIp.IsMulticast || senderIp.IsBroadcast) return; // bogus sender
         var targetIp = arp.TargetProtocolAddress;
         bool forUs = nic.HasV4(targetIp);
-        if (!senderIp.IsUnspecified)
+        // Someone else claiming one of our addresses is a conflict to ignore, not a neighbour to learn.
+        if (!senderIp.IsUnspecified && FindLocalV4(senderIp) is null)
             LearnNeighbour(nic, senderIp, senderMac, forUs, now);
         if (arp.Operation != ArpOperation.Request || !forUs) return;
         Span<byte> reply = stackalloc byte[EthernetHeader.Length + ArpPacket.Length];

@@ -231,7 +231,11 @@ public sealed partial class HostStack
         _dueReassembly.Clear();
         foreach (var (k, r) in _reassembly)
             if (r.Deadline <= now) _dueReassembly.Add(k);
-        foreach (var key in _dueReassembly)
+        if (_dueReassembly.Count == 0) return;
+        // A snapshot: the errors sent below run handlers, which may re-enter OnTimer.
+        var due = _dueReassembly.ToArray();
+        _dueReassembly.Clear();
+        foreach (var key in due)
         {
             if (!_reassembly.Remove(key, out var r)) continue;
             _reassemblyBytes -= r.ReceivedBytes;
@@ -254,6 +258,5 @@ public sealed partial class HostStack
                 r.Release();
             }
         }
-        _dueReassembly.Clear();
     }
 }

@@ -24,6 +24,9 @@ public sealed record HostStackOptions
     /// <summary>Packets held per unresolved neighbour; when full the oldest is dropped and counted (Linux unres_qlen).</summary>
     public int PendingPacketsPerNeighbour { get; init; } = 64;
 
+    /// <summary>Neighbour cache entries across all NICs (Linux gc_thresh3 1024); beyond it new destinations are dropped.</summary>
+    public int MaxNeighbours { get; init; } = 1024;
+
     /// <summary>How long fragments of an incomplete datagram are kept (Linux ipfrag_time 30 s).</summary>
     public TimeSpan ReassemblyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -337,4 +337,72 @@ public class BehaviourTests
         var (host, _) = Host1();
         Assert.Contains(new InterfaceAddress(Ipv6Address.Parse("fe80::ff:fe00:1"), 64), host.GetAddresses(1));
     }
+
+    [Fact]
+    public void The_neighbour_cache_is_bounded()
+    {
+        var (host, ev) = Host1(options: Options("host") with { MaxNeighbours = 4 });
+        host.Bind(40000, out _);
+        for (int i = 10; i < 20; i++)
+            host.SendUdp(40000, new Ipv4Address(10, 0, 0, (byte)i), 9, "scan"u8, Ms(0));
+        Assert.Equal(4, host.Counters.Neighbour.ArpRequestsSent);
+        Assert.Equal(6, host.Counters.Neighbour.TableFullDrops);
+        for (int t = 1; t <= 3; t++) host.OnTimer(TimeSpan.FromSeconds(t));
+        Assert.Equal(4, ev.UdpFailures.Count); // room again once they failed
+        host.SendUdp(40000, new Ipv4Address(10, 0, 0, 30), 9, "scan"u8, TimeSpan.FromSeconds(3));
+        Assert.Equal(4 * 3 + 1, host.Counters.Neighbour.ArpRequestsSent); // 3 attempts each, then the new one
+    }
+
+    [Fact]
+    public void A_router_does_not_forward_directed_broadcasts()
+    {
+        var (router, ev) = Router();
+        var frame = (byte[])V.RouterThroughIn.Clone();
+        new Ipv4Address(10, 0, 2, 255).Write(frame.AsSpan(14 + 16));
+        Ipv4Header.FillChecksum(frame.AsSpan(14));
+        router.Receive(1, EtherType.IPv4, frame, Ms(0));
+        Assert.Empty(ev.Transmitted);
+        Assert.Equal(1, router.Counters.Ipv4.InAddressErrors);
+    }
+
+    [Fact]
+    public void An_arp_claiming_our_own_address_is_not_learned()
+    {
+        var (host, ev) = Host1();
+        var frame = (byte[])V.ArpRequestFromPeer.Clone();
+        Host.Write(frame.AsSpan(14 + 14)); // sender IP: ours
+        host.Receive(1, EtherType.Arp, frame, Ms(0));
+        Assert.False(host.TryGetNeighbour(1, Host, Ms(0), out _));
+    }
+
+    [Fact]
+    public void Failing_resolutions_with_a_full_cache_and_a_re_entering_handler_stay_consistent()
+    {
+        // Failing one entry sends an error that needs resolving, while the cache is full and a handler re-enters
+        // OnTimer: the timer walk must not trip over its own changes.
+        var (host, ev) = Host1(options: Options("host", forwarding: true) with { MaxNeighbours = 2 });
+        host.AddInterface(2, "tap1", true, MacAddress.Parse("02:00:00:00:00:11"), 1500);
+        host.AddAddress(2, Ipv4Address.Parse("10.9.0.1"), 24);
+        var now = TimeSpan.Zero;
+        ev.OnTransmit = (_, _) => host.OnTimer(now);
+        foreach (var frame in new[] { V.RouterThroughIn, V.RouterProbeTtl1 })
+        {
+            var f = (byte[])frame.Clone();
+            V.EchoRequestV4Tap.AsSpan(0, 12).CopyTo(f);           // to our MAC
+            new Ipv4Address(10, 0, 0, 2).Write(f.AsSpan(14 + 12)); // from the peer on NIC 1
+            new Ipv4Address(10, 9, 0, 7).Write(f.AsSpan(14 + 16)); // to a silent host on NIC 2
+            f[14 + 8] = 64;
+            Ipv4Header.FillChecksum(f.AsSpan(14));
+            host.Receive(1, EtherType.IPv4, f, now);
+        }
+        for (int s = 1; s <= 8; s++)
+        {
+            now = TimeSpan.FromSeconds(s);
+            host.OnTimer(now);
+        }
+        Assert.Equal(0, host.Counters.InternalErrors);
+        // 10.9.0.7 never answers; the host unreachable errors then wait on 10.0.0.2, which never answers either.
+        Assert.Equal(2, host.Counters.Neighbour.ResolutionFailures);
+        Assert.Null(host.NextDeadline);
+    }
 }
