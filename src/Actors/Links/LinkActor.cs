@@ -65,7 +65,8 @@ public sealed class LinkActor : UntypedActor, IWithTimers
     public static Props Props(string name, NicEndpoint a, NicEndpoint b, LinkParameters parameters, IActorRef? creator = null) =>
         Akka.Actor.Props.Create(() => new LinkActor(name, a, b, parameters, creator)).WithSimDispatcher();
 
-    private TimeSpan Now => Context.System.Scheduler.MonotonicClock;
+    private readonly SimClock _clock = SimClock.For(Context.System);
+    private TimeSpan Now => _clock.Elapsed;
 
     protected override void PreStart()
     {

@@ -90,7 +90,7 @@ public sealed class NicActor : UntypedActor
 
     private void Capture(bool outbound, ReadOnlyMemory<byte> frame)
     {
-        var captured = new CapturedFrame(_info.NicId, outbound, Context.System.Scheduler.MonotonicClock, frame);
+        var captured = new CapturedFrame(_info.NicId, outbound, SimClock.For(Context.System).Elapsed, frame);
         foreach (var sink in _captureSinks!) sink.Tell(captured);
     }
 

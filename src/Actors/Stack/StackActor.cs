@@ -1,6 +1,7 @@
 using NetSim.Actors.Time;
 using Akka.Actor;
 using NetSim.Actors.Nic;
+using NetSim.Network;
 using NetSim.Protocol;
 using NetSim.Protocol.Device;
 using NetSim.Protocol.Nic;
@@ -16,8 +17,9 @@ namespace NetSim.Actors.Stack;
 /// persist flag is removed and stopped. Frames that enter from a NIC go to the host's protocol handling and to
 /// inbound subscribers; the stack can send a frame out of any of its NICs.
 /// </summary>
-public sealed class StackActor : UntypedActor
+public sealed partial class StackActor : UntypedActor, IWithTimers
 {
+    private const string HostTimerKey = "host-timer";
     private readonly string _hostName;
     private readonly NetSimSettings _settings;
     private readonly NicRegistry _registry = new();
@@ -25,6 +27,10 @@ public sealed class StackActor : UntypedActor
     private readonly List<IActorRef> _nicWatchers = [];
     private readonly SimRandom _macRandom;
     private readonly Dictionary<string, long> _drops = new(StringComparer.Ordinal);
+    private readonly HostStack _host;
+    private readonly SimClock _clock;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public StackActor(string hostName)
     {
@@ -32,6 +38,9 @@ public sealed class StackActor : UntypedActor
         _settings = NetSimSettings.Get(Context.System);
         // Derived from the run's seed by name: the same host gets the same MACs whatever else exists.
         _macRandom = SimSeed.For(Context.System).Stream("host/" + hostName + "/mac");
+        _clock = SimClock.For(Context.System);
+        var stackSeed = (int)SimSeed.For(Context.System).Stream("host/" + hostName + "/stack").NextUInt32();
+        _host = new HostStack(new HostStackOptions { Name = hostName, Seed = stackSeed }, new HostEvents(this));
         // The loopback interface: a NIC that is not tun/tap, so attaching to its name is EOPNOTSUPP, as on Linux.
         _registry.Add(new NicEntry(_registry.NextId(), "lo", isTap: false, mtu: 65536, MacAddress.Zero, ActorRefs.Nobody, isTunTap: false)
             { Persistent = true });
@@ -44,14 +53,18 @@ public sealed class StackActor : UntypedActor
     // A NIC that throws is stopped, not restarted: its files see it terminate and get EIO, as after `ip link delete`.
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
+    private TimeSpan Now => _clock.Elapsed;
+
     protected override void OnReceive(object message)
+    {
+        if (!OnHostMessage(message)) OnRegistryMessage(message);
+        ArmTimer();
+    }
+
+    private void OnRegistryMessage(object message)
     {
         switch (message)
         {
-            case InboundFrame m: OnInbound(m); break;
-            case InboundFrameBatch m:
-                foreach (var f in m.Frames) OnInbound(new InboundFrame(m.NicId, f.Protocol, f.Frame));
-                break;
             case SendFrame m: OnSendFrame(m); break;
             case AttachFile m: OnAttachFile(m); break;
             case DetachFile: Detach(Sender); break;
@@ -87,15 +100,6 @@ public sealed class StackActor : UntypedActor
         else Sender.Tell(entry.ToInfo());
     }
 
-    private void OnInbound(InboundFrame frame)
-    {
-        if (_inboundSubscribers.Count == 0)
-        {
-            CountDrop("no-handler");
-            return;
-        }
-        foreach (var s in _inboundSubscribers) s.Tell(frame);
-    }
 
     private void OnSendFrame(SendFrame m)
     {
@@ -152,6 +156,7 @@ public sealed class StackActor : UntypedActor
         Context.Watch(nic);
         var entry = new NicEntry(id, name, isTap, info.Mtu, macAddress, nic, isTunTap: true) { Persistent = persistent };
         _registry.Add(entry);
+        _host.AddInterface(id, name, isTap, macAddress, info.Mtu);
         return entry;
     }
 
@@ -218,6 +223,7 @@ public sealed class StackActor : UntypedActor
     {
         if (_registry.ById(entry.Id) != entry) return;
         _registry.Remove(entry);
+        _host.RemoveInterface(entry.Id);
         // Files still attached (an admin removal) keep their reference bookkeeping until they close, but the NIC is
         // gone: they watch it, and their writes fail with EIO from now on.
         Context.Unwatch(entry.Nic);

@@ -38,7 +38,8 @@ public sealed class SwitchActor : UntypedActor
     public static Props Props(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator = null) =>
         Akka.Actor.Props.Create(() => new SwitchActor(name, endpoints, ageing, creator)).WithSimDispatcher();
 
-    private TimeSpan Now => Context.System.Scheduler.MonotonicClock;
+    private readonly SimClock _clock = SimClock.For(Context.System);
+    private TimeSpan Now => _clock.Elapsed;
 
     protected override void PreStart()
     {

@@ -38,7 +38,7 @@ public sealed class NetSimMessagePackSerializer : SerializerWithStringManifest
     {
         _options = MessagePackSerializerOptions.Standard
             .WithResolver(CompositeResolver.Create(
-                [new ActorRefFormatter(system), MacAddressFormatter.Instance],
+                [new ActorRefFormatter(system), MacAddressFormatter.Instance, IpAddressFormatter.Instance],
                 [StandardResolver.Instance]))
             .WithSecurity(MessagePackSecurity.UntrustedData);
     }
@@ -93,6 +93,14 @@ public sealed class NetSimMessagePackSerializer : SerializerWithStringManifest
         public static readonly MacAddressFormatter Instance = new();
         public void Serialize(ref MessagePackWriter writer, MacAddress value, MessagePackSerializerOptions options) => writer.Write(value.Value);
         public MacAddress Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) => new(reader.ReadUInt64());
+    }
+
+    /// <summary>An IP address as its text form ("10.0.0.1", "fd00::1"): unambiguous for both versions.</summary>
+    private sealed class IpAddressFormatter : IMessagePackFormatter<IpAddress>
+    {
+        public static readonly IpAddressFormatter Instance = new();
+        public void Serialize(ref MessagePackWriter writer, IpAddress value, MessagePackSerializerOptions options) => writer.Write(value.ToString());
+        public IpAddress Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) => IpAddress.Parse(reader.ReadString()!);
     }
 }
 

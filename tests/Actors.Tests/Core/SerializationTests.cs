@@ -69,7 +69,6 @@ public sealed class SerializationTests : DeviceTestKit
         if (t == typeof(int?)) return 2000 + n;
         if (t == typeof(long)) return 1L << (32 + n);
         if (t == typeof(bool)) return true;
-        if (t == typeof(ushort)) return (ushort)(0x0800 + n);
         if (t == typeof(TunFlags)) return TunFlags.Tap | TunFlags.NoPacketInfo;
         if (t == typeof(Errno)) return Errno.EMSGSIZE;
         if (t == typeof(MacAddress) || t == typeof(MacAddress?)) return MacAddress.LocallyAdministered(0xABCDEF + (ulong)n);
@@ -79,6 +78,10 @@ public sealed class SerializationTests : DeviceTestKit
         if (t == typeof(IReadOnlyList<ReadOnlyMemory<byte>>)) return new List<ReadOnlyMemory<byte>> { new byte[] { 1 }, new byte[] { 2, (byte)n } };
         if (t == typeof(IReadOnlyList<ProtocolFrame>)) return new List<ProtocolFrame> { new(EtherType.Arp, new byte[] { 3, (byte)n }) };
         if (t == typeof(IReadOnlyDictionary<string, long>)) return new Dictionary<string, long> { ["queue-full"] = n, ["closed"] = 2 };
+        if (t == typeof(ushort)) return (ushort)(0x0800 + n);
+        if (t == typeof(byte)) return (byte)(n + 1);
+        if (t == typeof(byte?)) return (byte)(n + 64);
+        if (t == typeof(IpAddress) || t == typeof(IpAddress?)) return n % 2 == 0 ? IpAddress.Parse("10.0.0." + n) : IpAddress.Parse("fd00::" + n);
         if (t == typeof(TimeSpan)) return TimeSpan.FromTicks(123_456_789 + n);
         if (t == typeof(double)) return 0.25 + n;
         if (t.Namespace?.StartsWith("NetSim.Protocol", StringComparison.Ordinal) == true && !t.IsEnum) return Sample(t);
@@ -101,7 +104,7 @@ public sealed class SerializationTests : DeviceTestKit
         IActorRef r => r.Path.ToString(),
         IDictionary d => "{" + string.Join(",", d.Keys.Cast<object>().OrderBy(k => k.ToString()).Select(k => $"{k}={Describe(d[k])}")) + "}",
         IEnumerable e and not string => "[" + string.Join(",", e.Cast<object?>().Select(Describe)) + "]",
-        _ when o.GetType().Namespace?.StartsWith("NetSim.Protocol", StringComparison.Ordinal) == true && !o.GetType().IsEnum && o is not MacAddress =>
+        _ when o.GetType().Namespace?.StartsWith("NetSim.Protocol", StringComparison.Ordinal) == true && !o.GetType().IsEnum && o is not MacAddress and not IpAddress =>
             o.GetType().Name + "(" + string.Join(",", o.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Where(p => p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract")
                 .Select(p => p.Name + "=" + Describe(p.GetValue(o)))) + ")",
