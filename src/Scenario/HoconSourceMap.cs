@@ -1,0 +1,293 @@
+using System.Text;
+
+namespace NetSim.Scenario;
+
+/// <summary>
+/// A light, path-aware scan of HOCON source text. It checks the structure (balanced braces and brackets, closed
+/// strings, a value after every '=') and records the line on which each key path is defined, because
+/// Akka.Configuration's HOCON parser reports no positions (and loops forever on an unclosed list, so the text is
+/// checked here before Akka sees it). Paths are dotted, lists indexed: <c>script[2].ping.count</c>.
+/// </summary>
+public sealed class HoconSourceMap
+{
+    private readonly Dictionary<string, int> _lines = new(StringComparer.Ordinal);
+
+    private HoconSourceMap() { }
+
+    /// <summary>The syntax error found, with its 1-based line, or null when the structure is sound.</summary>
+    public (int Line, string Message)? SyntaxError { get; private set; }
+
+    /// <summary>Every recorded key path (in no particular order).</summary>
+    public IEnumerable<string> Paths => _lines.Keys;
+
+    /// <summary>Line on which <paramref name="path"/> was last defined, or null.</summary>
+    public int? LineOf(string path) => _lines.TryGetValue(path, out var line) ? line : null;
+
+    /// <summary>Line of the path or of its nearest recorded ancestor (0 when none is recorded).</summary>
+    public int NearestLine(string path)
+    {
+        var p = path;
+        while (p.Length > 0)
+        {
+            if (_lines.TryGetValue(p, out var line)) return line;
+            var cut = Math.Max(p.LastIndexOf('.'), p.LastIndexOf('['));
+            if (cut <= 0) break;
+            p = p[..cut];
+        }
+        return 0;
+    }
+
+    /// <summary>Scans <paramref name="text"/>.</summary>
+    public static HoconSourceMap Scan(string text)
+    {
+        var map = new HoconSourceMap();
+        try
+        {
+            var tokens = Tokenize(text);
+            new Parser(tokens, map._lines).ParseRoot();
+        }
+        catch (HoconSyntaxException e)
+        {
+            map.SyntaxError = (e.Line, e.Message);
+        }
+        return map;
+    }
+
+    private enum TokenKind { LBrace, RBrace, LBracket, RBracket, Separator, Comma, Newline, Text, Quoted, Substitution, End }
+
+    private readonly record struct Token(TokenKind Kind, string Text, int Line);
+
+    private sealed class HoconSyntaxException(int line, string message) : Exception(message)
+    {
+        public int Line { get; } = line;
+    }
+
+    private static List<Token> Tokenize(string s)
+    {
+        var tokens = new List<Token>();
+        int i = 0, line = 1;
+        while (i < s.Length)
+        {
+            char c = s[i];
+            char next = i + 1 < s.Length ? s[i + 1] : '\0';
+            switch (c)
+            {
+                case '\n': tokens.Add(new(TokenKind.Newline, "\n", line)); line++; i++; continue;
+                case ' ' or '\t' or '\r' or '\uFEFF': i++; continue;
+                case '#': while (i < s.Length && s[i] != '\n') i++; continue;
+                case '/' when next == '/': while (i < s.Length && s[i] != '\n') i++; continue;
+                case '{': tokens.Add(new(TokenKind.LBrace, "{", line)); i++; continue;
+                case '}': tokens.Add(new(TokenKind.RBrace, "}", line)); i++; continue;
+                case '[': tokens.Add(new(TokenKind.LBracket, "[", line)); i++; continue;
+                case ']': tokens.Add(new(TokenKind.RBracket, "]", line)); i++; continue;
+                case ',': tokens.Add(new(TokenKind.Comma, ",", line)); i++; continue;
+                case '=' or ':': tokens.Add(new(TokenKind.Separator, c.ToString(), line)); i++; continue;
+                case '+' when next == '=': tokens.Add(new(TokenKind.Separator, "+=", line)); i += 2; continue;
+                case '$' when next == '{':
+                {
+                    int close = s.IndexOf('}', i);
+                    int eol = s.IndexOf('\n', i);
+                    if (close < 0 || (eol >= 0 && eol < close)) throw new HoconSyntaxException(line, "substitution '${' is not closed with '}' on the same line");
+                    tokens.Add(new(TokenKind.Substitution, s[i..(close + 1)], line));
+                    i = close + 1;
+                    continue;
+                }
+                case '"':
+                {
+                    int startLine = line;
+                    if (next == '"' && i + 2 < s.Length && s[i + 2] == '"')
+                    {
+                        int close = s.IndexOf("\"\"\"", i + 3, StringComparison.Ordinal);
+                        if (close < 0) throw new HoconSyntaxException(startLine, "string opened with \"\"\" is never closed");
+                        var body = s[(i + 3)..close];
+                        line += body.Count(ch => ch == '\n');
+                        tokens.Add(new(TokenKind.Quoted, body, startLine));
+                        i = close + 3;
+                        continue;
+                    }
+                    var sb = new StringBuilder();
+                    i++;
+                    while (true)
+                    {
+                        if (i >= s.Length || s[i] == '\n') throw new HoconSyntaxException(startLine, "string is not closed with '\"' before the end of the line");
+                        if (s[i] == '\\' && i + 1 < s.Length) { sb.Append(s[i + 1]); i += 2; continue; }
+                        if (s[i] == '"') { i++; break; }
+                        sb.Append(s[i++]);
+                    }
+                    tokens.Add(new(TokenKind.Quoted, sb.ToString(), startLine));
+                    continue;
+                }
+                default:
+                {
+                    int start = i;
+                    while (i < s.Length && !IsTextEnd(s, i)) i++;
+                    tokens.Add(new(TokenKind.Text, s[start..i], line));
+                    continue;
+                }
+            }
+        }
+        tokens.Add(new(TokenKind.End, "", line));
+        return tokens;
+    }
+
+    private static bool IsTextEnd(string s, int i)
+    {
+        char c = s[i];
+        if (c is ' ' or '\t' or '\r' or '\n' or '{' or '}' or '[' or ']' or ',' or '=' or ':' or '#' or '"') return true;
+        if (c == '/' && i + 1 < s.Length && s[i + 1] == '/') return true;
+        if (c == '$' && i + 1 < s.Length && s[i + 1] == '{') return true;
+        if (c == '+' && i + 1 < s.Length && s[i + 1] == '=') return true;
+        return false;
+    }
+
+    private sealed class Parser(List<Token> tokens, Dictionary<string, int> lines)
+    {
+        private int _pos;
+
+        private Token Peek => tokens[_pos];
+        private Token Next() => tokens[_pos++];
+
+        public void ParseRoot()
+        {
+            SkipNewlines();
+            if (Peek.Kind == TokenKind.LBrace)
+            {
+                var open = Next();
+                ParseObjectBody("", TokenKind.RBrace, open.Line);
+                SkipNewlines();
+                if (Peek.Kind != TokenKind.End) throw new HoconSyntaxException(Peek.Line, $"unexpected '{Peek.Text}' after the closing '}}' of the root object");
+            }
+            else
+            {
+                ParseObjectBody("", TokenKind.End, 0);
+            }
+        }
+
+        private void SkipNewlines()
+        {
+            while (Peek.Kind == TokenKind.Newline) _pos++;
+        }
+
+        private void ParseObjectBody(string prefix, TokenKind end, int openLine)
+        {
+            while (true)
+            {
+                while (Peek.Kind is TokenKind.Newline or TokenKind.Comma) _pos++;
+                var t = Peek;
+                if (t.Kind == end)
+                {
+                    if (end != TokenKind.End) _pos++;
+                    return;
+                }
+                switch (t.Kind)
+                {
+                    case TokenKind.End:
+                        throw new HoconSyntaxException(openLine, "'{' is never closed (missing '}')");
+                    case TokenKind.RBrace:
+                        throw new HoconSyntaxException(t.Line, "unexpected '}' (no object is open here)");
+                    case TokenKind.RBracket:
+                        throw new HoconSyntaxException(t.Line, "unexpected ']' (no list is open here)");
+                    case TokenKind.Text or TokenKind.Quoted:
+                        break;
+                    default:
+                        throw new HoconSyntaxException(t.Line, $"expected a key, found '{t.Text}'");
+                }
+
+                var path = prefix;
+                Next();
+                if (t.Kind == TokenKind.Quoted)
+                {
+                    path = Join(path, t.Text);
+                    Record(path, t.Line);
+                }
+                else
+                {
+                    foreach (var segment in t.Text.Split('.'))
+                    {
+                        if (segment.Length == 0) throw new HoconSyntaxException(t.Line, $"key '{t.Text}' has an empty part");
+                        path = Join(path, segment);
+                        Record(path, t.Line);
+                    }
+                }
+
+                if (t.Kind == TokenKind.Text && t.Text == "include")
+                    throw new HoconSyntaxException(t.Line, "'include' is not supported in scenario files");
+
+                var after = Peek;
+                if (after.Kind == TokenKind.LBrace)
+                {
+                    Next();
+                    ParseObjectBody(path, TokenKind.RBrace, after.Line);
+                }
+                else if (after.Kind == TokenKind.Separator)
+                {
+                    Next();
+                    ParseValue(path, after.Line);
+                }
+                else if (after.Kind is TokenKind.Text or TokenKind.Quoted)
+                {
+                    throw new HoconSyntaxException(after.Line, $"expected '=' after key '{t.Text}', found '{after.Text}' (keys cannot contain spaces)");
+                }
+                else
+                {
+                    throw new HoconSyntaxException(t.Line, $"expected '=' or '{{' after key '{t.Text}'");
+                }
+
+                var follow = Peek;
+                if (follow.Kind is not (TokenKind.Newline or TokenKind.Comma or TokenKind.End) && follow.Kind != end)
+                    throw new HoconSyntaxException(follow.Line, $"expected a new line or ',' after the value of '{path}', found '{follow.Text}'");
+            }
+        }
+
+        private void ParseValue(string path, int line)
+        {
+            var t = Peek;
+            switch (t.Kind)
+            {
+                case TokenKind.LBrace:
+                    Next();
+                    ParseObjectBody(path, TokenKind.RBrace, t.Line);
+                    return;
+                case TokenKind.LBracket:
+                    Next();
+                    ParseList(path, t.Line);
+                    return;
+                case TokenKind.Text or TokenKind.Quoted or TokenKind.Substitution:
+                    while (Peek.Kind is TokenKind.Text or TokenKind.Quoted or TokenKind.Substitution) Next();
+                    if (Peek.Kind == TokenKind.Separator && Peek.Text == ":")
+                        throw new HoconSyntaxException(Peek.Line, $"':' inside the value of '{path}'; put the value in quotes (for example \"02:00:00:00:00:01\")");
+                    return;
+                default:
+                    throw new HoconSyntaxException(line, $"'{path}' has no value after '='");
+            }
+        }
+
+        private void ParseList(string path, int openLine)
+        {
+            int index = 0;
+            while (true)
+            {
+                while (Peek.Kind is TokenKind.Newline or TokenKind.Comma) _pos++;
+                var t = Peek;
+                if (t.Kind == TokenKind.RBracket) { Next(); return; }
+                if (t.Kind is TokenKind.End or TokenKind.RBrace)
+                    throw new HoconSyntaxException(openLine, $"'[' of '{path}' is never closed (missing ']')");
+                var element = $"{path}[{index}]";
+                Record(element, t.Line);
+                ParseValue(element, t.Line);
+                index++;
+                var follow = Peek;
+                if (follow.Kind is not (TokenKind.Newline or TokenKind.Comma or TokenKind.RBracket))
+                {
+                    if (follow.Kind is TokenKind.End or TokenKind.RBrace)
+                        throw new HoconSyntaxException(openLine, $"'[' of '{path}' is never closed (missing ']')");
+                    throw new HoconSyntaxException(follow.Line, $"expected ',' or ']' in the list '{path}', found '{follow.Text}'");
+                }
+            }
+        }
+
+        private void Record(string path, int line) => lines[path] = line;
+
+        private static string Join(string prefix, string key) => prefix.Length == 0 ? key : $"{prefix}.{key}";
+    }
+}

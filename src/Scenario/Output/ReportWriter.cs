@@ -1,0 +1,123 @@
+using System.Text;
+using System.Text.Json;
+using NetSim.Scenario.Reports;
+
+namespace NetSim.Scenario.Output;
+
+/// <summary>
+/// Writes report.json. The layout is fixed by hand (not by reflection): properties in a stable order, lists in the
+/// order given, maps sorted by key (ordinal), durations as milliseconds, numbers in invariant form, '\n' line ends.
+/// The same report always gives the same bytes.
+/// </summary>
+public static class ReportWriter
+{
+    /// <summary>Writes the report as UTF-8 JSON (no BOM) to a stream.</summary>
+    public static void Write(RunReport report, Stream stream)
+    {
+        var options = new JsonWriterOptions { Indented = true, NewLine = "\n" };
+        using var w = new Utf8JsonWriter(stream, options);
+        w.WriteStartObject();
+        w.WriteString("scenario", report.Scenario);
+        w.WriteNumber("seed", report.Seed);
+        w.WriteString("timeMode", report.TimeMode == TimeMode.Virtual ? "virtual" : "real");
+        w.WriteNumber("durationMs", report.Duration.TotalMilliseconds);
+        w.WriteBoolean("passed", report.Passed);
+
+        w.WriteStartArray("nics");
+        foreach (var n in report.Nics)
+        {
+            w.WriteStartObject();
+            w.WriteString("host", n.Host);
+            w.WriteString("nic", n.Nic);
+            w.WriteNumber("rxPackets", n.RxPackets);
+            w.WriteNumber("rxBytes", n.RxBytes);
+            w.WriteNumber("rxDropped", n.RxDropped);
+            w.WriteNumber("rxErrors", n.RxErrors);
+            w.WriteNumber("txPackets", n.TxPackets);
+            w.WriteNumber("txBytes", n.TxBytes);
+            w.WriteNumber("txDropped", n.TxDropped);
+            w.WriteNumber("txErrors", n.TxErrors);
+            WriteMap(w, "dropReasons", n.DropReasons);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("flows");
+        foreach (var f in report.Flows)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", f.Name);
+            w.WriteString("kind", f.Kind);
+            w.WriteNumber("sent", f.Sent);
+            w.WriteNumber("received", f.Received);
+            w.WriteNumber("lost", f.Lost);
+            w.WriteNumber("duplicated", f.Duplicated);
+            w.WriteNumber("reordered", f.Reordered);
+            if (f.Rtt is { } r)
+            {
+                w.WriteStartObject("rttMs");
+                w.WriteNumber("min", r.Min.TotalMilliseconds);
+                w.WriteNumber("mean", r.Mean.TotalMilliseconds);
+                w.WriteNumber("p50", r.P50.TotalMilliseconds);
+                w.WriteNumber("p99", r.P99.TotalMilliseconds);
+                w.WriteNumber("max", r.Max.TotalMilliseconds);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("rttMs");
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("hosts");
+        foreach (var h in report.Hosts)
+        {
+            w.WriteStartObject();
+            w.WriteString("host", h.Host);
+            WriteMap(w, "counters", h.Counters);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartArray("expectations");
+        foreach (var e in report.Expectations)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", e.Name);
+            w.WriteString("subject", e.Subject);
+            w.WriteString("condition", e.Condition);
+            if (e.Observed is { } o && double.IsFinite(o)) w.WriteNumber("observed", o);
+            else w.WriteNull("observed");
+            w.WriteString("verdict", e.Verdict switch { Verdict.Pass => "pass", Verdict.Fail => "fail", _ => "unmeasured" });
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+        stream.WriteByte((byte)'\n');
+    }
+
+    /// <summary>Writes the report to a file, replacing it.</summary>
+    public static void Write(RunReport report, string path)
+    {
+        using var file = File.Create(path);
+        Write(report, file);
+    }
+
+    /// <summary>The report as a string.</summary>
+    public static string ToJson(RunReport report)
+    {
+        using var ms = new MemoryStream();
+        Write(report, ms);
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    private static void WriteMap(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, long> map)
+    {
+        w.WriteStartObject(name);
+        foreach (var (key, value) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal)) w.WriteNumber(key, value);
+        w.WriteEndObject();
+    }
+}

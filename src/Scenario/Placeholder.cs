@@ -1,1 +1,0 @@
-namespace NetSim.Scenario; internal static class Placeholder { }

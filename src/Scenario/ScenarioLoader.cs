@@ -1,0 +1,277 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Net;
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
+
+namespace NetSim.Scenario;
+
+/// <summary>
+/// Reads a HOCON scenario file, applies command-line overrides and the embedded defaults
+/// (<c>scenario-defaults.conf</c>), and validates it into a <see cref="Scenario"/> or a list of
+/// <see cref="ScenarioError"/>s that name file, line and key.
+/// </summary>
+public static class ScenarioLoader
+{
+    /// <summary>Flow expectation metrics; durations are compared in milliseconds.</summary>
+    public static readonly ImmutableArray<string> FlowMetrics =
+        ["sent", "received", "lost", "duplicated", "reordered", "delivery-ratio", "loss", "rtt-min", "rtt-mean", "rtt-p50", "rtt-p99", "rtt-max"];
+
+    /// <summary>NIC counters an expectation can name as <c>host.nic.COUNTER</c>.</summary>
+    public static readonly ImmutableArray<string> NicCounterNames =
+        ["rx_packets", "rx_bytes", "rx_dropped", "rx_errors", "tx_packets", "tx_bytes", "tx_dropped", "tx_errors"];
+
+    private static readonly Lazy<Config> Defaults = new(() =>
+    {
+        using var stream = typeof(ScenarioLoader).Assembly.GetManifestResourceStream("NetSim.Scenario.scenario-defaults.conf")
+            ?? throw new InvalidOperationException("scenario-defaults.conf is not embedded in NetSim.Scenario");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    });
+
+    /// <summary>The embedded defaults (one block per kind of object: scenario, host, nic, route, link, switch, ping, udp).</summary>
+    public static Config DefaultsConfig => Defaults.Value;
+
+    /// <summary>Loads and validates a scenario file.</summary>
+    /// <param name="path">Scenario file.</param>
+    /// <param name="overrides"><c>key=value</c> pairs from <c>--set</c>, HOCON syntax on both sides, applied over the file.</param>
+    /// <param name="seed">When given, replaces the file's <c>seed</c>.</param>
+    public static ScenarioLoadResult Load(string path, IEnumerable<string>? overrides = null, long? seed = null)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new(null, [new ScenarioError(path, 0, "", $"cannot read the file: {e.Message}")]);
+        }
+        return LoadFromText(text, path, overrides, seed);
+    }
+
+    /// <summary>Loads and validates scenario text; <paramref name="fileName"/> is used in messages.</summary>
+    public static ScenarioLoadResult LoadFromText(string text, string fileName, IEnumerable<string>? overrides = null, long? seed = null)
+    {
+        var errors = new List<ScenarioError>();
+        var fileMap = HoconSourceMap.Scan(text);
+        if (fileMap.SyntaxError is { } syntax)
+            return new(null, [new ScenarioError(fileName, syntax.Line, "", $"HOCON syntax error: {syntax.Message}")]);
+
+        // Overrides are HOCON lines appended after the file: later definitions win, objects merge.
+        var overrideLines = new List<string>();
+        var overrideMaps = new List<HoconSourceMap>();
+        int n = 0;
+        foreach (var raw in overrides ?? [])
+        {
+            n++;
+            var eq = raw.IndexOf('=');
+            if (eq <= 0)
+            {
+                errors.Add(new("--set", n, raw, "expected key=value (e.g. --set links.l1.loss=0.05)"));
+                continue;
+            }
+            var line = $"{raw[..eq].Trim()} = {raw[(eq + 1)..].Trim()}";
+            var map = HoconSourceMap.Scan(line);
+            if (map.SyntaxError is { } e)
+            {
+                errors.Add(new("--set", n, raw[..eq].Trim(), $"HOCON syntax error: {e.Message}"));
+                continue;
+            }
+            overrideLines.Add(line);
+            overrideMaps.Add(map);
+        }
+        if (seed is { } s) overrideLines.Add($"seed = {s.ToString(CultureInfo.InvariantCulture)}");
+        if (errors.Count > 0) return new(null, [.. errors]);
+
+        Config config;
+        var merged = text + "\n" + string.Join("\n", overrideLines) + "\n";
+        try
+        {
+            config = ConfigurationFactory.ParseString(merged);
+        }
+        catch (Exception e)
+        {
+            return new(null, [new ScenarioError(fileName, 0, "", $"HOCON error: {e.Message}")]);
+        }
+
+        var context = new LoadContext(fileName, fileMap, overrideMaps, seed.HasValue);
+        var scenario = new ScenarioBuilder(context, config, fileName).Build();
+        return context.Errors.Count > 0 ? new(null, [.. context.Errors]) : new(scenario, []);
+    }
+
+    /// <summary>Where errors go and how a key path is turned into file and line.</summary>
+    internal sealed class LoadContext(string fileName, HoconSourceMap fileMap, List<HoconSourceMap> overrideMaps, bool seedOverridden)
+    {
+        public List<ScenarioError> Errors { get; } = [];
+
+        public void Error(string path, string message)
+        {
+            if (path == "seed" && seedOverridden) { Errors.Add(new("--seed", 1, path, message)); return; }
+            for (int i = overrideMaps.Count - 1; i >= 0; i--)
+                if (overrideMaps[i].LineOf(path) is not null || overrideMaps[i].Paths.Any(p => path.StartsWith(p + ".", StringComparison.Ordinal)))
+                {
+                    Errors.Add(new("--set", i + 1, path, message));
+                    return;
+                }
+            Errors.Add(new(fileName, fileMap.NearestLine(path), path, message));
+        }
+    }
+}
+
+/// <summary>A HOCON object being read: its own items first, then the defaults block for its kind.</summary>
+internal sealed class Section(ScenarioLoader.LoadContext context, string path, IDictionary<string, HoconValue> items, Config? defaults)
+{
+    public string Path { get; } = path;
+    public IDictionary<string, HoconValue> Items { get; } = items;
+
+    public string KeyPath(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+
+    public void Error(string key, string message) => context.Error(KeyPath(key), message);
+
+    /// <summary>Reports every key not in <paramref name="allowed"/>, with a suggestion when one is close.</summary>
+    public void RejectUnknownKeys(params string[] allowed)
+    {
+        foreach (var key in Items.Keys)
+        {
+            if (allowed.Contains(key)) continue;
+            var near = ValueParsers.Nearest(key, allowed);
+            var where = Path.Length == 0 ? "at the top level" : $"in {Path}";
+            Error(key, near is null
+                ? $"unknown key {where} (known keys: {string.Join(", ", allowed)})"
+                : $"unknown key {where}; did you mean '{near}'?");
+        }
+    }
+
+    public bool Has(string key) => Items.ContainsKey(key);
+
+    public HoconValue? Raw(string key)
+    {
+        if (Items.TryGetValue(key, out var v)) return v;
+        if (defaults is not null && defaults.HasPath(key)) return defaults.GetValue(key);
+        return null;
+    }
+
+    public string? Scalar(string key, bool required)
+    {
+        var v = Raw(key);
+        if (v is null)
+        {
+            if (required) Error(key, "is required but missing");
+            return null;
+        }
+        if (v.IsObject() || v.IsArray())
+        {
+            Error(key, "must be a single value, not an object or a list");
+            return null;
+        }
+        return v.GetString();
+    }
+
+    public TimeSpan? Duration(string key, bool required, bool positive = false)
+    {
+        var s = Scalar(key, required);
+        if (s is null) return null;
+        var d = ValueParsers.ParseDuration(s, allowNegative: false, out var problem);
+        if (d is null) { Error(key, problem!); return null; }
+        if (positive && d <= TimeSpan.Zero) { Error(key, $"{s} must be more than 0"); return null; }
+        return d;
+    }
+
+    public long? Integer(string key, bool required, long min, long max)
+    {
+        var s = Scalar(key, required);
+        if (s is null) return null;
+        if (!long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
+        {
+            Error(key, $"'{s}' is not a whole number");
+            return null;
+        }
+        if (v < min || v > max) { Error(key, $"{v} is out of range ({min}..{max})"); return null; }
+        return v;
+    }
+
+    public double? Number(string key, bool required, double min, double max, string? rangeText = null)
+    {
+        var s = Scalar(key, required);
+        if (s is null) return null;
+        if (!double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+        {
+            Error(key, $"'{s}' is not a number");
+            return null;
+        }
+        if (v < min || v > max) { Error(key, rangeText is null ? $"{s} is out of range ({min}..{max})" : $"{s} {rangeText}"); return null; }
+        return v;
+    }
+
+    public double? Probability(string key, bool required) => Number(key, required, 0, 1, "is not a probability (0..1)");
+
+    public bool? Boolean(string key, bool required)
+    {
+        var s = Scalar(key, required);
+        if (s is null) return null;
+        switch (s.Trim().ToLowerInvariant())
+        {
+            case "on" or "true" or "yes": return true;
+            case "off" or "false" or "no": return false;
+            default: Error(key, $"'{s}' is not on/off (or true/false)"); return null;
+        }
+    }
+
+    public long? BitRate(string key, bool required)
+    {
+        var s = Scalar(key, required);
+        if (s is null) return null;
+        var r = ValueParsers.ParseBitRate(s, out var problem);
+        if (r is null) Error(key, problem!);
+        return r;
+    }
+
+    public IPAddress? Address(string key, bool required)
+    {
+        var s = Scalar(key, required);
+        if (s is null) return null;
+        var a = ValueParsers.ParseAddress(s, out var problem);
+        if (a is null) Error(key, problem!);
+        return a;
+    }
+
+    /// <summary>A list of scalars; a single scalar is accepted as a list of one.</summary>
+    public List<(string Value, string Path)>? StringList(string key, bool required)
+    {
+        var v = Raw(key);
+        if (v is null)
+        {
+            if (required) Error(key, "is required but missing");
+            return null;
+        }
+        if (!v.IsArray())
+        {
+            if (v.IsObject()) { Error(key, "must be a list, e.g. [\"h1.eth0\", \"h2.eth0\"]"); return null; }
+            return [(v.GetString(), KeyPath(key))];
+        }
+        var result = new List<(string, string)>();
+        var array = v.GetArray();
+        for (int i = 0; i < array.Count; i++)
+        {
+            if (array[i].IsObject() || array[i].IsArray()) { context.Error($"{KeyPath(key)}[{i}]", "must be a single value"); continue; }
+            result.Add((array[i].GetString(), $"{KeyPath(key)}[{i}]"));
+        }
+        return result;
+    }
+
+    /// <summary>A child object as a section, or null (with an error when it is not an object).</summary>
+    public Section? Child(string key, Config? childDefaults, bool required = false)
+    {
+        if (!Items.TryGetValue(key, out var v))
+        {
+            if (required) Error(key, "is required but missing");
+            return null;
+        }
+        if (!v.IsObject()) { Error(key, "must be an object { ... }"); return null; }
+        return new Section(context, KeyPath(key), v.GetObject().Items, childDefaults);
+    }
+
+    public Section Nested(string path, HoconValue value, Config? childDefaults) =>
+        new(context, path, value.GetObject().Items, childDefaults);
+}
