@@ -1,1 +1,3 @@
-return 0;
+using NetSim.Cli;
+
+return NetSimCommand.Run(args);

@@ -139,20 +139,20 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         }
         else
         {
-            entry = NewNic(m.Name, isTap, null, null, persistent: false);
+            entry = NewNic(m.Name, isTap, null, null, null, persistent: false);
         }
         _registry.AddFile(file, entry);
         Context.Watch(file);
         file.Tell(new FileAttached(entry.ToInfo()));
     }
 
-    private NicEntry NewNic(string name, bool isTap, int? mtu, MacAddress? mac, bool persistent)
+    private NicEntry NewNic(string name, bool isTap, int? mtu, MacAddress? mac, int? queueLength, bool persistent)
     {
         var id = _registry.NextId();
         if (name.Length == 0) name = (isTap ? "tap" : "tun") + id;
         var macAddress = isTap ? mac ?? _macRandom.NextLocalMac() : MacAddress.Zero;
         var info = new NicInfo(id, name, isTap, mtu ?? _settings.Mtu, macAddress, persistent, 0, ActorRefs.Nobody);
-        var nic = Context.ActorOf(NicActor.Props(info, Self, _settings.QueueLength), "nic-" + id);
+        var nic = Context.ActorOf(NicActor.Props(info, Self, queueLength ?? _settings.QueueLength), "nic-" + id);
         Context.Watch(nic);
         var entry = new NicEntry(id, name, isTap, info.Mtu, macAddress, nic, isTunTap: true) { Persistent = persistent };
         _registry.Add(entry);
@@ -167,13 +167,18 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
             Sender.Tell(new StackError(Errno.EEXIST, "create", $"{_hostName} already has a NIC '{m.Name}'"));
             return;
         }
+        if (m.QueueLength is < 1)
+        {
+            Sender.Tell(new StackError(Errno.EINVAL, "create", $"queue length {m.QueueLength} is below 1"));
+            return;
+        }
         if (m.Mtu is < 68 or > 65535)
         {
             Sender.Tell(new StackError(Errno.EINVAL, "create", $"MTU {m.Mtu} is outside 68..65535"));
             return;
         }
         // `ip tuntap add` makes a persistent NIC: it lives until removed, with or without files.
-        Sender.Tell(NewNic(m.Name, m.IsTap, m.Mtu, m.Mac, persistent: true).ToInfo());
+        Sender.Tell(NewNic(m.Name, m.IsTap, m.Mtu, m.Mac, m.QueueLength, persistent: true).ToInfo());
     }
 
     private void OnSetPersist(SetNicPersist m)

@@ -21,14 +21,16 @@ public sealed record NicInfo(
 /// <summary>
 /// Creates a persistent NIC with no file attached, as <c>ip tuntap add</c> does. An empty name gets
 /// <c>tun&lt;ID&gt;</c>/<c>tap&lt;ID&gt;</c>. Null MTU / MAC take the defaults (MTU from config; a TAP gets a unique
-/// locally-administered MAC). Replies <see cref="NicInfo"/> or <see cref="StackError"/> EEXIST / EINVAL.
+/// locally-administered MAC; the queue length comes from netsim.nic.queue-length). Replies <see cref="NicInfo"/> or
+/// <see cref="StackError"/> EEXIST / EINVAL.
 /// </summary>
 [MessagePackObject]
 public sealed record CreateNic(
     [property: Key(0)] string Name,
     [property: Key(1)] bool IsTap,
     [property: Key(2)] int? Mtu = null,
-    [property: Key(3)] MacAddress? Mac = null) : INetSimMessage;
+    [property: Key(3)] MacAddress? Mac = null,
+    [property: Key(4)] int? QueueLength = null) : INetSimMessage;
 
 /// <summary>Looks a NIC up by name; replies <see cref="NicInfo"/> or <see cref="StackError"/> ENODEV.</summary>
 [MessagePackObject]

@@ -1,0 +1,50 @@
+using System.Globalization;
+using NetSim.Scenario.Reports;
+using NetSim.Scenario.Running;
+using Spectre.Console;
+
+namespace NetSim.Cli;
+
+/// <summary>The table printed at the end of a run: NICs, flows and expectations.</summary>
+internal static class Summary
+{
+    public static void Write(RunResult result, TextWriter output)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.Detect,
+        });
+        var r = result.Report;
+
+        var nics = new Table().Title("NICs").AddColumns("nic", "rx pkts", "rx bytes", "rx err", "tx pkts", "tx bytes", "tx drop", "drop reasons");
+        foreach (var n in r.Nics)
+            nics.AddRow($"{n.Host}.{n.Nic}", N(n.RxPackets), N(n.RxBytes), N(n.RxErrors), N(n.TxPackets), N(n.TxBytes), N(n.TxDropped),
+                Markup.Escape(string.Join(" ", n.DropReasons.Select(d => $"{d.Key}={d.Value}"))));
+        console.Write(nics);
+
+        if (r.Flows.Count > 0)
+        {
+            var flows = new Table().Title("Flows").AddColumns("flow", "kind", "sent", "recv", "lost", "dup", "reord", "rtt min/mean/p99/max ms");
+            foreach (var f in r.Flows)
+                flows.AddRow(f.Name, f.Kind, N(f.Sent), N(f.Received), N(f.Lost), N(f.Duplicated), N(f.Reordered),
+                    f.Rtt is { } t ? $"{Ms(t.Min)}/{Ms(t.Mean)}/{Ms(t.P99)}/{Ms(t.Max)}" : "-");
+            console.Write(flows);
+        }
+
+        if (r.Expectations.Count > 0)
+        {
+            var expectations = new Table().Title("Expectations").AddColumns("expect", "subject", "condition", "observed", "verdict");
+            foreach (var e in r.Expectations)
+                expectations.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Subject), Markup.Escape(e.Condition),
+                    e.Observed?.ToString("0.###", CultureInfo.InvariantCulture) ?? "-",
+                    e.Verdict == Verdict.Pass ? "[green]pass[/]" : $"[red]{e.Verdict.ToString().ToLowerInvariant()}[/]");
+            console.Write(expectations);
+        }
+        console.MarkupLine(r.Passed ? "[green]all expectations held[/]" : "[red]an expectation failed[/]");
+    }
+
+    private static string N(long v) => v.ToString(CultureInfo.InvariantCulture);
+    private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+}

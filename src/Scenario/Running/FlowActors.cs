@@ -1,0 +1,171 @@
+using System.Buffers.Binary;
+using Akka.Actor;
+using NetSim.Actors.Time;
+using NetSim.Protocol.Stack;
+using NetSim.Protocol.Wire;
+
+namespace NetSim.Scenario.Running;
+
+/// <summary>The timer message of the flow actors: time for the next packet.</summary>
+internal sealed class SendNext
+{
+    public static readonly SendNext Instance = new();
+}
+
+/// <summary>
+/// ping: <c>count</c> ICMP echo requests from a host, one every <c>interval</c>, the first at once. Replies are
+/// matched by sequence number for the round-trip time (simulated clock); ICMP errors (time exceeded, unreachable)
+/// and sends that fail are counted as errors of the flow.
+/// </summary>
+internal sealed class PingFlowActor : UntypedActor, IWithTimers
+{
+    private readonly IActorRef _host;
+    private readonly FlowStats _stats;
+    private readonly IpAddress _destination;
+    private readonly ushort _identifier;
+    private readonly int _count, _size;
+    private readonly TimeSpan _interval;
+    private readonly byte _ttl;
+    private readonly Dictionary<ushort, TimeSpan> _sentAt = [];
+    private readonly SimClock _clock = SimClock.For(Context.System);
+    private ushort _sequence;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public PingFlowActor(IActorRef host, FlowStats stats, IpAddress destination, ushort identifier, int count, TimeSpan interval, int size, byte ttl)
+    {
+        (_host, _stats, _destination, _identifier, _count, _interval, _size, _ttl) = (host, stats, destination, identifier, count, interval, size, ttl);
+    }
+
+    public static Props Props(IActorRef host, FlowStats stats, IpAddress destination, ushort identifier, int count, TimeSpan interval, int size, byte ttl) =>
+        Akka.Actor.Props.Create(() => new PingFlowActor(host, stats, destination, identifier, count, interval, size, ttl)).WithSimDispatcher();
+
+    protected override void PreStart() => Self.Tell(SendNext.Instance);
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case SendNext:
+                _sequence++;
+                _sentAt[_sequence] = _clock.Elapsed;
+                _stats.CountSent();
+                _host.Tell(new SendEcho(_destination, _identifier, _sequence, _size, _ttl, Self));
+                if (_sequence < _count) Timers.StartSingleTimer("next", SendNext.Instance, _interval);
+                break;
+            case IcmpEvent { IsError: false } reply when _sentAt.TryGetValue(reply.Sequence, out var sentAt):
+                _stats.CountReceived(reply.Sequence, _clock.Elapsed - sentAt);
+                break;
+            case IcmpEvent:
+            case EchoSendFailed:
+                _stats.CountError();
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+}
+
+/// <summary>
+/// The sending half of a UDP flow: binds an ephemeral port, then sends datagrams of <c>size</c> bytes at
+/// <c>rate</c> per second (each carrying its sequence number in its first 8 bytes) until <c>count</c> are sent or
+/// <c>duration</c> has passed. Sends that fail (EHOSTUNREACH, ECONNREFUSED ...) are counted as errors.
+/// </summary>
+internal sealed class UdpSenderActor : UntypedActor, IWithTimers
+{
+    private readonly IActorRef _host;
+    private readonly FlowStats _stats;
+    private readonly IpAddress _destination;
+    private readonly ushort _port;
+    private readonly TimeSpan _interval;
+    private readonly int _size;
+    private readonly long _count;
+    private readonly SimClock _clock = SimClock.For(Context.System);
+    private TimeSpan _stopAt;
+    private ushort _localPort;
+    private long _sequence;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public UdpSenderActor(IActorRef host, FlowStats stats, IpAddress destination, ushort port, double rate, int size, long? count, TimeSpan? duration)
+    {
+        (_host, _stats, _destination, _port, _size) = (host, stats, destination, port, Math.Max(8, size));
+        _interval = TimeSpan.FromTicks(Math.Max(1, (long)Math.Round(TimeSpan.TicksPerSecond / rate)));
+        _count = count ?? long.MaxValue;
+        _stopAt = duration ?? TimeSpan.MaxValue;
+    }
+
+    public static Props Props(IActorRef host, FlowStats stats, IpAddress destination, ushort port, double rate, int size, long? count, TimeSpan? duration) =>
+        Akka.Actor.Props.Create(() => new UdpSenderActor(host, stats, destination, port, rate, size, count, duration)).WithSimDispatcher();
+
+    protected override void PreStart()
+    {
+        if (_stopAt != TimeSpan.MaxValue) _stopAt += _clock.Elapsed;
+        _host.Tell(new UdpBind(0, Self));
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case UdpBound bound:
+                _localPort = bound.Port;
+                Self.Tell(SendNext.Instance);
+                break;
+            case SendNext:
+                if (_sequence >= _count || _clock.Elapsed >= _stopAt) break;
+                var payload = new byte[_size];
+                BinaryPrimitives.WriteInt64BigEndian(payload, _sequence++);
+                _stats.CountSent();
+                _host.Tell(new UdpSend(_localPort, _destination, _port, payload));
+                Timers.StartSingleTimer("next", SendNext.Instance, _interval);
+                break;
+            case UdpSendFailed:
+                _stats.CountError();
+                break;
+            case UdpDatagram:
+                break; // nothing answers a flow, but a reply is harmless
+            case StackError:
+                _stats.CountError(); // could not bind
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+}
+
+/// <summary>The receiving half of a UDP flow: binds the flow's port on the destination host and counts arrivals by sequence number.</summary>
+internal sealed class UdpReceiverActor : UntypedActor
+{
+    private readonly IActorRef _host;
+    private readonly FlowStats _stats;
+    private readonly ushort _port;
+
+    public UdpReceiverActor(IActorRef host, FlowStats stats, ushort port) => (_host, _stats, _port) = (host, stats, port);
+
+    public static Props Props(IActorRef host, FlowStats stats, ushort port) =>
+        Akka.Actor.Props.Create(() => new UdpReceiverActor(host, stats, port)).WithSimDispatcher();
+
+    protected override void PreStart() => _host.Tell(new UdpBind(_port, Self));
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case UdpDatagram d when d.Payload.Length >= 8:
+                _stats.CountReceived(BinaryPrimitives.ReadInt64BigEndian(d.Payload.Span), null);
+                break;
+            case UdpDatagram:
+            case UdpBound:
+                break;
+            case StackError:
+                _stats.CountError(); // the port is taken on that host
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+}

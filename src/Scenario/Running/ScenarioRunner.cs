@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Akka.Actor;
+using NetSim.Actors.Device;
+using NetSim.Actors.Links;
+using NetSim.Actors.Stack;
+using NetSim.Actors.Switches;
+using NetSim.Protocol;
+using NetSim.Protocol.Capture;
+using NetSim.Protocol.Device;
+using NetSim.Protocol.Links;
+using NetSim.Protocol.Stack;
+using NetSim.Protocol.Wire;
+using NetSim.Scenario.Output;
+using NetSim.Scenario.Reports;
+using ProtocolNicCounters = NetSim.Protocol.Nic.NicCounters;
+using GetNicCounters = NetSim.Protocol.Nic.GetNicCounters;
+
+namespace NetSim.Scenario.Running;
+
+/// <summary>Where a run writes its results, and whom it tells how far it got.</summary>
+public sealed record RunOptions(string? OutputDirectory, IProgress<RunProgress>? Progress = null);
+
+/// <summary>Simulated time reached out of the scenario's duration.</summary>
+public readonly record struct RunProgress(TimeSpan Simulated, TimeSpan Duration);
+
+/// <summary>The report of a run and the files it wrote.</summary>
+public sealed record RunResult(RunReport Report, IReadOnlyList<string> Files);
+
+/// <summary>A scenario that could not be set up (a link to a NIC of the wrong type, an address the stack refused).</summary>
+public sealed class ScenarioSetupException(string message) : Exception(message);
+
+/// <summary>
+/// Runs a validated <see cref="Scenario"/> on actors: builds the hosts (a StackActor each), their NICs (each held
+/// open by a device file of the host's, like the process that created it), addresses and routes, the links and
+/// switches (device files on the NICs they join), starts the captures and the script, runs for the scenario's
+/// duration (virtual time: as fast as the work allows; real time: on the wall clock), then collects the counters,
+/// evaluates the expectations and writes report.json, counters.csv and one pcap per captured NIC.
+/// </summary>
+public static class ScenarioRunner
+{
+    private const int ProgressSteps = 50;
+
+    public static RunResult Run(Scenario scenario, RunOptions options)
+    {
+        using var session = new SimulationSession(scenario.TimeMode == TimeMode.Virtual, scenario.Seed);
+        var files = new List<string>();
+        if (options.OutputDirectory is not null) Directory.CreateDirectory(options.OutputDirectory);
+
+        // Hosts, NICs, addresses, routes.
+        var hosts = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
+        var hostByAddress = new Dictionary<IpAddress, string>();
+        var nicKinds = new Dictionary<NicRef, bool>();
+        foreach (var h in scenario.Hosts)
+        {
+            var host = session.ActorOf(StackActor.Props(h.Name), "host-" + h.Name);
+            hosts[h.Name] = host;
+            Expect<HostConfigured>(session.Request(host, new SetForwarding(h.Forwarding)), $"host {h.Name}");
+            foreach (var nic in h.Nics)
+            {
+                var isTap = nic.Kind == NicKind.Tap;
+                nicKinds[new NicRef(h.Name, nic.Name)] = isTap;
+                var mac = nic.Mac is null ? (Protocol.Wire.MacAddress?)null : Protocol.Wire.MacAddress.Parse(nic.Mac.ToString());
+                Expect<NicInfo>(session.Request(host, new CreateNic(nic.Name, isTap, nic.Mtu, mac, nic.QueueLength)), $"{h.Name}.{nic.Name}");
+                // The NIC belongs to an open file of the host's: closing that file (close-devices) can make it go away.
+                var owner = session.ActorOf(DeviceActor.Props(host), $"file-{h.Name}-{nic.Name}");
+                Expect<Attached>(session.Request(owner, new Attach(nic.Name, (isTap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo)), $"{h.Name}.{nic.Name}");
+                Expect<PersistSet>(session.Request(owner, new SetPersist(false)), $"{h.Name}.{nic.Name}");
+                foreach (var a in nic.Addresses)
+                {
+                    var address = ToIp(a.Address);
+                    Expect<HostConfigured>(session.Request(host, new AddAddress(nic.Name, address, a.PrefixLength)), $"{h.Name}.{nic.Name} address {a}");
+                    hostByAddress.TryAdd(address, h.Name);
+                }
+            }
+            foreach (var r in h.Routes)
+                Expect<HostConfigured>(session.Request(host, new AddRoute(ToIp(r.To.Network), r.To.PrefixLength, r.Via is null ? null : ToIp(r.Via), r.Device)),
+                    $"host {h.Name} route {r.To}");
+        }
+
+        NicEndpoint Endpoint(NicRef n) => new(hosts[n.Host], n.Host, n.Nic, nicKinds[n]);
+
+        // Links and switches: ports are device files on the NICs they join.
+        var readiness = new ConcurrentQueue<object>();
+        var recorder = session.ActorOf(MessageRecorder.Props(readiness), "setup-recorder");
+        var links = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
+        var linkParameters = new Dictionary<string, LinkParameters>(StringComparer.Ordinal);
+        var switches = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
+        foreach (var l in scenario.Links)
+        {
+            var p = new LinkParameters(l.Properties.Delay, l.Properties.Jitter, l.Properties.Loss, l.Properties.RateBitsPerSecond, l.Properties.QueueLength, l.Up);
+            linkParameters[l.Name] = p;
+            links[l.Name] = session.ActorOf(LinkActor.Props(l.Name, Endpoint(l.A), Endpoint(l.B), p, recorder), "link-" + l.Name);
+        }
+        foreach (var s in scenario.Switches)
+            switches[s.Name] = session.ActorOf(SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder), "switch-" + s.Name);
+        AwaitReady(session, readiness, links.Count + switches.Count);
+
+        // Captures.
+        var sinks = new List<IActorRef>();
+        foreach (var c in scenario.Capture)
+        {
+            var info = Expect<NicInfo>(session.Request(hosts[c.Host], new LookupNic(c.Nic)), $"capture {c}");
+            var path = Path.Combine(options.OutputDirectory ?? Path.GetTempPath(), $"{c.Host}.{c.Nic}.pcap");
+            var sink = session.ActorOf(PcapSinkActor.Props(PcapWriter.Create(path, info.IsTap ? PcapLinkType.Ethernet : PcapLinkType.Raw)), $"pcap-{c.Host}-{c.Nic}");
+            Expect<CaptureStarted>(session.Request(info.Nic, new CaptureNic(sink, true)), $"capture {c}");
+            sinks.Add(sink);
+            if (options.OutputDirectory is not null) files.Add(path);
+        }
+
+        // The script, then time.
+        var flows = scenario.Script.OfType<PingStep>().Select(p => new FlowStats(p.Name, "ping"))
+            .Concat(scenario.Script.OfType<UdpStep>().Select(u => new FlowStats(u.Name, "udp")))
+            .ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var countersAtClose = new ConcurrentDictionary<string, ProtocolNicCounters>(StringComparer.Ordinal);
+        session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows, countersAtClose)), "script");
+        for (var i = 1; i <= ProgressSteps; i++)
+        {
+            var until = TimeSpan.FromTicks(scenario.Duration.Ticks * i / ProgressSteps);
+            session.AdvanceTo(until);
+            options.Progress?.Report(new RunProgress(until, scenario.Duration));
+        }
+
+        // Results.
+        foreach (var sink in sinks) session.Request(sink, PcapSinkActor.Finish.Instance);
+        var nicReports = new List<Reports.NicCounters>();
+        foreach (var h in scenario.Hosts)
+            foreach (var nic in h.Nics)
+            {
+                var key = $"{h.Name}.{nic.Name}";
+                ProtocolNicCounters? c = session.Request(hosts[h.Name], new LookupNic(nic.Name)) is NicInfo info
+                    ? Expect<ProtocolNicCounters>(session.Request(info.Nic, GetNicCounters.Instance), key)
+                    : countersAtClose.GetValueOrDefault(key);
+                if (c is null) continue; // gone without a trace (cannot happen through the script, which records it)
+                nicReports.Add(new Reports.NicCounters(h.Name, nic.Name, c.RxPackets, c.RxBytes, c.RxDropped, c.RxErrors,
+                    c.TxPackets, c.TxBytes, c.TxDropped, c.TxErrors, new SortedDictionary<string, long>(new Dictionary<string, long>(c.DropReasons), StringComparer.Ordinal)));
+            }
+        var hostReports = scenario.Hosts
+            .Select(h => Expect<HostCounterSnapshot>(session.Request(hosts[h.Name], GetHostCounters.Instance), $"host {h.Name}"))
+            .Select(s => new HostStackCounters(s.Host, s.Counters))
+            .ToList();
+        var linkCounters = links.Concat(switches)
+            .Select(l => Expect<LinkCounters>(session.Request(l.Value, GetLinkCounters.Instance), l.Key))
+            .ToList();
+        var flowReports = flows.Values.Select(f => f.ToReport()).ToList();
+        var expectations = ExpectationEvaluator.Evaluate(scenario.Script.OfType<ExpectStep>(), flowReports, nicReports, hostReports, linkCounters);
+
+        var report = new RunReport(Path.GetFileName(scenario.SourcePath), scenario.Seed, scenario.TimeMode, scenario.Duration,
+            nicReports, flowReports, hostReports, expectations);
+        if (options.OutputDirectory is not null)
+        {
+            var reportPath = Path.Combine(options.OutputDirectory, "report.json");
+            var csvPath = Path.Combine(options.OutputDirectory, "counters.csv");
+            ReportWriter.Write(report, reportPath);
+            CountersCsvWriter.Write(report, csvPath);
+            files.InsertRange(0, [reportPath, csvPath]);
+        }
+        return new RunResult(report, files);
+    }
+
+    /// <summary>Converts the scenario model's address type.</summary>
+    internal static IpAddress ToIp(System.Net.IPAddress address) => IpAddress.Parse(address.ToString());
+
+    private static T Expect<T>(object answer, string what) => answer switch
+    {
+        T t => t,
+        StackError e => throw new ScenarioSetupException($"{what}: {e.Errno} ({e.Errno.Describe()}): {e.Detail}"),
+        DeviceError e => throw new ScenarioSetupException($"{what}: {e.Errno} ({e.Errno.Describe()}) on {e.Operation}"),
+        _ => throw new ScenarioSetupException($"{what}: unexpected answer {answer}"),
+    };
+
+    private static void AwaitReady(SimulationSession session, ConcurrentQueue<object> readiness, int expected)
+    {
+        var ready = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (ready < expected)
+        {
+            session.Settle();
+            while (readiness.TryDequeue(out var m))
+            {
+                if (m is LinkFailed f) throw new ScenarioSetupException($"{f.Name}: cannot attach {f.Endpoint}: {f.Errno} ({f.Errno.Describe()})");
+                if (m is LinkReady) ready++;
+            }
+            if (ready >= expected) break;
+            if (session.IsVirtual || DateTime.UtcNow > deadline)
+                throw new ScenarioSetupException($"only {ready} of {expected} links and switches attached");
+            Thread.Sleep(1); // real mode only: the ports attach on the thread pool
+        }
+    }
+}
