@@ -5,20 +5,33 @@ using NetSim.Benchmarks.Measure;
 
 // dotnet run -c Release --project bench/NetSim.Benchmarks                       the BenchmarkDotNet suite (menu)
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --filter '*'       all of it, no menu
-// dotnet run -c Release --project bench/NetSim.Benchmarks -- --memory 100000    bytes per idle NIC (several counts allowed)
+// dotnet run -c Release --project bench/NetSim.Benchmarks -- --memory 100000    bytes per idle NIC and its baseline
+//                                                     (several counts allowed; --no-baseline skips the bare-actor run)
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --quick [seconds]  QuickBench, Stopwatch loops (default 20 s)
 
 if (args.Length > 0 && args[0] == "--memory")
 {
-    var counts = args.Skip(1).Select(int.Parse).DefaultIfEmpty(100_000).ToList();
+    // --memory [N ...] [--no-baseline]: per N, the baseline (two bare actors per NIC) then NetSim's NICs.
+    var baseline = !args.Contains("--no-baseline");
+    var counts = args.Skip(1).Where(a => !a.StartsWith("--")).Select(int.Parse).DefaultIfEmpty(100_000).ToList();
     foreach (var n in counts)
     {
-        Console.WriteLine($"memory: {n:N0} idle NICs, one attached file each, one host");
         var sw = Stopwatch.StartNew();
         try
         {
+            NicMemoryResult? bare = null;
+            if (baseline)
+            {
+                Console.WriteLine($"memory baseline: {n:N0} pairs of bare actors (what a file + a NIC cost as plain actors)");
+                bare = NicMemory.MeasureBareActors(n, log: Console.WriteLine);
+                Console.WriteLine($"  {bare}");
+            }
+            Console.WriteLine($"memory: {n:N0} idle NICs, one attached file each, one host");
             var r = NicMemory.Measure(n, log: Console.WriteLine);
             Console.WriteLine($"  {r}");
+            if (bare is not null)
+                Console.WriteLine($"  ratio to baseline: {r.ManagedBytesPerNic / bare.ManagedBytesPerNic:N2} " +
+                                  $"(NetSim adds {r.ManagedBytesPerNic - bare.ManagedBytesPerNic:N0} B/NIC over two bare actors)");
             Console.WriteLine($"  total time {sw.Elapsed.TotalSeconds:N1} s");
         }
         catch (Exception e)

@@ -41,7 +41,17 @@ public sealed record NicMemoryResult(
 /// </summary>
 public static class NicMemory
 {
-    public static NicMemoryResult Measure(int nics, int window = 1000, Action<string>? log = null, TimeSpan? timeout = null)
+    public static NicMemoryResult Measure(int nics, int window = 1000, Action<string>? log = null, TimeSpan? timeout = null) =>
+        Measure(nics, window, log, timeout, bare: false);
+
+    /// <summary>
+    /// The baseline: the same measurement with two bare Akka actors (children of one driver, like the files; each
+    /// answers one Identify) per "NIC" instead of a file and a NIC: what the actors alone cost.
+    /// </summary>
+    public static NicMemoryResult MeasureBareActors(int pairs, int window = 1000, Action<string>? log = null, TimeSpan? timeout = null) =>
+        Measure(pairs, window, log, timeout, bare: true);
+
+    private static NicMemoryResult Measure(int nics, int window, Action<string>? log, TimeSpan? timeout, bool bare)
     {
         var sim = NetSimSystem.Create("bench-memory");
         var shutdown = new Stopwatch();
@@ -49,7 +59,7 @@ public static class NicMemory
         try
         {
             var host = sim.AddHost("h1");
-            var driver = sim.System.ActorOf(Props.Create(() => new AttachDriver(host)), "attach");
+            var driver = sim.System.ActorOf(Props.Create(() => new AttachDriver(host, bare)), "attach");
             Attach(driver, 100, window, TimeSpan.FromSeconds(60)); // warm-up: JIT, first-use allocations
             var (managed0, heap0, ws0) = Snapshot();
             log?.Invoke($"before: managed {managed0 / 1048576.0:N1} MiB, heap {heap0 / 1048576.0:N1} MiB, working set {ws0 / 1048576.0:N1} MiB");
@@ -93,8 +103,10 @@ public static class NicMemory
 
     private sealed record AttachMany(int Count, int Window, TaskCompletionSource Done, Action<string>? Log);
 
-    private sealed class AttachDriver(IActorRef host) : UntypedActor
+    private sealed class AttachDriver(IActorRef host, bool bare) : UntypedActor
     {
+        private readonly Identify _identify = new(null);
+        private bool _half;
         private static readonly Attach AttachNew = new("", TunFlags.Tun | TunFlags.NoPacketInfo);
         private int _target, _started, _attached;
         private AttachMany? _job;
@@ -111,12 +123,12 @@ public static class NicMemory
                     _clock.Restart();
                     for (var i = 0; i < m.Window; i++) Next();
                     break;
+                case ActorIdentity when bare:
+                    _half = !_half;
+                    if (!_half) OneMore(); // two actors per "NIC"
+                    break;
                 case Attached:
-                    _attached++;
-                    if (_job?.Log is { } log && _attached % 100_000 == 0)
-                        log($"  {_attached:N0} attached after {_clock.Elapsed.TotalSeconds:N1} s");
-                    if (_attached >= _target) { _job?.Done.TrySetResult(); _job = null; }
-                    else Next();
+                    OneMore();
                     break;
                 default:
                     _job?.Done.TrySetException(new InvalidOperationException($"unexpected {message}"));
@@ -124,11 +136,30 @@ public static class NicMemory
             }
         }
 
+        private void OneMore()
+        {
+            _attached++;
+            if (_job?.Log is { } log && _attached % 100_000 == 0)
+                log($"  {_attached:N0} attached after {_clock.Elapsed.TotalSeconds:N1} s");
+            if (_attached >= _target) { _job?.Done.TrySetResult(); _job = null; }
+            else Next();
+        }
+
         private void Next()
         {
             if (_started >= _target) return;
             _started++;
-            Context.ActorOf(DeviceActor.Props(host)).Tell(AttachNew);
+            if (bare)
+            {
+                Context.ActorOf(Props.Create<Bare>()).Tell(_identify);
+                Context.ActorOf(Props.Create<Bare>()).Tell(_identify);
+            }
+            else Context.ActorOf(DeviceActor.Props(host)).Tell(AttachNew);
         }
+    }
+
+    private sealed class Bare : UntypedActor
+    {
+        protected override void OnReceive(object message) { }
     }
 }
