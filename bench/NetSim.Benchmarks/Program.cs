@@ -1,1 +1,55 @@
-System.Console.WriteLine("bench");
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using NetSim.Benchmarks;
+using NetSim.Benchmarks.Measure;
+
+// dotnet run -c Release --project bench/NetSim.Benchmarks                       the BenchmarkDotNet suite (menu)
+// dotnet run -c Release --project bench/NetSim.Benchmarks -- --filter '*'       all of it, no menu
+// dotnet run -c Release --project bench/NetSim.Benchmarks -- --memory 100000    bytes per idle NIC and its baseline
+//                                                     (several counts allowed; --no-baseline skips the bare-actor run)
+// dotnet run -c Release --project bench/NetSim.Benchmarks -- --quick [seconds]  QuickBench, Stopwatch loops (default 20 s)
+
+if (args.Length > 0 && args[0] == "--memory")
+{
+    // --memory [N ...] [--no-baseline]: per N, the baseline (two bare actors per NIC) then NetSim's NICs.
+    var baseline = !args.Contains("--no-baseline");
+    var counts = args.Skip(1).Where(a => !a.StartsWith("--")).Select(int.Parse).DefaultIfEmpty(100_000).ToList();
+    foreach (var n in counts)
+    {
+        var sw = Stopwatch.StartNew();
+        try
+        {
+            NicMemoryResult? bare = null;
+            if (baseline)
+            {
+                Console.WriteLine($"memory baseline: {n:N0} pairs of bare actors (what a file + a NIC cost as plain actors)");
+                bare = NicMemory.MeasureBareActors(n, log: Console.WriteLine);
+                Console.WriteLine($"  {bare}");
+            }
+            Console.WriteLine($"memory: {n:N0} idle NICs, one attached file each, one host");
+            var r = NicMemory.Measure(n, log: Console.WriteLine);
+            Console.WriteLine($"  {r}");
+            if (bare is not null)
+                Console.WriteLine($"  ratio to baseline: {r.ManagedBytesPerNic / bare.ManagedBytesPerNic:N2} " +
+                                  $"(NetSim adds {r.ManagedBytesPerNic - bare.ManagedBytesPerNic:N0} B/NIC over two bare actors)");
+            Console.WriteLine($"  total time {sw.Elapsed.TotalSeconds:N1} s");
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine($"  FAILED after {sw.Elapsed.TotalSeconds:N1} s: {e.GetType().Name}: {e.Message}");
+            return 1;
+        }
+    }
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--quick")
+{
+    var seconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20;
+    Console.WriteLine($"quick bench, {seconds} s budget (Stopwatch loops; ratio = time relative to the baseline)");
+    QuickBench.Run(TimeSpan.FromSeconds(seconds), r => Console.WriteLine(r));
+    return 0;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(FramePathBenchmarks).Assembly).Run(args);
+return 0;

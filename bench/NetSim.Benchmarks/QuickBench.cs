@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using NetSim.Benchmarks.Measure;
+
+namespace NetSim.Benchmarks;
+
+/// <summary>
+/// One figure of <see cref="QuickBench"/>. <paramref name="Baseline"/> names the figure this one is compared to;
+/// <paramref name="Ratio"/> is then the time ratio (baseline throughput / this throughput, like BenchmarkDotNet's
+/// Ratio column: 20 means 20 times slower than the baseline).
+/// </summary>
+public sealed record BenchResult(string Name, double Value, string Unit, string? Baseline = null, double? Ratio = null)
+{
+    public override string ToString() =>
+        $"{Name,-34} {Value,16:N0} {Unit,-10}" + (Ratio is { } r ? $" ratio {r,7:N2} vs {Baseline}" : Baseline is null ? "" : $" vs {Baseline}");
+}
+
+/// <summary>
+/// The quick harness (<c>netsim bench --quick</c>): the same measurements as the BenchmarkDotNet suite
+/// (<see cref="FramePathBenchmarks"/>, <see cref="NicLifecycleBenchmarks"/>, <c>--memory</c>), run with plain
+/// Stopwatch loops. Figures are rough: no statistics, warm-up is one run, the machine's noise shows.
+/// </summary>
+public static class QuickBench
+{
+    /// <summary>Frames per pump run of the frame-path figures (a multiple of 64).</summary>
+    public const int FrameChunk = 4096;
+    /// <summary>NICs created by the memory figure.</summary>
+    public const int MemoryNics = 10_000;
+
+    /// <summary>
+    /// Measures every figure; <paramref name="budget"/> is shared evenly by the six timed figures (the memory figure
+    /// is not timed and adds about a second). <paramref name="progress"/> gets each result as it is measured.
+    /// </summary>
+    public static IReadOnlyList<BenchResult> Run(TimeSpan budget, Action<BenchResult>? progress = null)
+    {
+        var slice = budget / 6;
+        var results = new List<BenchResult>();
+        void Add(BenchResult r) { results.Add(r); progress?.Invoke(r); }
+
+        const string directName = "frames direct (no actors)";
+        var direct = new DirectFramePath();
+        var directRate = Rate(slice, FrameChunk * 4, n => direct.Run(n));
+        Add(new BenchResult(directName, directRate, "frames/s"));
+        using (var actors = ActorFramePath.Start("quick-frames"))
+        {
+            var single = Rate(slice, FrameChunk, n => actors.Run(n, 1));
+            Add(new BenchResult("frames actors, 1 per message", single, "frames/s", directName, directRate / single));
+            var batch = Rate(slice, FrameChunk, n => actors.Run(n, 64));
+            Add(new BenchResult("frames actors, batches of 64", batch, "frames/s", directName, directRate / batch));
+        }
+
+        const string bareName = "bare actor spawn/ping/stop";
+        using (var nics = NicLifecycle.Start("quick-nics"))
+        {
+            var bare = Rate(slice, 500, n => nics.RunBareActors(n));
+            Add(new BenchResult(bareName, bare, "cycles/s"));
+            var cycle = Rate(slice, 500, n => nics.Run(n));
+            Add(new BenchResult("NIC open/attach/close/removed", cycle, "cycles/s", bareName, bare / cycle));
+            var cycle64 = Rate(slice, 2000, n => nics.Run(n, 64));
+            Add(new BenchResult("NIC cycles, 64 concurrent", cycle64, "cycles/s", bareName, bare / cycle64));
+        }
+
+        var memory = NicMemory.Measure(MemoryNics);
+        Add(new BenchResult($"memory per idle NIC ({MemoryNics:N0})", memory.ManagedBytesPerNic, "bytes/NIC"));
+        return results;
+    }
+
+    /// <summary>
+    /// Operations per second of <paramref name="run"/> (called with <paramref name="chunk"/> operations at a time):
+    /// one warm-up call, then calls until <paramref name="slice"/> has passed (at least one).
+    /// </summary>
+    public static double Rate(TimeSpan slice, int chunk, Action<int> run)
+    {
+        run(chunk);
+        long ops = 0;
+        var sw = Stopwatch.StartNew();
+        do
+        {
+            run(chunk);
+            ops += chunk;
+        } while (sw.Elapsed < slice);
+        return ops / sw.Elapsed.TotalSeconds;
+    }
+}
