@@ -12,7 +12,30 @@ public sealed class HoconSourceMap
 {
     private readonly Dictionary<string, int> _lines = new(StringComparer.Ordinal);
 
+    private readonly List<int> _commasAfterObjects = [];
+
     private HoconSourceMap() { }
+
+    /// <summary>
+    /// The text as handed to Akka.Configuration: a ',' right after a closing '}' (as in <c>a { x = 1 }, b = 2</c>)
+    /// is valid HOCON that Akka's parser rejects, so it is turned into a new line; every other character keeps its
+    /// offset, so Akka's "position N" still points into the original text.
+    /// </summary>
+    public string ForAkka(string text)
+    {
+        if (_commasAfterObjects.Count == 0) return text;
+        var chars = text.ToCharArray();
+        foreach (var offset in _commasAfterObjects) chars[offset] = '\n';
+        return new string(chars);
+    }
+
+    /// <summary>1-based line of a character offset in <paramref name="text"/>.</summary>
+    public static int LineAt(string text, int offset)
+    {
+        int line = 1;
+        for (int i = 0; i < offset && i < text.Length; i++) if (text[i] == '\n') line++;
+        return line;
+    }
 
     /// <summary>The syntax error found, with its 1-based line, or null when the structure is sound.</summary>
     public (int Line, string Message)? SyntaxError { get; private set; }
@@ -43,7 +66,7 @@ public sealed class HoconSourceMap
         var map = new HoconSourceMap();
         try
         {
-            var tokens = Tokenize(text);
+            var tokens = Tokenize(text, map._commasAfterObjects);
             new Parser(tokens, map._lines).ParseRoot();
         }
         catch (HoconSyntaxException e)
@@ -62,7 +85,7 @@ public sealed class HoconSourceMap
         public int Line { get; } = line;
     }
 
-    private static List<Token> Tokenize(string s)
+    private static List<Token> Tokenize(string s, List<int> commasAfterObjects)
     {
         var tokens = new List<Token>();
         int i = 0, line = 1;
@@ -80,7 +103,11 @@ public sealed class HoconSourceMap
                 case '}': tokens.Add(new(TokenKind.RBrace, "}", line)); i++; continue;
                 case '[': tokens.Add(new(TokenKind.LBracket, "[", line)); i++; continue;
                 case ']': tokens.Add(new(TokenKind.RBracket, "]", line)); i++; continue;
-                case ',': tokens.Add(new(TokenKind.Comma, ",", line)); i++; continue;
+                case ',':
+                    if (tokens.Count > 0 && tokens[^1].Kind == TokenKind.RBrace) commasAfterObjects.Add(i);
+                    tokens.Add(new(TokenKind.Comma, ",", line));
+                    i++;
+                    continue;
                 case '=' or ':': tokens.Add(new(TokenKind.Separator, c.ToString(), line)); i++; continue;
                 case '+' when next == '=': tokens.Add(new(TokenKind.Separator, "+=", line)); i += 2; continue;
                 case '$' when next == '{':

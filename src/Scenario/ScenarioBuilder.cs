@@ -406,10 +406,14 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
         return name;
     }
 
-    private static bool ResolveLink(Section s, string key, string name, ImmutableArray<LinkSpec> links)
+    private bool ResolveLink(Section s, string key, string name, ImmutableArray<LinkSpec> links)
     {
-        if (links.Any(l => l.Name == name)) return true;
-        var near = ValueParsers.Nearest(name, links.Select(l => l.Name));
+        // Names of every defined link, valid or not, so one bad link does not also fail each step that names it.
+        var defined = config.HasPath("links") && config.GetValue("links").IsObject()
+            ? config.GetValue("links").GetObject().Items.Keys.ToList()
+            : links.Select(l => l.Name).ToList();
+        if (defined.Contains(name)) return true;
+        var near = ValueParsers.Nearest(name, defined);
         s.Error(key, $"no link named '{name}'{(near is null ? "" : $"; did you mean '{near}'?")}");
         return false;
     }

@@ -88,11 +88,17 @@ public static class ScenarioLoader
         var merged = text + "\n" + string.Join("\n", overrideLines) + "\n";
         try
         {
-            config = ConfigurationFactory.ParseString(merged);
+            config = ConfigurationFactory.ParseString(HoconSourceMap.Scan(merged).ForAkka(merged));
         }
         catch (Exception e)
         {
-            return new(null, [new ScenarioError(fileName, 0, "", $"HOCON error: {e.Message}")]);
+            // Akka reports "at position N" (a character offset) and a multi-line excerpt; keep the first line.
+            var message = e.Message.Split('\n')[0].Trim().TrimEnd(':');
+            var m = System.Text.RegularExpressions.Regex.Match(message, @"position (\d+)");
+            int line = m.Success ? HoconSourceMap.LineAt(merged, int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)) : 0;
+            return line > HoconSourceMap.LineAt(text, text.Length)
+                ? new(null, [new ScenarioError("--set", 0, "", $"HOCON error: {message}")])
+                : new(null, [new ScenarioError(fileName, line, "", $"HOCON error: {message}")]);
         }
 
         var context = new LoadContext(fileName, fileMap, overrideMaps, seed.HasValue);

@@ -68,7 +68,8 @@ public static partial class ValueParsers
     public static IPAddress? ParseAddress(string text, out string? problem)
     {
         problem = null;
-        if (IPAddress.TryParse(text.Trim(), out var a) && (text.Contains('.') || text.Contains(':')) && a.ScopeId == 0) return a;
+        if (IPAddress.TryParse(text.Trim(), out var a) && (text.Contains('.') || text.Contains(':'))
+            && (a.AddressFamily != AddressFamily.InterNetworkV6 || a.ScopeId == 0)) return a;
         problem = $"'{text}' is not an IPv4 or IPv6 address";
         return null;
     }
