@@ -421,21 +421,25 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
     private CounterSubject? ResolveCounter(Section e, string text, ImmutableArray<HostSpec> hosts, HashSet<NicRef> nics)
     {
         var parts = text.Split('.');
-        if (parts.Length is < 2 or > 3 || parts.Any(p => p.Length == 0))
+        if (parts.Length < 2 || parts.Any(p => p.Length == 0))
         {
-            e.Error("counter", $"'{text}' is not a counter (write host.nic.counter, e.g. h1.eth0.tx_dropped, or host.counter for a stack counter)");
+            e.Error("counter", $"'{text}' is not a counter (write host.nic.counter, e.g. h1.eth0.tx_dropped, or host.counter for a stack counter such as h1.icmpv4.in.time-exceeded)");
             return null;
         }
         if (!ResolveHost(e, "counter", parts[0], hosts)) return null;
-        if (parts.Length == 2) return new CounterSubject(parts[0], null, parts[1]);
+        // host.NIC.counter when the second part names one of the host's NICs; otherwise a stack counter, whose
+        // names (report.json's "hosts" section) may themselves contain dots.
+        if (parts.Length == 2 || !nics.Contains(new NicRef(parts[0], parts[1])))
+            return new CounterSubject(parts[0], null, string.Join('.', parts[1..]));
+        var counter = string.Join('.', parts[2..]); // drop reasons are named drop.REASON
         if (ResolveNic($"{parts[0]}.{parts[1]}", e.KeyPath("counter"), hosts, nics) is null) return null;
-        if (!ScenarioLoader.NicCounterNames.Contains(parts[2]) && !parts[2].StartsWith("drop.", StringComparison.Ordinal))
+        if (!ScenarioLoader.NicCounterNames.Contains(counter) && !(counter.StartsWith("drop.", StringComparison.Ordinal) && counter.Length > 5))
         {
-            var near = ValueParsers.Nearest(parts[2], ScenarioLoader.NicCounterNames);
-            e.Error("counter", $"'{parts[2]}' is not a NIC counter ({string.Join(", ", ScenarioLoader.NicCounterNames)}, or drop.REASON){(near is null ? "" : $"; did you mean '{near}'?")}");
+            var near = ValueParsers.Nearest(counter, ScenarioLoader.NicCounterNames);
+            e.Error("counter", $"'{counter}' is not a NIC counter ({string.Join(", ", ScenarioLoader.NicCounterNames)}, or drop.REASON){(near is null ? "" : $"; did you mean '{near}'?")}");
             return null;
         }
-        return new CounterSubject(parts[0], parts[1], parts[2]);
+        return new CounterSubject(parts[0], parts[1], counter);
     }
 
     private static string Format(TimeSpan t) => t.TotalSeconds >= 1 && t.Ticks % TimeSpan.TicksPerSecond == 0

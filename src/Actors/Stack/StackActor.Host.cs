@@ -158,6 +158,8 @@ public sealed partial class StackActor
         {
             if (stack._udpReceivers.TryGetValue(localPort, out var receiver))
                 receiver.Tell(new Protocol.Stack.UdpSendFailed(localPort, destination, error));
+            else
+                stack.CountDrop("udp-send-failed-unbound:" + error); // nobody to tell, but never silent
         }
 
         public void IcmpReceived(in IcmpMessage message, ReadOnlySpan<byte> data)

@@ -14,9 +14,9 @@ public abstract class DeviceTestKit(Config? overrides = null)
 {
     private int _hosts;
 
-    protected IActorRef NewHost() => Sys.ActorOf(Stack.StackActor.Props("h" + ++_hosts));
+    protected IActorRef NewHost() => Sys.ActorOf(NetSim.Actors.Stack.StackActor.Props("h" + ++_hosts));
 
-    protected IActorRef Open(IActorRef host, bool netAdmin = true) => Sys.ActorOf(Device.DeviceActor.Props(host, netAdmin));
+    protected IActorRef Open(IActorRef host, bool netAdmin = true) => Sys.ActorOf(NetSim.Actors.Device.DeviceActor.Props(host, netAdmin));
 
     protected Attached Attach(IActorRef file, string name, TunFlags flags)
     {
