@@ -53,6 +53,37 @@ public class FramePathBenchmarks
 }
 
 /// <summary>
+/// Forwarding through a router host: frames written into one file, routed by the host's IP stack (TTL, checksum,
+/// longest-prefix match), read from the other NIC's file. Op/s = frames/s. Baseline: the same code, no actors.
+/// </summary>
+[Config(typeof(ShortConfig))]
+public class RouterBenchmarks
+{
+    public const int Frames = 8192;
+    private ActorFramePath _actors = null!;
+    private DirectRouterPath _direct = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _actors = ActorFramePath.Start("bench-router", router: true);
+        _direct = new DirectRouterPath();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _actors.Dispose();
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Frames, Description = "Router direct (no actors), batch 64")]
+    public long Direct() => _direct.Run(Frames, 64);
+
+    [Benchmark(OperationsPerInvoke = Frames, Description = "Router actors, Write/Read")]
+    public void ActorsSingle() => _actors.Run(Frames, 1);
+
+    [Benchmark(OperationsPerInvoke = Frames, Description = "Router actors, WriteBatch/ReadBatch 64")]
+    public void ActorsBatch64() => _actors.Run(Frames, 64);
+}
+
+/// <summary>
 /// NIC creation and teardown: open, Attach(""), Close, NicRemoved (Op/s = cycles/s). The baseline is a bare Akka
 /// actor's spawn, request/reply, stop and Terminated (<see cref="NicLifecycle.RunBareActors"/>).
 /// </summary>

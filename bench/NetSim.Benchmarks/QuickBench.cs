@@ -30,9 +30,9 @@ public static class QuickBench
     /// Measures every figure; <paramref name="budget"/> is shared evenly by the six timed figures (the memory figure
     /// is not timed and adds about a second). <paramref name="progress"/> gets each result as it is measured.
     /// </summary>
-    public static IReadOnlyList<BenchResult> Run(TimeSpan budget, Action<BenchResult>? progress = null)
+    public static IReadOnlyList<BenchResult> Run(TimeSpan budget, Action<BenchResult>? progress = null, int pingSeconds = 60, int echoPackets = 100_000)
     {
-        var slice = budget / 6;
+        var slice = budget / 9;
         var results = new List<BenchResult>();
         void Add(BenchResult r) { results.Add(r); progress?.Invoke(r); }
 
@@ -48,6 +48,18 @@ public static class QuickBench
             Add(new BenchResult("frames actors, batches of 64", batch, "frames/s", directName, directRate / batch));
         }
 
+        const string routerDirectName = "router direct (no actors)";
+        var routerDirect = new DirectRouterPath();
+        var routerDirectRate = Rate(slice, FrameChunk * 4, n => routerDirect.Run(n, 64));
+        Add(new BenchResult(routerDirectName, routerDirectRate, "frames/s"));
+        using (var router = ActorFramePath.Start("quick-router", router: true))
+        {
+            var single = Rate(slice, FrameChunk, n => router.Run(n, 1));
+            Add(new BenchResult("router actors, 1 per message", single, "frames/s", routerDirectName, routerDirectRate / single));
+            var batch = Rate(slice, FrameChunk, n => router.Run(n, 64));
+            Add(new BenchResult("router actors, batches of 64", batch, "frames/s", routerDirectName, routerDirectRate / batch));
+        }
+
         const string bareName = "bare actor spawn/ping/stop";
         using (var nics = NicLifecycle.Start("quick-nics"))
         {
@@ -58,6 +70,17 @@ public static class QuickBench
             var cycle64 = Rate(slice, 2000, n => nics.Run(n, 64));
             Add(new BenchResult("NIC cycles, 64 concurrent", cycle64, "cycles/s", bareName, bare / cycle64));
         }
+
+        // Whole simulations in virtual time (not part of the budget: they run to completion).
+        var (speedUp, _) = VirtualTimeRuns.Ping(pingSeconds);
+        Add(new BenchResult($"virtual time, {pingSeconds} s ping over 20 ms link", speedUp, "x realtime"));
+        var (ns3Rate, ns3Note) = VirtualTimeRuns.Ns3(echoPackets);
+        var echo = VirtualTimeRuns.UdpEcho(echoPackets);
+        Add(ns3Rate is { } peer
+            ? new BenchResult($"UDP echo {echoPackets:N0} x 64 B ({ns3Note})", peer, "echoes/s")
+            : new BenchResult($"UDP echo in ns-3: {ns3Note}", double.NaN, "echoes/s"));
+        Add(new BenchResult($"UDP echo {echoPackets:N0} x 64 B (NetSim)", echo.EchoesPerSecond, "echoes/s",
+            ns3Rate is null ? null : "ns-3", ns3Rate is { } r ? r / echo.EchoesPerSecond : null));
 
         var memory = NicMemory.Measure(MemoryNics);
         Add(new BenchResult($"memory per idle NIC ({MemoryNics:N0})", memory.ManagedBytesPerNic, "bytes/NIC"));

@@ -4,6 +4,7 @@ using NetSim.Protocol;
 using NetSim.Protocol.Device;
 using NetSim.Protocol.Nic;
 using NetSim.Protocol.Stack;
+using NetSim.Protocol.Wire;
 
 namespace NetSim.Benchmarks.Measure;
 
@@ -29,7 +30,13 @@ public sealed class ActorFramePath : IDisposable
     }
 
     /// <summary>Starts a system with the two files, the forwarder and the driver.</summary>
-    public static ActorFramePath Start(string name = "bench-frames")
+    /// <summary>
+    /// Starts the pump. <paramref name="router"/> false: a forwarder actor subscribed to the stack's inbound frames
+    /// sends each out of tunB (the device layer's cost). True: the host is a router (forwarding on, tunA
+    /// 10.0.0.254/24, tunB 10.1.0.254/24) and its IP stack forwards 10.0.0.1 -> 10.1.0.2 itself (TTL decrement,
+    /// checksum, route lookup): the full forwarding path.
+    /// </summary>
+    public static ActorFramePath Start(string name = "bench-frames", bool router = false)
     {
         var sim = NetSimSystem.Create(name);
         try
@@ -40,9 +47,18 @@ public sealed class ActorFramePath : IDisposable
             var fileB = sim.OpenDevice(host);
             var a = Expect<Attached>(fileA.Ask<object>(new Attach("tunA", TunFlags.Tun), timeout).Result);
             var b = Expect<Attached>(fileB.Ask<object>(new Attach("tunB", TunFlags.Tun), timeout).Result);
-            var forwarder = sim.System.ActorOf(Props.Create(() => new Forwarder(host, a.NicId, b.NicId)), "forwarder");
-            Expect<InboundSubscribed>(host.Ask<object>(new SubscribeInbound(forwarder), timeout).Result);
-            var driver = sim.System.ActorOf(Props.Create(() => new Driver(fileA, fileB)), "driver");
+            if (router)
+            {
+                Expect<HostConfigured>(host.Ask<object>(new SetForwarding(true), timeout).Result);
+                Expect<HostConfigured>(host.Ask<object>(new AddAddress("tunA", IpAddress.Parse("10.0.0.254"), 24), timeout).Result);
+                Expect<HostConfigured>(host.Ask<object>(new AddAddress("tunB", IpAddress.Parse("10.1.0.254"), 24), timeout).Result);
+            }
+            else
+            {
+                var forwarder = sim.System.ActorOf(Props.Create(() => new Forwarder(host, a.NicId, b.NicId)), "forwarder");
+                Expect<InboundSubscribed>(host.Ask<object>(new SubscribeInbound(forwarder), timeout).Result);
+            }
+            var driver = sim.System.ActorOf(Props.Create(() => new Driver(fileA, fileB, router)), "driver");
             Expect<Subscribed>(fileB.Ask<object>(new SubscribeReadable(driver), timeout).Result);
             var infoB = Expect<NicInfo>(host.Ask<object>(new LookupNic("tunB"), timeout).Result);
             return new ActorFramePath(sim, driver, infoB.Nic);
@@ -102,11 +118,11 @@ public sealed class ActorFramePath : IDisposable
         private bool _reading, _again;
         private TaskCompletionSource? _done;
 
-        public Driver(IActorRef fileA, IActorRef fileB)
+        public Driver(IActorRef fileA, IActorRef fileB, bool routed)
         {
             _fileA = fileA;
             _fileB = fileB;
-            var ring = Frames.Ring();
+            var ring = Frames.Ring(routed);
             _writes = ring.Select(f => new Write(f)).ToArray();
         }
 

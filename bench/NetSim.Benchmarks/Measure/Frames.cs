@@ -35,10 +35,24 @@ public static class Frames
     }
 
     /// <summary><see cref="Window"/> distinct frames, reused round-robin by the pumps.</summary>
-    public static ReadOnlyMemory<byte>[] Ring()
+    /// <summary>
+    /// A frame a router host forwards: 10.0.0.1 -> 10.1.0.2 (routed from tunA to tunB), UDP, with a valid IPv4 header
+    /// checksum (the stack verifies it) and TTL 64 (the router decrements it).
+    /// </summary>
+    public static byte[] NewRoutedFrame(int seq = 0)
+    {
+        var b = NewFrame(seq);
+        var ip = b.AsSpan(PacketInfoHeader.Length);
+        ip[17] = 1;                                                // 10.1.0.2
+        Ipv4Header.FillChecksum(ip);
+        return b;
+    }
+
+    /// <summary><see cref="Window"/> distinct frames, reused round-robin so the pump allocates nothing per frame.</summary>
+    public static ReadOnlyMemory<byte>[] Ring(bool routed = false)
     {
         var ring = new ReadOnlyMemory<byte>[Window];
-        for (var i = 0; i < ring.Length; i++) ring[i] = NewFrame(i);
+        for (var i = 0; i < ring.Length; i++) ring[i] = routed ? NewRoutedFrame(i) : NewFrame(i);
         return ring;
     }
 }
