@@ -47,6 +47,10 @@ public sealed class NetSimSystem : IDisposable
     public IActorRef OpenDevice(IActorRef host, bool? netAdmin = null) =>
         System.ActorOf(DeviceActor.Props(host, netAdmin ?? Settings.NetAdmin));
 
-    /// <summary>Stops every actor and the system.</summary>
-    public void Dispose() => System.Terminate().Wait(TimeSpan.FromSeconds(10));
+    /// <summary>Stops every actor and the system (a million NICs take a while: it waits up to two minutes, then says so).</summary>
+    public void Dispose()
+    {
+        if (!System.Terminate().Wait(TimeSpan.FromMinutes(2)))
+            Console.Error.WriteLine($"netsim: actor system '{System.Name}' did not terminate within 2 minutes");
+    }
 }

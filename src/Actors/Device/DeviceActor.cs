@@ -35,8 +35,9 @@ public sealed class DeviceActor : UntypedActor
     }
 
     /// <summary>An open file on the host whose StackActor is <paramref name="stack"/>, with or without CAP_NET_ADMIN.</summary>
+    // Props from a type and arguments, not an expression tree: building one per file costs 5-10x less (bench: NIC churn).
     public static Props Props(IActorRef stack, bool netAdmin = true) =>
-        Akka.Actor.Props.Create(() => new DeviceActor(stack, netAdmin)).WithSimDispatcher();
+        Akka.Actor.Props.Create(typeof(DeviceActor), stack, netAdmin).WithSimDispatcher();
 
     private bool PacketInfo => _flags.HasPacketInfo();
 

@@ -38,7 +38,7 @@ public sealed class PortActor : UntypedActor
     }
 
     public static Props Props(int index, NicEndpoint endpoint, IActorRef owner) =>
-        Akka.Actor.Props.Create(() => new PortActor(index, endpoint, owner)).WithSimDispatcher();
+        Akka.Actor.Props.Create(typeof(PortActor), index, endpoint, owner).WithSimDispatcher();
 
     protected override void PreStart()
     {

@@ -34,7 +34,7 @@ public sealed class NicActor : UntypedActor
     }
 
     public static Props Props(NicInfo info, IActorRef stack, int queueLength) =>
-        Akka.Actor.Props.Create(() => new NicActor(info, stack, queueLength)).WithSimDispatcher();
+        Akka.Actor.Props.Create(typeof(NicActor), info, stack, queueLength).WithSimDispatcher();
 
     protected override void OnReceive(object message)
     {

@@ -210,8 +210,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
             return;
         }
         // A NIC child stopped on its own (it crashed): forget it, so its name is free again.
-        var entry = _registry.All.FirstOrDefault(e => e.Nic.Equals(actor));
-        if (entry is not null) RemoveEntry(entry);
+        if (_registry.ByNicActor(actor) is { } entry) RemoveEntry(entry);
     }
 
     private void Detach(IActorRef file)
