@@ -14,7 +14,8 @@ public static class ReportWriter
     /// <summary>Writes the report as UTF-8 JSON (no BOM) to a stream.</summary>
     public static void Write(RunReport report, Stream stream)
     {
-        var options = new JsonWriterOptions { Indented = true, NewLine = "\n" };
+        // Relaxed escaping: conditions such as "rtt-max <= 10" stay readable (the file is data, never embedded in HTML).
+        var options = new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         using var w = new Utf8JsonWriter(stream, options);
         w.WriteStartObject();
         w.WriteString("scenario", report.Scenario);
