@@ -51,5 +51,6 @@ if (args.Length > 0 && args[0] == "--quick")
     return 0;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(FramePathBenchmarks).Assembly).Run(args);
+// No arguments: every benchmark (BenchmarkDotNet would otherwise ask which, and wait for an answer).
+BenchmarkSwitcher.FromAssembly(typeof(FramePathBenchmarks).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args);
 return 0;

@@ -15,7 +15,6 @@ namespace NetSim.Actors.Links;
 /// </summary>
 public sealed class LinkActor : UntypedActor, IWithTimers
 {
-    private const string ArrivalTimer = "arrival";
     private readonly string _name;
     private readonly NicEndpoint[] _ends;
     private readonly IActorRef? _creator;
@@ -43,11 +42,7 @@ public sealed class LinkActor : UntypedActor, IWithTimers
         public static readonly ArrivalDue Instance = new();
     }
 
-    // Frames on the wires, by (arrival time, sequence): one timer for the earliest, not one per frame, and ties
-    // keep the order they were sent in, so a run is deterministic.
-    private readonly PriorityQueue<Arrival, (TimeSpan At, long Seq)> _onWire = new();
-    private long _sequence;
-    private TimeSpan _timerDue = TimeSpan.MaxValue;
+    private readonly DelayLine<Arrival> _onWire = new("arrival", ArrivalDue.Instance);
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -135,27 +130,16 @@ public sealed class LinkActor : UntypedActor, IWithTimers
             return;
         }
         _inFlight++;
-        _onWire.Enqueue(new Arrival(direction, frame), (arrival, _sequence++));
-        if (arrival < _timerDue) Arm(arrival, now);
-    }
-
-    private void Arm(TimeSpan due, TimeSpan now)
-    {
-        _timerDue = due;
-        Timers.StartSingleTimer(ArrivalTimer, ArrivalDue.Instance, due - now);
+        _onWire.Add(new Arrival(direction, frame), arrival, now, Timers);
     }
 
     private void DeliverDue()
     {
-        var now = Now;
-        _timerDue = TimeSpan.MaxValue;
-        while (_onWire.TryPeek(out var arrival, out var key) && key.At <= now)
+        foreach (var arrival in _onWire.TakeDue(Now, Timers))
         {
-            _onWire.Dequeue();
             _inFlight--;
             Deliver(arrival.Direction, arrival.Frame);
         }
-        if (_onWire.TryPeek(out _, out var next)) Arm(next.At, now);
     }
 
     private void Deliver(int direction, ReadOnlyMemory<byte> frame)

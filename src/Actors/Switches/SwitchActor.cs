@@ -12,13 +12,24 @@ namespace NetSim.Actors.Switches;
 /// source MAC lives behind, forwards a frame to the port its destination was learned on, and floods broadcast,
 /// multicast and unknown destinations to every other port. A learned entry ages out after the ageing time
 /// (read from the scheduler's clock, so virtual time ages it too). A frame for the port it came from is filtered;
-/// a frame too short for an Ethernet header is dropped as malformed; both are counted.
+/// a frame too short for an Ethernet header is dropped as malformed; both are counted. A forwarding delay, when
+/// set, holds every frame that long before it leaves (store-and-forward latency).
 /// </summary>
-public sealed class SwitchActor : UntypedActor
+public sealed class SwitchActor : UntypedActor, IWithTimers
 {
     private readonly string _name;
     private readonly NicEndpoint[] _endpoints;
     private readonly TimeSpan _ageing;
+    private readonly TimeSpan _delay;
+    private readonly DelayLine<(int Port, ReadOnlyMemory<byte> Frame)> _forwarding = new("forward", ForwardDue.Instance);
+
+    /// <summary>The timer's message: frames whose forwarding delay is over.</summary>
+    private sealed class ForwardDue
+    {
+        public static readonly ForwardDue Instance = new();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
     private readonly IActorRef? _creator;
     private readonly IActorRef[] _ports;
     private readonly Dictionary<MacAddress, (int Port, TimeSpan LastSeen)> _macTable = [];
@@ -26,17 +37,18 @@ public sealed class SwitchActor : UntypedActor
     private long _taken, _delivered;
     private int _attached;
 
-    public SwitchActor(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator)
+    public SwitchActor(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator, TimeSpan delay = default)
     {
         _name = name;
         _endpoints = [.. endpoints];
         _ageing = ageing;
+        _delay = delay;
         _creator = creator;
         _ports = new IActorRef[_endpoints.Length];
     }
 
-    public static Props Props(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator = null) =>
-        Akka.Actor.Props.Create(() => new SwitchActor(name, endpoints, ageing, creator)).WithSimDispatcher();
+    public static Props Props(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator = null, TimeSpan delay = default) =>
+        Akka.Actor.Props.Create(() => new SwitchActor(name, endpoints, ageing, creator, delay)).WithSimDispatcher();
 
     private readonly SimClock _clock = SimClock.For(Context.System);
     private TimeSpan Now => _clock.Elapsed;
@@ -57,12 +69,15 @@ public sealed class SwitchActor : UntypedActor
             case PortFrames m:
                 foreach (var frame in m.Frames) Switch(m.Port, frame);
                 break;
+            case ForwardDue:
+                foreach (var (port, frame) in _forwarding.TakeDue(Now, Timers)) Forward(port, frame);
+                break;
             case PortWriteFailed m:
                 _delivered--;
                 _drops.Count("write-failed:" + m.Errno);
                 break;
             case GetLinkCounters:
-                Sender.Tell(new LinkCounters(_name, _taken, _delivered, _drops.Total, 0, _drops.Snapshot()));
+                Sender.Tell(new LinkCounters(_name, _taken, _delivered, _drops.Total, _forwarding.Count, _drops.Snapshot()));
                 break;
             case GetMacTable:
                 Sender.Tell(new MacTable(_macTable.Where(e => Now - e.Value.LastSeen < _ageing)
@@ -105,6 +120,12 @@ public sealed class SwitchActor : UntypedActor
     }
 
     private void Send(int port, ReadOnlyMemory<byte> frame)
+    {
+        if (_delay > TimeSpan.Zero) _forwarding.Add((port, frame), Now + _delay, Now, Timers);
+        else Forward(port, frame);
+    }
+
+    private void Forward(int port, ReadOnlyMemory<byte> frame)
     {
         _delivered++;
         _ports[port].Tell(new PortWrite(frame));

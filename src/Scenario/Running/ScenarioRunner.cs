@@ -93,7 +93,7 @@ public static class ScenarioRunner
             links[l.Name] = session.ActorOf(LinkActor.Props(l.Name, Endpoint(l.A), Endpoint(l.B), p, recorder), "link-" + l.Name);
         }
         foreach (var s in scenario.Switches)
-            switches[s.Name] = session.ActorOf(SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder), "switch-" + s.Name);
+            switches[s.Name] = session.ActorOf(SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder, s.Delay), "switch-" + s.Name);
         AwaitReady(session, readiness, links.Count + switches.Count);
 
         // Captures.

@@ -63,6 +63,35 @@ public sealed class VirtualLinkTests
     }
 
     [Fact]
+    public async Task A_switch_holds_each_frame_for_its_forwarding_delay()
+    {
+        var system = ActorSystem.Create("vswitch", NetSimConfig.Virtual(1));
+        try
+        {
+            var driver = SimulationDriver.For(system);
+            var h1 = driver.ActorOf(StackActor.Props("h1"), "h1");
+            var h2 = driver.ActorOf(StackActor.Props("h2"), "h2");
+            h1.Tell(new CreateNic("eth0", true, Mac: MacAddress.Parse("02:00:00:00:00:01")));
+            h2.Tell(new CreateNic("eth0", true, Mac: MacAddress.Parse("02:00:00:00:00:02")));
+            var log = new List<(TimeSpan, byte)>();
+            h2.Tell(new SubscribeInbound(driver.ActorOf(Props.Create(() => new Recorder(log)).WithSimDispatcher(), "rec")));
+            driver.ActorOf(Switches.SwitchActor.Props("s", [new NicEndpoint(h1, "h1", "eth0", true), new NicEndpoint(h2, "h2", "eth0", true)],
+                TimeSpan.FromMinutes(5), delay: TimeSpan.FromMicroseconds(50)), "s");
+            driver.RunFor(TimeSpan.FromMilliseconds(1));
+            var frame = new byte[60];
+            EthernetHeader.Emit(frame, MacAddress.Broadcast, MacAddress.Parse("02:00:00:00:00:01"), EtherType.IPv4);
+            frame[20] = 9; // the recorder logs byte 20
+            h1.Tell(new SendFrame(2, EtherType.IPv4, frame));
+            driver.RunFor(TimeSpan.FromMilliseconds(1));
+            Assert.Equal([(TimeSpan.FromMicroseconds(1050), (byte)9)], log);
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    [Fact]
     public void A_rate_limited_queue_drops_beyond_its_limit()
     {
         var p = LinkParameters.Ideal with { RateBitsPerSecond = 1_000_000, QueueLimit = 2 };
