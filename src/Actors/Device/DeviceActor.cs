@@ -75,8 +75,8 @@ public sealed class DeviceActor : UntypedActor
                 Sender.Tell(Closed.Instance);
                 Context.Stop(Self);
                 break;
-            case Terminated t when t.ActorRef.Equals(_nic):
-                _nicRemoved = true;
+            case NicRemoved r when r.NicId == _info?.NicId:
+                _nicRemoved = true; // the stack tells the files of a NIC it removes (no DeathWatch per file: memory)
                 break;
             default:
                 Unhandled(message);
@@ -101,7 +101,6 @@ public sealed class DeviceActor : UntypedActor
     {
         _info = nic;
         _nic = nic.Nic;
-        Context.Watch(_nic);
         _attachRequester!.Tell(new Attached(nic.Name, nic.NicId, _flags, nic.Mtu, nic.Mac));
         if (_subscribers is not null)
             foreach (var s in _subscribers) _nic.Tell(new NicSubscribe(Self, s, true), ActorRefs.NoSender);

@@ -88,6 +88,8 @@ public sealed class NicActor : UntypedActor
         }
     }
 
+    protected override void PostStop() => _stack.Tell(new NicStopped(_info.NicId));
+
     private void Capture(bool outbound, ReadOnlyMemory<byte> frame)
     {
         var captured = new CapturedFrame(_info.NicId, outbound, SimClock.For(Context.System).Elapsed, frame);

@@ -32,7 +32,6 @@ internal sealed class NicRegistry
     private readonly Dictionary<string, NicEntry> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<int, NicEntry> _byId = [];
     private readonly Dictionary<IActorRef, NicEntry> _byFile = [];
-    private readonly Dictionary<IActorRef, NicEntry> _byNicActor = [];
     private int _lastId;
 
     public int Count => _byId.Count;
@@ -44,21 +43,18 @@ internal sealed class NicRegistry
     public NicEntry? ByName(string name) => _byName.GetValueOrDefault(name);
     public NicEntry? ById(int id) => _byId.GetValueOrDefault(id);
     public NicEntry? ByFile(IActorRef file) => _byFile.GetValueOrDefault(file);
-    public NicEntry? ByNicActor(IActorRef nic) => _byNicActor.GetValueOrDefault(nic);
     public bool IsFile(IActorRef actor) => _byFile.ContainsKey(actor);
 
     public void Add(NicEntry entry)
     {
         _byName.Add(entry.Name, entry);
         _byId.Add(entry.Id, entry);
-        if (entry.IsTunTap) _byNicActor.Add(entry.Nic, entry);
     }
 
     public void Remove(NicEntry entry)
     {
         _byName.Remove(entry.Name);
         _byId.Remove(entry.Id);
-        _byNicActor.Remove(entry.Nic);
     }
 
     /// <summary>Records that <paramref name="file"/> holds a reference on <paramref name="entry"/>.</summary>

@@ -69,6 +69,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
             case AttachFile m: OnAttachFile(m); break;
             case DetachFile: Detach(Sender); break;
             case Terminated t: OnTerminated(t.ActorRef); break;
+            case NicStopped m: OnNicStopped(m); break;
             case SetNicPersist m: OnSetPersist(m); break;
             case CreateNic m: OnCreateNic(m); break;
             case LookupNic m: Reply(_registry.ByName(m.Name), "lookup", m.Name); break;
@@ -152,8 +153,8 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         if (name.Length == 0) name = (isTap ? "tap" : "tun") + id;
         var macAddress = isTap ? mac ?? _macRandom.NextLocalMac() : MacAddress.Zero;
         var info = new NicInfo(id, name, isTap, mtu ?? _settings.Mtu, macAddress, persistent, 0, ActorRefs.Nobody);
+        // Not watched: the NIC reports its own stop (NicStopped from PostStop), which costs far less memory.
         var nic = Context.ActorOf(NicActor.Props(info, Self, queueLength ?? _settings.QueueLength), "nic-" + id);
-        Context.Watch(nic);
         var entry = new NicEntry(id, name, isTap, info.Mtu, macAddress, nic, isTunTap: true) { Persistent = persistent };
         _registry.Add(entry);
         _host.AddInterface(id, name, isTap, macAddress, info.Mtu);
@@ -204,13 +205,13 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
 
     private void OnTerminated(IActorRef actor)
     {
-        if (_registry.IsFile(actor))
-        {
-            Detach(actor); // a file that died without Close: same as a close
-            return;
-        }
-        // A NIC child stopped on its own (it crashed): forget it, so its name is free again.
-        if (_registry.ByNicActor(actor) is { } entry) RemoveEntry(entry);
+        if (_registry.IsFile(actor)) Detach(actor); // a file that died without Close: same as a close
+    }
+
+    private void OnNicStopped(NicStopped m)
+    {
+        // A NIC that stopped on its own (it crashed, or was sent a PoisonPill): forget it, so its name is free again.
+        if (_registry.ById(m.NicId) is { } entry && entry.Nic.Equals(Sender)) RemoveEntry(entry);
     }
 
     private void Detach(IActorRef file)
@@ -228,11 +229,12 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         if (_registry.ById(entry.Id) != entry) return;
         _registry.Remove(entry);
         _host.RemoveInterface(entry.Id);
-        // Files still attached (an admin removal) keep their reference bookkeeping until they close, but the NIC is
-        // gone: they watch it, and their writes fail with EIO from now on.
-        Context.Unwatch(entry.Nic);
         Context.Stop(entry.Nic);
         var removed = new NicRemoved(entry.Id, entry.Name);
+        // Files still attached (an admin removal, a crash) keep their reference bookkeeping until they close, but
+        // the NIC is gone: told so, their writes fail with EIO from now on.
+        if (entry.Files > 0)
+            foreach (var file in _registry.FilesOf(entry)) file.Tell(removed);
         foreach (var w in _nicWatchers) w.Tell(removed);
     }
 

@@ -85,3 +85,11 @@ public sealed record NicCounters(
     [property: Key(9)] long TxErrors,
     [property: Key(10)] int Queued,
     [property: Key(11)] IReadOnlyDictionary<string, long> DropReasons) : INetSimMessage;
+
+/// <summary>
+/// A NIC tells its stack it has stopped, whatever stopped it (its stack, a crash, a PoisonPill): the stack forgets
+/// it if it still holds it, so its name is free again. Sent from PostStop: cheaper than a DeathWatch per NIC
+/// (measured: the watches were a fifth of an idle NIC's memory), and the NIC is always its stack's local child.
+/// </summary>
+[MessagePackObject]
+public sealed record NicStopped([property: Key(0)] int NicId) : INetSimMessage;

@@ -55,6 +55,24 @@ public sealed class NicLifetimeTests : DeviceTestKit
     }
 
     [Fact]
+    public void A_crashing_NIC_is_removed_its_name_freed_and_its_files_get_EIO()
+    {
+        var host = NewHost();
+        var file = Open(host);
+        Attach(file, "tun0", TunNoPi);
+        var nic = Lookup(host, "tun0").Nic;
+        Watch(nic);
+        nic.Tell(Kill.Instance); // the stack's supervisor strategy stops a failing NIC
+        ExpectTerminated(nic);
+        AwaitAssert(() =>
+        {
+            host.Tell(new LookupNic("tun0"), TestActor);
+            ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV);
+        });
+        AwaitAssert(() => Assert.Equal(Errno.EIO, ExpectErrno(file, new Write(Ipv4()))));
+    }
+
+    [Fact]
     public void A_persistent_NIC_outlives_its_files_and_goes_when_persist_is_turned_off()
     {
         var host = NewHost();
