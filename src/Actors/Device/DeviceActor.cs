@@ -71,8 +71,9 @@ public sealed class DeviceActor : UntypedActor
             case SubscribeReadable m: OnSubscribe(m.Subscriber, true); break;
             case UnsubscribeReadable m: OnSubscribe(m.Subscriber, false); break;
             case Close:
-                if (_nic is not null) _stack.Tell(DetachFile.Instance);
+                // Reply first: whatever the detach sets off (the NIC's removal) happens after the closer hears Closed.
                 Sender.Tell(Closed.Instance);
+                if (_nic is not null) _stack.Tell(DetachFile.Instance);
                 Context.Stop(Self);
                 break;
             case NicRemoved r when r.NicId == _info?.NicId:
@@ -146,8 +147,9 @@ public sealed class DeviceActor : UntypedActor
     {
         var errno = Check(m.Frame.Length);
         if (errno != Errno.None) { Fail(errno, "write"); return; }
-        if (Strip(m.Frame, out var frame)) _nic!.Tell(new NicInbound(frame.Protocol, frame.Frame));
+        // Reply first, then forward: the writer hears Written before anything the frame sets off can reach it.
         Sender.Tell(new Written(m.Frame.Length));
+        if (Strip(m.Frame, out var frame)) _nic!.Tell(new NicInbound(frame.Protocol, frame.Frame));
     }
 
     private void OnWriteBatch(WriteBatch m)
@@ -166,8 +168,8 @@ public sealed class DeviceActor : UntypedActor
         }
         // sendmmsg semantics: an error on the first frame is the call's error; a later one ends the batch early.
         if (frames == 0 && stoppedBy != Errno.None) { Fail(stoppedBy, "write-batch"); return; }
-        if (accepted.Count > 0) _nic!.Tell(new NicInboundBatch(accepted));
         Sender.Tell(new BatchWritten(frames, bytes, stoppedBy));
+        if (accepted.Count > 0) _nic!.Tell(new NicInboundBatch(accepted));
     }
 
     /// <summary>The errno a write of <paramref name="length"/> bytes fails with, in the device's order of checks.</summary>

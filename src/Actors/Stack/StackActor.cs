@@ -78,7 +78,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
             case RemoveNic m: OnRemoveNic(m); break;
             case CloseFiles m:
                 var closing = _registry.ByName(m.Name) is { } e ? _registry.FilesOf(e) : [];
-                foreach (var file in closing) file.Tell(Close.Instance);
+                foreach (var file in closing) file.Tell(Close.Instance, ActorRefs.NoSender);
                 Sender.Tell(new FilesClosed(m.Name, closing.Count));
                 break;
             case WatchNics m:
