@@ -2,6 +2,7 @@ using System.CommandLine;
 using NetSim.Scenario;
 using NetSim.Scenario.Running;
 using Spectre.Console;
+using NetSim.Actors.Time;
 
 namespace NetSim.Cli;
 

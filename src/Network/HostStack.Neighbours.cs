@@ -50,6 +50,7 @@ public sealed partial class HostStack
             _neighbours.Add((nicId, address), n);
         }
         n.State = NeighbourState.Permanent;
+        TimersChanged();
         n.Mac = mac;
         FlushPending(nic, n);
         return Errno.None;
@@ -108,11 +109,13 @@ public sealed partial class HostStack
             }
             n = new Neighbour(nic.NicId, nextHop);
             _neighbours.Add((nic.NicId, nextHop), n);
+            TimersChanged();
         }
         if (n.State != NeighbourState.Incomplete)
         {
             // An expired entry starts over: resolve afresh rather than trust an old MAC.
             n.State = NeighbourState.Incomplete;
+            TimersChanged();
             n.ProbesSent = 0;
         }
         n.Pending ??= new Queue<PendingPacket>();
@@ -152,6 +155,7 @@ public sealed partial class HostStack
     {
         n.ProbesSent++;
         n.NextProbeAt = now + _options.ResolutionRetryInterval;
+        TimersChanged();
         if (n.Address.IsV4)
         {
             Span<byte> frame = stackalloc byte[EthernetHeader.Length + ArpPacket.Length];
@@ -187,11 +191,13 @@ public sealed partial class HostStack
             if (!create || !HasRoomForNeighbour(now)) return;
             n = new Neighbour(nic.NicId, address);
             _neighbours.Add((nic.NicId, address), n);
+            TimersChanged();
         }
         if (n.State == NeighbourState.Permanent) return;
         n.State = NeighbourState.Reachable;
         n.Mac = mac;
         n.ExpiresAt = now + _options.NeighbourExpiry;
+        TimersChanged();
         n.ProbesSent = 0;
         FlushPending(nic, n);
     }
@@ -206,6 +212,7 @@ public sealed partial class HostStack
         // Removing while enumerating is allowed for Dictionary (.NET Core 3.0+); nothing else runs in between.
         foreach (var (key, n) in _neighbours)
             if (n.State == NeighbourState.Reachable && n.ExpiresAt <= now) _neighbours.Remove(key);
+        TimersChanged();
         return _neighbours.Count < _options.MaxNeighbours;
     }
 
@@ -246,6 +253,7 @@ public sealed partial class HostStack
             if (n.State == NeighbourState.Reachable)
             {
                 if (n.ExpiresAt <= now) _neighbours.Remove((n.NicId, n.Address));
+                TimersChanged();
                 continue;
             }
             if (n.State != NeighbourState.Incomplete || n.NextProbeAt > now) continue;
@@ -264,6 +272,7 @@ public sealed partial class HostStack
     private void FailResolution(Neighbour n, TimeSpan now)
     {
         _neighbours.Remove((n.NicId, n.Address));
+        TimersChanged();
         Counters.Neighbour.ResolutionFailures++;
         if (n.Pending is null) return;
         while (n.Pending.TryDequeue(out var p))
@@ -294,6 +303,7 @@ public sealed partial class HostStack
         {
             if (n.NicId != nicId) continue;
             _neighbours.Remove(key);
+            TimersChanged();
             if (n.Pending is null) continue;
             while (n.Pending.TryDequeue(out var p)) Return(p.Buffer);
         }

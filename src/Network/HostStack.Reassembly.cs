@@ -142,6 +142,7 @@ public sealed partial class HostStack
             if (_reassembly.Count >= _options.MaxReassemblyDatagrams) EvictOldestReassembly(null);
             r = new ReassemblyBuffer(_reassemblyOrder++, now + _options.ReassemblyTimeout);
             _reassembly.Add(key, r);
+            TimersChanged();
         }
         foreach (var (s, e) in r.Ranges)
         {
@@ -193,6 +194,7 @@ public sealed partial class HostStack
         }
         if (r.TotalLength < 0 || r.ReceivedBytes != r.TotalLength || r.FirstFragment is null) return null;
         _reassembly.Remove(key);
+        TimersChanged();
         _reassemblyBytes -= r.ReceivedBytes;
         c.ReassemblyOks++;
         return r;
@@ -201,6 +203,7 @@ public sealed partial class HostStack
     private void DropReassembly(IpCounters c, ReassemblyKey key, ReassemblyBuffer r)
     {
         _reassembly.Remove(key);
+        TimersChanged();
         _reassemblyBytes -= r.ReceivedBytes;
         r.Release();
         c.ReassemblyFailures++;
@@ -238,6 +241,7 @@ public sealed partial class HostStack
         foreach (var key in due)
         {
             if (!_reassembly.Remove(key, out var r)) continue;
+            TimersChanged();
             _reassemblyBytes -= r.ReceivedBytes;
             var c = key.Source.IsV4 ? Counters.Ipv4 : Counters.Ipv6;
             c.ReassemblyFailures++;

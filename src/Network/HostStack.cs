@@ -337,21 +337,41 @@ public sealed partial class HostStack
     {
         get
         {
-            TimeSpan? best = _loopback.Count > 0 ? _lastNow : null;
-            foreach (var n in _neighbours.Values)
+            // The actor asks after every message, so the table scan runs only when a table changed since the last ask.
+            if (_tableDeadlineStale)
             {
-                TimeSpan? t = n.State switch
-                {
-                    NeighbourState.Incomplete => n.NextProbeAt,
-                    NeighbourState.Reachable => n.ExpiresAt,
-                    _ => null,
-                };
-                if (t is { } d && (best is null || d < best)) best = d;
+                _tableDeadline = ScanTableDeadline();
+                _tableDeadlineStale = false;
             }
-            foreach (var r in _reassembly.Values)
-                if (best is null || r.Deadline < best) best = r.Deadline;
+            TimeSpan? best = _loopback.Count > 0 ? _lastNow : null;
+            if (_tableDeadline is { } t && (best is null || t < best)) best = t;
             return best;
         }
+    }
+
+    private TimeSpan? _tableDeadline;
+    private bool _tableDeadlineStale = true;
+
+    /// <summary>Call after any change to a neighbour's state or times, or to the reassembly table.</summary>
+    private void TimersChanged() => _tableDeadlineStale = true;
+
+    /// <summary>The earliest neighbour retry or expiry and reassembly deadline: a scan of both tables.</summary>
+    private TimeSpan? ScanTableDeadline()
+    {
+        TimeSpan? best = null;
+        foreach (var n in _neighbours.Values)
+        {
+            TimeSpan? t = n.State switch
+            {
+                NeighbourState.Incomplete => n.NextProbeAt,
+                NeighbourState.Reachable => n.ExpiresAt,
+                _ => null,
+            };
+            if (t is { } d && (best is null || d < best)) best = d;
+        }
+        foreach (var r in _reassembly.Values)
+            if (best is null || r.Deadline < best) best = r.Deadline;
+        return best;
     }
 
     /// <summary>Runs everything due at <paramref name="now"/>: resolution retries and failures, expiries, queued local packets.</summary>

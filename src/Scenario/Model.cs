@@ -1,16 +1,9 @@
 using System.Collections.Immutable;
 using System.Net;
+using NetSim.Actors.Time;
+using NetSim.Protocol.Wire;
 
 namespace NetSim.Scenario;
-
-/// <summary>How the run's clock advances.</summary>
-public enum TimeMode
-{
-    /// <summary>Simulated time jumps from event to event; a run is reproducible and fast.</summary>
-    Virtual,
-    /// <summary>Simulated time follows the wall clock.</summary>
-    Real,
-}
 
 /// <summary>Kind of a simulated NIC: TUN carries IP packets, TAP carries Ethernet frames.</summary>
 public enum NicKind
@@ -40,13 +33,6 @@ public readonly record struct NicRef(string Host, string Nic)
 {
     /// <inheritdoc />
     public override string ToString() => $"{Host}.{Nic}";
-}
-
-/// <summary>A 48-bit MAC address.</summary>
-public sealed record MacAddress(ImmutableArray<byte> Bytes)
-{
-    /// <inheritdoc />
-    public override string ToString() => string.Join(":", Bytes.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
 }
 
 /// <summary>One NIC of a host: <c>hosts.NAME.nics.NIC</c>.</summary>

@@ -3,6 +3,8 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
+using NetSim.Actors.Time;
+using NetSim.Protocol.Wire;
 
 namespace NetSim.Scenario;
 

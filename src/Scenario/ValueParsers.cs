@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using NetSim.Protocol.Wire;
 
 namespace NetSim.Scenario;
 
@@ -106,10 +107,10 @@ public static partial class ValueParsers
         problem = null;
         var t = text.Trim();
         if (!MacPattern().IsMatch(t)) { problem = $"'{text}' is not a MAC address (six hex bytes, e.g. \"02:00:00:00:00:01\")"; return null; }
-        var bytes = t.Split(t[2]).Select(p => byte.Parse(p, NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToImmutableArray();
-        if ((bytes[0] & 1) != 0) { problem = $"'{text}' is a multicast MAC address (lowest bit of the first byte set); a NIC needs a unicast one"; return null; }
-        if (bytes.All(b => b == 0)) { problem = "00:00:00:00:00:00 is not a usable MAC address"; return null; }
-        return new MacAddress(bytes);
+        var mac = MacAddress.Parse(t);
+        if (mac.IsMulticast) { problem = $"'{text}' is a multicast MAC address (lowest bit of the first byte set); a NIC needs a unicast one"; return null; }
+        if (mac == MacAddress.Zero) { problem = "00:00:00:00:00:00 is not a usable MAC address"; return null; }
+        return mac;
     }
 
     /// <summary>Parses <c>host.nic</c>.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using NetSim.Scenario;
 using Xunit;
+using NetSim.Actors.Time;
 
 namespace NetSim.Scenario.Tests;
 

@@ -4,6 +4,7 @@ using NetSim.Scenario;
 using NetSim.Scenario.Output;
 using NetSim.Scenario.Reports;
 using Xunit;
+using NetSim.Actors.Time;
 
 namespace NetSim.Scenario.Tests;
 

@@ -24,6 +24,7 @@ public sealed class NicActor : UntypedActor
     private List<(IActorRef File, IActorRef Subscriber)>? _subscribers; // lazily: most NICs have none
     private readonly Readable _readable;
     private List<IActorRef>? _captureSinks; // lazily: capture is the exception
+    private SimClock? _clock;               // looked up on the first capture
 
     public NicActor(NicInfo info, IActorRef stack, int queueLength)
     {
@@ -92,7 +93,7 @@ public sealed class NicActor : UntypedActor
 
     private void Capture(bool outbound, ReadOnlyMemory<byte> frame)
     {
-        var captured = new CapturedFrame(_info.NicId, outbound, SimClock.For(Context.System).Elapsed, frame);
+        var captured = new CapturedFrame(_info.NicId, outbound, (_clock ??= SimClock.For(Context.System)).Elapsed, frame);
         foreach (var sink in _captureSinks!) sink.Tell(captured);
     }
 

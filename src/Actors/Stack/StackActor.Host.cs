@@ -83,7 +83,7 @@ public sealed partial class StackActor
                 return true;
             case GetHostCounters:
                 var counters = _host.Counters.ToDictionary();
-                foreach (var (reason, count) in _drops) counters["stack." + reason] = count;
+                foreach (var (reason, count) in _drops.Snapshot()) counters["stack." + reason] = count;
                 Sender.Tell(new HostCounterSnapshot(_hostName, counters));
                 return true;
             default:

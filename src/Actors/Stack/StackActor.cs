@@ -26,7 +26,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
     private readonly List<IActorRef> _inboundSubscribers = [];
     private readonly List<IActorRef> _nicWatchers = [];
     private readonly SimRandom _macRandom;
-    private readonly Dictionary<string, long> _drops = new(StringComparer.Ordinal);
+    private readonly DropCounter _drops = new();
     private readonly HostStack _host;
     private readonly SimClock _clock;
 
@@ -238,5 +238,5 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         foreach (var w in _nicWatchers) w.Tell(removed);
     }
 
-    private void CountDrop(string reason) => _drops[reason] = _drops.GetValueOrDefault(reason) + 1;
+    private void CountDrop(string reason) => _drops.Count(reason);
 }

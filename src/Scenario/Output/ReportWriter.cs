@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using NetSim.Scenario.Reports;
+using NetSim.Actors.Time;
 
 namespace NetSim.Scenario.Output;
 

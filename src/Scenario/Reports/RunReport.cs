@@ -1,3 +1,5 @@
+using NetSim.Actors.Time;
+
 namespace NetSim.Scenario.Reports;
 
 /// <summary>Counters of one NIC at the end of a run, as <c>ip -s link</c> shows them.</summary>

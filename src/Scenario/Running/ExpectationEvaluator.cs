@@ -1,5 +1,4 @@
 using System.Globalization;
-using NetSim.Protocol.Links;
 using NetSim.Scenario.Reports;
 
 namespace NetSim.Scenario.Running;
@@ -7,13 +6,13 @@ namespace NetSim.Scenario.Running;
 /// <summary>
 /// Checks each expectation against the run's final figures: flow metrics (durations in milliseconds), NIC counters
 /// (<c>host.nic.tx_dropped</c>, and drop reasons as <c>host.nic.drop.REASON</c>), host stack counters
-/// (<c>host.COUNTER</c>, the names of report.json) and link counters (<c>LINK.dropped</c>). A metric that was never
+/// (<c>host.COUNTER</c>, the names of report.json). A metric that was never
 /// measured (an RTT of a flow with no replies) is Unmeasured, which fails the run like a broken bound.
 /// </summary>
 internal static class ExpectationEvaluator
 {
     public static List<ExpectationResult> Evaluate(IEnumerable<ExpectStep> steps, IReadOnlyList<FlowReport> flows,
-        IReadOnlyList<Reports.NicCounters> nics, IReadOnlyList<HostStackCounters> hosts, IReadOnlyList<LinkCounters> links)
+        IReadOnlyList<Reports.NicCounters> nics, IReadOnlyList<HostStackCounters> hosts)
     {
         var results = new List<ExpectationResult>();
         foreach (var step in steps)
@@ -22,7 +21,7 @@ internal static class ExpectationEvaluator
                 var (subject, observed) = step.Subject switch
                 {
                     FlowSubject f => ($"flow {f.Flow}", FlowMetric(flows.FirstOrDefault(x => x.Name == f.Flow), condition.Metric)),
-                    CounterSubject c => (c.Nic is null ? $"{c.Host}.{c.Counter}" : $"{c.Host}.{c.Nic}.{c.Counter}", Counter(c, nics, hosts, links)),
+                    CounterSubject c => (c.Nic is null ? $"{c.Host}.{c.Counter}" : $"{c.Host}.{c.Nic}.{c.Counter}", Counter(c, nics, hosts)),
                     _ => ("?", null),
                 };
                 var verdict = observed is not { } v ? Verdict.Unmeasured
@@ -61,7 +60,7 @@ internal static class ExpectationEvaluator
         };
     }
 
-    private static double? Counter(CounterSubject c, IReadOnlyList<Reports.NicCounters> nics, IReadOnlyList<HostStackCounters> hosts, IReadOnlyList<LinkCounters> links)
+    private static double? Counter(CounterSubject c, IReadOnlyList<Reports.NicCounters> nics, IReadOnlyList<HostStackCounters> hosts)
     {
         if (c.Nic is not null)
         {
@@ -77,13 +76,6 @@ internal static class ExpectationEvaluator
             };
         }
         var host = hosts.FirstOrDefault(h => h.Host == c.Host);
-        if (host is not null) return host.Counters.TryGetValue(c.Counter, out var v) ? v : null;
-        var link = links.FirstOrDefault(l => l.Name == c.Host);
-        if (link is null) return null;
-        return c.Counter switch
-        {
-            "taken" => link.Taken, "delivered" => link.Delivered, "dropped" => link.Dropped,
-            _ => link.DropReasons.TryGetValue(c.Counter, out var d) ? d : 0,
-        };
+        return host is not null && host.Counters.TryGetValue(c.Counter, out var v) ? v : null;
     }
 }

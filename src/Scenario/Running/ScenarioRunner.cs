@@ -15,6 +15,7 @@ using NetSim.Scenario.Output;
 using NetSim.Scenario.Reports;
 using ProtocolNicCounters = NetSim.Protocol.Nic.NicCounters;
 using GetNicCounters = NetSim.Protocol.Nic.GetNicCounters;
+using NetSim.Actors.Time;
 
 namespace NetSim.Scenario.Running;
 
@@ -43,7 +44,7 @@ public static class ScenarioRunner
 
     public static RunResult Run(Scenario scenario, RunOptions options)
     {
-        using var session = new SimulationSession(scenario.TimeMode == TimeMode.Virtual, scenario.Seed);
+        using var session = new SimulationSession(scenario.TimeMode, scenario.Seed);
         var files = new List<string>();
         if (options.OutputDirectory is not null) Directory.CreateDirectory(options.OutputDirectory);
 
@@ -60,8 +61,7 @@ public static class ScenarioRunner
             {
                 var isTap = nic.Kind == NicKind.Tap;
                 nicKinds[new NicRef(h.Name, nic.Name)] = isTap;
-                var mac = nic.Mac is null ? (Protocol.Wire.MacAddress?)null : Protocol.Wire.MacAddress.Parse(nic.Mac.ToString());
-                Expect<NicInfo>(session.Request(host, new CreateNic(nic.Name, isTap, nic.Mtu, mac, nic.QueueLength)), $"{h.Name}.{nic.Name}");
+                Expect<NicInfo>(session.Request(host, new CreateNic(nic.Name, isTap, nic.Mtu, nic.Mac, nic.QueueLength)), $"{h.Name}.{nic.Name}");
                 // The NIC belongs to an open file of the host's: closing that file (close-devices) can make it go away.
                 var owner = session.ActorOf(DeviceActor.Props(host), $"file-{h.Name}-{nic.Name}");
                 Expect<Attached>(session.Request(owner, new Attach(nic.Name, (isTap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo)), $"{h.Name}.{nic.Name}");
@@ -139,11 +139,8 @@ public static class ScenarioRunner
             .Select(h => Expect<HostCounterSnapshot>(session.Request(hosts[h.Name], GetHostCounters.Instance), $"host {h.Name}"))
             .Select(s => new HostStackCounters(s.Host, s.Counters))
             .ToList();
-        var linkCounters = links.Concat(switches)
-            .Select(l => Expect<LinkCounters>(session.Request(l.Value, GetLinkCounters.Instance), l.Key))
-            .ToList();
         var flowReports = flows.Values.Select(f => f.ToReport()).ToList();
-        var expectations = ExpectationEvaluator.Evaluate(scenario.Script.OfType<ExpectStep>(), flowReports, nicReports, hostReports, linkCounters);
+        var expectations = ExpectationEvaluator.Evaluate(scenario.Script.OfType<ExpectStep>(), flowReports, nicReports, hostReports);
 
         var report = new RunReport(Path.GetFileName(scenario.SourcePath), scenario.Seed, scenario.TimeMode, scenario.Duration,
             nicReports, flowReports, hostReports, expectations);

@@ -29,6 +29,7 @@ internal sealed class ScriptActor : UntypedActor, IWithTimers
     private readonly ScriptTargets _targets;
     private readonly Dictionary<string, Protocol.Links.LinkParameters> _linkParameters;
     private readonly Dictionary<IActorRef, IActorRef> _pendingCounterHost = []; // NIC -> its host, while closing
+    private readonly Dictionary<IActorRef, string> _hostNames;
     private ushort _nextIdentifier = 0x4E53; // "NS": ping identifiers, one per flow
 
     private sealed record Fire(int Index);
@@ -40,6 +41,7 @@ internal sealed class ScriptActor : UntypedActor, IWithTimers
         _steps = steps;
         _targets = targets;
         _linkParameters = new Dictionary<string, Protocol.Links.LinkParameters>(targets.LinkParameters);
+        _hostNames = targets.Hosts.ToDictionary(h => h.Value, h => h.Key);
     }
 
     public static Props Props(IReadOnlyList<ScriptStep> steps, ScriptTargets targets) =>
@@ -66,8 +68,7 @@ internal sealed class ScriptActor : UntypedActor, IWithTimers
                 info.Nic.Tell(GetNicCounters.Instance);
                 break;
             case NicCounters counters when _pendingCounterHost.Remove(Sender, out var host):
-                var hostName = HostNameOf(host);
-                _targets.CountersAtClose[hostName + "." + counters.Name] = counters;
+                _targets.CountersAtClose[_hostNames[host] + "." + counters.Name] = counters;
                 host.Tell(new CloseFiles(counters.Name));
                 break;
             case StackError:      // the NIC was already gone: nothing to close
@@ -79,8 +80,6 @@ internal sealed class ScriptActor : UntypedActor, IWithTimers
                 break;
         }
     }
-
-    private string HostNameOf(IActorRef host) => _targets.Hosts.First(h => h.Value.Equals(host)).Key;
 
     private void Run(ScriptStep step, int index)
     {

@@ -17,11 +17,11 @@ internal sealed class SimulationSession : IDisposable
     private readonly SimulationDriver? _driver;
     private readonly DateTime _realStart = DateTime.UtcNow;
 
-    public SimulationSession(bool virtualTime, long seed)
+    public SimulationSession(TimeMode mode, long seed)
     {
-        var config = NetSimConfig.With($"netsim.time.mode = {(virtualTime ? "virtual" : "real")}\nnetsim.random.seed = {unchecked((ulong)seed)}");
+        var config = NetSimConfig.With($"netsim.time.mode = {mode.ToString().ToLowerInvariant()}\nnetsim.random.seed = {unchecked((ulong)seed)}");
         System = ActorSystem.Create("netsim-run", config);
-        if (virtualTime) _driver = SimulationDriver.For(System);
+        if (mode == TimeMode.Virtual) _driver = SimulationDriver.For(System);
     }
 
     public ActorSystem System { get; }
@@ -47,7 +47,7 @@ internal sealed class SimulationSession : IDisposable
         return answer.Result;
     }
 
-    /// <summary>Lets everything at the current instant finish (virtual), or gives the actors a moment (real).</summary>
+    /// <summary>Lets everything at the current instant finish (virtual); in real mode the actors run on their own.</summary>
     public void Settle()
     {
         if (_driver is not null) _driver.RunUntilIdle();

@@ -42,7 +42,7 @@ public abstract class DeviceTestKit(Config? overrides = null)
         return ExpectMsg<NicCounters>();
     }
 
-    /// <summary>Sends <paramref name="frame"/> out of NIC <paramref name="nicId"/> and waits until it is queued.</summary>
+    /// <summary>Asks the stack to send <paramref name="frame"/> out of NIC <paramref name="nicId"/> (no reply; it is queued asynchronously).</summary>
     protected void SendOut(IActorRef host, int nicId, ushort protocol, byte[] frame, Protocol.Wire.MacAddress? destination = null)
     {
         host.Tell(new SendFrame(nicId, protocol, frame, destination));

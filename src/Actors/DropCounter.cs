@@ -1,6 +1,6 @@
-namespace NetSim.Actors.Links;
+namespace NetSim.Actors;
 
-/// <summary>Drops by reason, for links and switches (<see cref="Protocol.Links.LinkCounters.DropReasons"/>).</summary>
+/// <summary>Drops by reason: links and switches (<see cref="Protocol.Links.LinkCounters.DropReasons"/>) and the stack's own ("stack.REASON" in its host counters).</summary>
 internal sealed class DropCounter
 {
     private readonly Dictionary<string, long> _reasons = new(StringComparer.Ordinal);
