@@ -146,3 +146,52 @@ public sealed partial class RealTrafficTests
         }
     }
 }
+
+/// <summary>samples/kernel-bridge.conf as the README uses it: <c>netsim run</c>, then ping and traceroute from the namespace.</summary>
+public sealed class KernelBridgeSampleTests
+{
+    [SkippableFact]
+    public void The_sample_runs_and_answers_ping_from_its_namespace()
+    {
+        Require("ping");
+        // The sample's own names (sim, nsim0) would collide with a user's run: the test renames them.
+        string ns = Unique("nsbt-"), dev = Unique("nsb");
+        var folder = Path.Combine(Path.GetTempPath(), "netsim-bridge-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var sample = Path.Combine(AppContext.BaseDirectory, "samples", "kernel-bridge.conf");
+            var run = Task.Run(() =>
+            {
+                var output = new StringWriter();
+                var error = new StringWriter();
+                var code = NetSim.Cli.NetSimCommand.Run(["run", sample, "--out", folder, "--set", "duration=5s",
+                    "--set", $"bridges.sim.netns={ns}", "--set", $"bridges.sim.kernel-device={dev}"], output, error);
+                return (code, output.ToString() + error);
+            });
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!(NetnsExists(ns) && LinkExists(dev, ns)))
+            {
+                Assert.True(DateTime.UtcNow < deadline && !run.IsCompleted, "the sample's bridge did not come up");
+                Thread.Sleep(50);
+            }
+            var (pingCode, ping) = InNetns(ns, "ping", "-n", "-c", "3", "-i", "0.2", "-W", "3", "10.0.2.2");
+            Assert.True(run.Wait(TimeSpan.FromSeconds(60)));
+            var (code, output) = run.Result;
+
+            Assert.True(pingCode == 0, ping);
+            Assert.True(code == 0, output);
+            Assert.Contains("all expectations held", output);
+            using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "report.json")));
+            Assert.Equal("real", report.RootElement.GetProperty("timeMode").GetString());
+            var bridge = Assert.Single(report.RootElement.GetProperty("bridges").EnumerateArray());
+            Assert.True(bridge.GetProperty("fromKernelFrames").GetInt64() >= 6); // 3 echo requests, 3 echo replies to h2's pings
+            Assert.True(File.Exists(Path.Combine(folder, "bridge-sim.pcap")));
+            AssertGone(ns, dev);
+        }
+        finally
+        {
+            DeleteNetns(ns);
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+}
