@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Akka.Actor;
 using NetSim.Actors.Time;
+using NetSim.Protocol;
 using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
 
@@ -121,14 +122,14 @@ internal sealed class UdpSenderActor : UntypedActor, IWithTimers
                 _host.Tell(new UdpSend(_localPort, _destination, _port, payload));
                 Timers.StartSingleTimer("next", SendNext.Instance, _interval);
                 break;
-            case UdpSendFailed:
+            case UdpSent:
+                break;
+            case UdpSendFailed:    // found later: neighbour resolution gave up, ICMP port unreachable
+            case OperationFailed:  // sendto(2) failed at once (no route), or the bind failed
                 _stats.CountError();
                 break;
             case UdpDatagram:
                 break; // nothing answers a flow, but a reply is harmless
-            case StackError:
-                _stats.CountError(); // could not bind
-                break;
             default:
                 Unhandled(message);
                 break;
@@ -160,7 +161,7 @@ internal sealed class UdpReceiverActor : UntypedActor
             case UdpDatagram:
             case UdpBound:
                 break;
-            case StackError:
+            case OperationFailed:
                 _stats.CountError(); // the port is taken on that host
                 break;
             default:

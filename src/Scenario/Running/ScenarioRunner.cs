@@ -161,8 +161,7 @@ public static class ScenarioRunner
     private static T Expect<T>(object answer, string what) => answer switch
     {
         T t => t,
-        StackError e => throw new ScenarioSetupException($"{what}: {e.Errno} ({e.Errno.Describe()}): {e.Detail}"),
-        DeviceError e => throw new ScenarioSetupException($"{what}: {e.Errno} ({e.Errno.Describe()}) on {e.Operation}"),
+        OperationFailed e => throw new ScenarioSetupException($"{what}: {e}"),
         _ => throw new ScenarioSetupException($"{what}: unexpected answer {answer}"),
     };
 
