@@ -53,6 +53,10 @@ public static class KernelNet
     public static bool LinkExists(string device, string? netns = null) =>
         (netns is null ? Run("ip", "link", "show", "dev", device) : Run("ip", "-n", netns, "link", "show", "dev", device)).Code == 0;
 
+    /// <summary>Whether a run in another thread or process has set its bridge up: the device has its route (set-up's last step).</summary>
+    public static bool BridgeUp(string netns, string device) =>
+        NetnsExists(netns) && Run("ip", "-n", netns, "route", "show", "dev", device).Output.Contains(" via ", StringComparison.Ordinal);
+
     /// <summary>Removes a namespace the test made, if it is still there (the cleanup under test should have done it).</summary>
     public static void DeleteNetns(string netns)
     {

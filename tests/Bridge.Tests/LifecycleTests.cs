@@ -74,7 +74,7 @@ public sealed partial class LifecycleTests
         {
             using var p = StartNetsim(WriteScenario(folder, Scenarios.Router(ns, dev, "60s")), folder);
             var stderr = p.StandardError.ReadToEndAsync();
-            WaitFor(() => NetnsExists(ns) && LinkExists(dev, ns), "the bridge to come up");
+            WaitFor(() => BridgeUp(ns, dev), "the bridge to come up");
             Assert.Equal(0, Kill(p.Id, signal));
             Assert.True(p.WaitForExit(30_000), "netsim did not stop on the signal");
             Assert.NotEqual(0, p.ExitCode);
@@ -96,7 +96,7 @@ public sealed partial class LifecycleTests
         try
         {
             using var p = StartNetsim(WriteScenario(folder, Scenarios.Router(ns, dev, "60s")), folder);
-            WaitFor(() => NetnsExists(ns) && LinkExists(dev, ns), "the bridge to come up");
+            WaitFor(() => BridgeUp(ns, dev), "the bridge to come up");
             p.Kill(); // SIGKILL: no handler runs; the kernel closes the device, the janitor sees its pipe close
             Assert.True(p.WaitForExit(30_000));
             WaitFor(() => !NetnsExists(ns), "the janitor to delete the namespace", seconds: 10);

@@ -169,7 +169,7 @@ public sealed class KernelBridgeSampleTests
                 return (code, output.ToString() + error);
             });
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while (!(NetnsExists(ns) && LinkExists(dev, ns)))
+            while (!(BridgeUp(ns, dev)))
             {
                 Assert.True(DateTime.UtcNow < deadline && !run.IsCompleted, "the sample's bridge did not come up");
                 Thread.Sleep(50);

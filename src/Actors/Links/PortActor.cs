@@ -69,17 +69,17 @@ public sealed class PortActor : UntypedActor
                 break;
             case Written:
                 break;
-            case DeviceError { Errno: Errno.EAGAIN }:
+            case OperationFailed { Errno: Errno.EAGAIN }:
                 _reading = false;
                 break;
-            case DeviceError { Operation: "write" } e:
+            case OperationFailed { Operation: "write" } e:
                 _owner.Tell(new PortWriteFailed(_index, e.Errno));
                 break;
             case Attached a:
                 _file.Tell(new SubscribeReadable(Self));
                 _owner.Tell(new PortAttached(_index, a.Mtu, Errno.None));
                 break;
-            case DeviceError { Operation: "attach" } e:
+            case OperationFailed { Operation: "attach" } e:
                 _owner.Tell(new PortAttached(_index, 0, e.Errno));
                 break;
             case Subscribed:

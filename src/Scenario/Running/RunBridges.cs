@@ -26,19 +26,15 @@ internal sealed class RunBridges : IDisposable
         _kernel = kernel;
     }
 
-    /// <summary>Creates the kernel side of every bridge, or throws <see cref="ScenarioSetupException"/> having removed what it made.</summary>
+    /// <summary>
+    /// Creates the kernel side of every bridge, or throws <see cref="KernelSetupException"/> (what this machine lacks or
+    /// refused: bad input for the netsim command, exit 2) having removed what it made.
+    /// </summary>
     public static RunBridges Open(Scenario scenario)
     {
         var specs = scenario.Bridges.Select(b => new KernelDeviceSpec(b.Name, b.KernelDevice, b.Kind == NicKind.Tap, b.Netns, b.CreateNetns,
             b.Addresses.Select(a => a.ToString()).ToList(), b.Routes.Select(r => new KernelRoute(r.To.ToString(), r.Via?.ToString())).ToList(), b.Mtu)).ToList();
-        try
-        {
-            return new RunBridges(scenario, KernelDeviceSet.Open(specs));
-        }
-        catch (KernelSetupException e)
-        {
-            throw new ScenarioSetupException(e.Message);
-        }
+        return new RunBridges(scenario, KernelDeviceSet.Open(specs));
     }
 
     private IEnumerable<BridgeSpec> OnSwitch(string name) => _scenario.Bridges.Where(b => b.Attach is BridgeToSwitch s && s.Switch == name);
@@ -54,7 +50,7 @@ internal sealed class RunBridges : IDisposable
         foreach (var b in _scenario.Bridges)
         {
             if (b.Attach is not BridgeToNic n) continue;
-            _actors[b.Name] = session.ActorOf(BridgeActor.Props(b.Name, endpoint(n.Nic), _kernel[b.Name], recorder), "bridge-" + b.Name);
+            _actors[b.Name] = session.ActorOf(BridgeActor.Props(b.Name, endpoint(n.Nic), _kernel[b.Name], recorder), ActorNames.Of("bridge", b.Name));
             started++;
         }
         return started;
@@ -67,7 +63,7 @@ internal sealed class RunBridges : IDisposable
         {
             var index = s.Ports.Length;
             foreach (var b in OnSwitch(s.Name))
-                _actors[b.Name] = session.System.ActorSelection($"/user/switch-{s.Name}/port-{index++}").ResolveOne(TimeSpan.FromSeconds(10)).Result;
+                _actors[b.Name] = session.System.ActorSelection($"/user/{ActorNames.Of("switch", s.Name)}/port-{index++}").ResolveOne(TimeSpan.FromSeconds(10)).Result;
         }
     }
 
@@ -77,7 +73,7 @@ internal sealed class RunBridges : IDisposable
         foreach (var b in _scenario.Bridges.Where(b => b.Capture))
         {
             var path = Path.Combine(folder, $"bridge-{b.Name}.pcap");
-            var sink = session.ActorOf(PcapSinkActor.Props(PcapWriter.Create(path, b.Kind == NicKind.Tap ? PcapLinkType.Ethernet : PcapLinkType.Raw)), "pcap-bridge-" + b.Name);
+            var sink = session.ActorOf(PcapSinkActor.Props(PcapWriter.Create(path, b.Kind == NicKind.Tap ? PcapLinkType.Ethernet : PcapLinkType.Raw)), ActorNames.Of("pcap-bridge", b.Name));
             if (session.Request(_actors[b.Name], new CaptureNic(sink, true)) is not CaptureStarted)
                 throw new ScenarioSetupException($"bridge {b.Name}: capture did not start");
             yield return (sink, path);

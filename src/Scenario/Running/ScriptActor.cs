@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using NetSim.Actors.Time;
+using NetSim.Protocol;
 using NetSim.Protocol.Links;
 using NetSim.Protocol.Nic;
 using NetSim.Protocol.Stack;
@@ -71,7 +72,7 @@ internal sealed class ScriptActor : UntypedActor, IWithTimers
                 _targets.CountersAtClose[_hostNames[host] + "." + counters.Name] = counters;
                 host.Tell(new CloseFiles(counters.Name));
                 break;
-            case StackError:      // the NIC was already gone: nothing to close
+            case OperationFailed: // the NIC was already gone: nothing to close
             case FilesClosed:
             case LinkParametersSet:
                 break;
