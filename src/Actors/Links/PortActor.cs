@@ -29,6 +29,7 @@ public sealed class PortActor : UntypedActor
     private bool _reading;
     private bool _fileClosed;                // the file was closed under us (the host's NIC went away)
     private readonly ReadBatch _readBatch = new(ReadBatchSize);
+    private readonly Queue<int> _batchesInFlight = new(); // sizes of WriteBatches not yet answered, in order
 
     public PortActor(int index, NicEndpoint endpoint, IActorRef owner)
     {
@@ -56,6 +57,17 @@ public sealed class PortActor : UntypedActor
                 // A closed file cannot take the frame: the owner counts it as dropped rather than losing it.
                 if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, Errno.EBADFD));
                 else _file.Tell(new Write(m.Frame));
+                break;
+            case PortWriteBatch m:
+                if (_fileClosed) { foreach (var _ in m.Frames) _owner.Tell(new PortWriteFailed(_index, Errno.EBADFD)); }
+                else { _batchesInFlight.Enqueue(m.Frames.Count); _file.Tell(new WriteBatch(m.Frames)); }
+                break;
+            case BatchWritten m:
+                // sendmmsg semantics: the batch stopped at its first refused frame; the rest were not written either.
+                for (var n = _batchesInFlight.Dequeue() - m.Frames; n > 0; n--) _owner.Tell(new PortWriteFailed(_index, m.Error));
+                break;
+            case OperationFailed { Operation: "write-batch" } e:
+                for (var n = _batchesInFlight.Dequeue(); n > 0; n--) _owner.Tell(new PortWriteFailed(_index, e.Errno));
                 break;
             case Terminated t when t.ActorRef.Equals(_file):
                 _fileClosed = true;

@@ -78,6 +78,13 @@ public sealed record PortFrames([property: Key(0)] int Port, [property: Key(1)] 
 [MessagePackObject]
 public sealed record PortWrite([property: Key(0)] ReadOnlyMemory<byte> Frame) : INetSimMessage;
 
+/// <summary>
+/// Many <see cref="PortWrite"/>s in one message (a bridge hands on what it read from the kernel in batches). A frame
+/// the NIC refuses, and every later frame of that batch, comes back as a <see cref="PortWriteFailed"/> each.
+/// </summary>
+[MessagePackObject]
+public sealed record PortWriteBatch([property: Key(0)] IReadOnlyList<ReadOnlyMemory<byte>> Frames) : INetSimMessage;
+
 /// <summary>A port's write failed with <paramref name="Errno"/> (e.g. EMSGSIZE: larger than that NIC's MTU; EIO: the NIC is gone).</summary>
 [MessagePackObject]
 public sealed record PortWriteFailed([property: Key(0)] int Port, [property: Key(1)] Errno Errno) : INetSimMessage;
