@@ -143,3 +143,10 @@ public sealed record DetachFile : INetSimMessage
 /// <summary>A file sets TUNSETPERSIST on its NIC. Replies <see cref="Device.PersistSet"/>.</summary>
 [MessagePackObject]
 public sealed record SetNicPersist([property: Key(0)] int NicId, [property: Key(1)] bool Persist) : INetSimMessage;
+
+/// <summary>
+/// A file's TUNGETIFF: the stack replies <see cref="Device.DeviceInfo"/> to the sender with the NIC's name and
+/// <paramref name="FileFlags"/>, plus IFF_PERSIST when the NIC is persistent (a per-NIC flag, as in Linux's tun->flags).
+/// </summary>
+[MessagePackObject]
+public sealed record GetNicFlags([property: Key(0)] int NicId, [property: Key(1)] TunFlags FileFlags) : INetSimMessage;

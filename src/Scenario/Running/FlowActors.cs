@@ -56,8 +56,10 @@ internal sealed class PingFlowActor : UntypedActor, IWithTimers
             case IcmpEvent { IsError: false } reply when _sentAt.TryGetValue(reply.Sequence, out var sentAt):
                 _stats.CountReceived(reply.Sequence, _clock.Elapsed - sentAt);
                 break;
+            case EchoSendFailed f:
+                _stats.CountSendFailed(f.Errno);
+                break;
             case IcmpEvent:
-            case EchoSendFailed:
                 _stats.CountError();
                 break;
             default:
@@ -121,8 +123,8 @@ internal sealed class UdpSenderActor : UntypedActor, IWithTimers
                 _host.Tell(new UdpSend(_localPort, _destination, _port, payload));
                 Timers.StartSingleTimer("next", SendNext.Instance, _interval);
                 break;
-            case UdpSendFailed:
-                _stats.CountError();
+            case UdpSendFailed f:
+                _stats.CountSendFailed(f.Errno);
                 break;
             case UdpDatagram:
                 break; // nothing answers a flow, but a reply is harmless
