@@ -117,8 +117,7 @@ public static class ScenarioRunner
         var flows = scenario.Script.OfType<PingStep>().Select(p => new FlowStats(p.Name, "ping"))
             .Concat(scenario.Script.OfType<UdpStep>().Select(u => new FlowStats(u.Name, "udp")))
             .ToDictionary(f => f.Name, StringComparer.Ordinal);
-        var countersAtClose = new ConcurrentDictionary<string, ProtocolNicCounters>(StringComparer.Ordinal);
-        session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows, countersAtClose)), "script");
+        session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows)), "script");
         for (var i = 1; i <= ProgressSteps; i++)
         {
             var until = TimeSpan.FromTicks(scenario.Duration.Ticks * i / ProgressSteps);
@@ -139,8 +138,8 @@ public static class ScenarioRunner
                 var key = $"{h.Name}.{nic.Name}";
                 ProtocolNicCounters? c = session.Request(hosts[h.Name], new LookupNic(nic.Name)) is NicInfo info
                     ? Expect<ProtocolNicCounters>(session.Request(info.Nic, GetNicCounters.Instance), key)
-                    : departed.GetValueOrDefault(key) ?? countersAtClose.GetValueOrDefault(key);
-                if (c is null) continue; // gone without a trace (cannot happen through the script, which records it)
+                    : departed.GetValueOrDefault(key);
+                if (c is null) continue; // never created: cannot happen once setup succeeded
                 nicReports.Add(new Reports.NicCounters(h.Name, nic.Name, c.RxPackets, c.RxBytes, c.RxDropped, c.RxErrors,
                     c.TxPackets, c.TxBytes, c.TxDropped, c.TxErrors, new SortedDictionary<string, long>(new Dictionary<string, long>(c.DropReasons), StringComparer.Ordinal), c.Queued));
             }
