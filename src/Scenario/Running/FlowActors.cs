@@ -54,7 +54,8 @@ internal sealed class PingFlowActor : UntypedActor, IWithTimers
                 if (_sequence < _count) Timers.StartSingleTimer("next", SendNext.Instance, _interval);
                 break;
             case IcmpEvent { IsError: false } reply when _sentAt.TryGetValue(reply.Sequence, out var sentAt):
-                _stats.CountReceived(reply.Sequence, _clock.Elapsed - sentAt);
+                // The 16-bit sequence wraps (as real ping's does); the flow counts in 64 bits: the latest send it can be.
+                _stats.CountReceived(_stats.Sent - (ushort)(_sequence - reply.Sequence), _clock.Elapsed - sentAt);
                 break;
             case EchoSendFailed f:
                 _stats.CountSendFailed(f.Errno);
