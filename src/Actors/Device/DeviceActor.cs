@@ -11,7 +11,7 @@ namespace NetSim.Actors.Device;
 
 /// <summary>
 /// One open /dev/net/tun file (gVisor's tun.Device): per-file flags and the attachment to one NIC. It checks
-/// every request the way the real device does (errno for errno, see ../shared/DESIGN.md section 2), strips and
+/// every request the way the real device does (errno for errno, see docs/design.md), strips and
 /// adds the packet-information header, and forwards frames to its NIC. Reads are answered by the NIC directly
 /// to the reader, so a read costs two hops and no Ask.
 /// </summary>
@@ -44,7 +44,7 @@ public sealed class DeviceActor : UntypedActor
     protected override void OnReceive(object message)
     {
         // While TUNSETIFF is in flight the file behaves as if the ioctl had not returned yet: later requests wait.
-        if (_attachRequester is not null && message is not FileAttached and not StackError)
+        if (_attachRequester is not null && message is not FileAttached and not OperationFailed)
         {
             (_stashed ??= []).Add((message, Sender));
             return;
@@ -58,7 +58,7 @@ public sealed class DeviceActor : UntypedActor
             case ReadBatch m: OnRead(m.MaxFrames, batch: true); break;
             case Attach m: OnAttach(m); break;
             case FileAttached m: OnAttached(m.Nic); break;
-            case StackError m when _attachRequester is not null: OnAttachFailed(m); break;
+            case OperationFailed m when _attachRequester is not null: OnAttachFailed(m); break;
             case GetInfo:
                 // TUNGETIFF: Linux adds IFF_NOFILTER when no socket filter is set (always, here); IFF_PERSIST is the
                 // NIC's, so the stack that holds it answers while the NIC exists.
@@ -88,7 +88,7 @@ public sealed class DeviceActor : UntypedActor
         }
     }
 
-    private void Fail(Errno errno, string operation) => Sender.Tell(new DeviceError(errno, operation));
+    private void Fail(Errno errno, string operation) => Sender.Tell(OperationFailed.Of(errno, operation));
 
     private void OnAttach(Attach m)
     {
@@ -111,10 +111,10 @@ public sealed class DeviceActor : UntypedActor
         Unstash();
     }
 
-    private void OnAttachFailed(StackError error)
+    private void OnAttachFailed(OperationFailed error)
     {
         _flags = TunFlags.None;
-        _attachRequester!.Tell(new DeviceError(error.Errno, "attach"));
+        _attachRequester!.Tell(error);
         Unstash();
     }
 

@@ -70,10 +70,10 @@ public sealed class PortActor : UntypedActor
                 break;
             case Written:
                 break;
-            case DeviceError { Errno: Errno.EAGAIN }:
+            case OperationFailed { Errno: Errno.EAGAIN }:
                 _reading = false;
                 break;
-            case DeviceError { Operation: "write" } e:
+            case OperationFailed { Operation: "write" } e:
                 _owner.Tell(new PortWriteFailed(_index, WireCounter.WriteFailure(e.Errno)));
                 break;
             case FramesLost m: // written, but the NIC stopped before taking them (or the file closed first)
@@ -83,7 +83,7 @@ public sealed class PortActor : UntypedActor
                 _file.Tell(new SubscribeReadable(Self));
                 _owner.Tell(new PortAttached(_index, a.Mtu, Errno.None));
                 break;
-            case DeviceError { Operation: "attach" } e:
+            case OperationFailed { Operation: "attach" } e:
                 _owner.Tell(new PortAttached(_index, 0, e.Errno));
                 break;
             case Subscribed:

@@ -121,7 +121,7 @@ public sealed class NicActor : UntypedActor
     {
         if (_queue.IsEmpty)
         {
-            request.ReplyTo.Tell(new DeviceError(Errno.EAGAIN, request.Batch ? "read-batch" : "read"));
+            request.ReplyTo.Tell(OperationFailed.Of(Errno.EAGAIN, request.Batch ? "read-batch" : "read"));
             return;
         }
         if (!request.Batch)

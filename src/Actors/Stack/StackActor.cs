@@ -103,7 +103,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
 
     private void Reply(NicEntry? entry, string operation, string key)
     {
-        if (entry is null) Sender.Tell(new StackError(Errno.ENODEV, operation, $"{_hostName} has no NIC '{key}'"));
+        if (entry is null) Sender.Tell(new OperationFailed(Errno.ENODEV, operation, $"{_hostName} has no NIC '{key}'"));
         else Sender.Tell(entry.ToInfo());
     }
 
@@ -111,9 +111,11 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
     private void OnSendFrame(SendFrame m)
     {
         var entry = _registry.ById(m.NicId);
+        var replyTo = Sender.IsNobody() ? null : Sender; // NoSender: a forwarder that wants no answer
         if (entry is null || !entry.IsTunTap)
         {
-            CountDrop("no-such-nic");
+            if (replyTo is null) CountDrop("no-such-nic");
+            else replyTo.Tell(new OperationFailed(Errno.ENODEV, "send-frame", $"{_hostName} has no tun/tap NIC {m.NicId}"));
             return;
         }
         var frame = m.Frame;
@@ -124,6 +126,8 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
             m.Frame.Span.CopyTo(buffer.Span[EthernetHeader.Length..]);
             frame = buffer;
         }
+        // Reply first: the sender hears FrameSent before anything the frame sets off can reach it.
+        replyTo?.Tell(new FrameSent(entry.Id));
         entry.Nic.Tell(new NicTransmit(m.Protocol, frame));
     }
 
@@ -132,17 +136,17 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         var file = Sender;
         if (_registry.IsFile(file))
         {
-            file.Tell(new StackError(Errno.EINVAL, "attach", "file already attached"));
+            file.Tell(new OperationFailed(Errno.EINVAL, "attach", "file already attached"));
             return;
         }
         var isTap = m.Flags.IsTap();
         NicEntry? entry = m.Name.Length > 0 ? _registry.ByName(m.Name) : null;
         if (entry is not null)
         {
-            if (!entry.IsTunTap) { file.Tell(new StackError(Errno.EOPNOTSUPP, "attach", $"'{m.Name}' is not a tun/tap NIC")); return; }
-            if ((m.Flags & TunFlags.TunExclusive) != 0) { file.Tell(new StackError(Errno.EEXIST, "attach", $"'{m.Name}' exists and TUN_EXCL is set")); return; }
+            if (!entry.IsTunTap) { file.Tell(new OperationFailed(Errno.EOPNOTSUPP, "attach", $"'{m.Name}' is not a tun/tap NIC")); return; }
+            if ((m.Flags & TunFlags.TunExclusive) != 0) { file.Tell(new OperationFailed(Errno.EEXIST, "attach", $"'{m.Name}' exists and TUN_EXCL is set")); return; }
             // Linux refuses to join a TUN NIC as TAP or the reverse (tun_set_iff: EINVAL); gVisor does not check.
-            if (entry.IsTap != isTap) { file.Tell(new StackError(Errno.EINVAL, "attach", $"'{m.Name}' is a {(entry.IsTap ? "TAP" : "TUN")} NIC")); return; }
+            if (entry.IsTap != isTap) { file.Tell(new OperationFailed(Errno.EINVAL, "attach", $"'{m.Name}' is a {(entry.IsTap ? "TAP" : "TUN")} NIC")); return; }
         }
         else
         {
@@ -171,17 +175,17 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
     {
         if (m.Name.Length > 0 && _registry.ByName(m.Name) is not null)
         {
-            Sender.Tell(new StackError(Errno.EEXIST, "create", $"{_hostName} already has a NIC '{m.Name}'"));
+            Sender.Tell(new OperationFailed(Errno.EEXIST, "create", $"{_hostName} already has a NIC '{m.Name}'"));
             return;
         }
         if (m.QueueLength is < 1)
         {
-            Sender.Tell(new StackError(Errno.EINVAL, "create", $"queue length {m.QueueLength} is below 1"));
+            Sender.Tell(new OperationFailed(Errno.EINVAL, "create", $"queue length {m.QueueLength} is below 1"));
             return;
         }
         if (m.Mtu is < 68 or > 65535)
         {
-            Sender.Tell(new StackError(Errno.EINVAL, "create", $"MTU {m.Mtu} is outside 68..65535"));
+            Sender.Tell(new OperationFailed(Errno.EINVAL, "create", $"MTU {m.Mtu} is outside 68..65535"));
             return;
         }
         // `ip tuntap add` makes a persistent NIC: it lives until removed, with or without files.
@@ -191,7 +195,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
     private void OnSetPersist(SetNicPersist m)
     {
         var entry = _registry.ById(m.NicId);
-        if (entry is null) { Sender.Tell(new DeviceError(Errno.EIO, "set-persist")); return; }
+        if (entry is null) { Sender.Tell(new OperationFailed(Errno.EIO, "set-persist", $"NIC {m.NicId} is gone")); return; }
         entry.Persistent = m.Persist;
         Sender.Tell(new PersistSet(m.Persist));
         if (!entry.Persistent && entry.Files == 0) RemoveEntry(entry);
@@ -202,7 +206,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         var entry = _registry.ByName(m.Name);
         if (entry is null || !entry.IsTunTap)
         {
-            Sender.Tell(new StackError(Errno.ENODEV, "remove", $"{_hostName} has no tun/tap NIC '{m.Name}'"));
+            Sender.Tell(new OperationFailed(Errno.ENODEV, "remove", $"{_hostName} has no tun/tap NIC '{m.Name}'"));
             return;
         }
         RemoveEntry(entry);

@@ -30,7 +30,7 @@ public sealed record NicTransmitBatch([property: Key(0)] IReadOnlyList<ProtocolF
 
 /// <summary>
 /// A file's read: dequeue up to <paramref name="MaxFrames"/> and reply to <paramref name="ReplyTo"/> directly
-/// (Packet / PacketBatch / DeviceError EAGAIN), adding the PI header when <paramref name="PacketInfo"/> is set.
+/// (Packet / PacketBatch / OperationFailed EAGAIN), adding the PI header when <paramref name="PacketInfo"/> is set.
 /// <paramref name="Batch"/> chooses PacketBatch over Packet for the reply.
 /// </summary>
 [MessagePackObject]

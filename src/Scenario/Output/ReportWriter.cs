@@ -24,6 +24,8 @@ public static class ReportWriter
         w.WriteString("timeMode", report.TimeMode == TimeMode.Virtual ? "virtual" : "real");
         w.WriteNumber("durationMs", report.Duration.TotalMilliseconds);
         w.WriteBoolean("passed", report.Passed);
+        w.WriteBoolean("interrupted", report.Interrupted);
+        if (report.Interrupted) w.WriteNumber("reachedMs", report.Reached.TotalMilliseconds);
 
         w.WriteStartArray("nics");
         foreach (var n in report.Nics)

@@ -83,6 +83,12 @@ public sealed record RunReport(
     IReadOnlyList<WiresReport>? Links = null,
     IReadOnlyList<WiresReport>? Switches = null)
 {
-    /// <summary>True when every expectation passed.</summary>
-    public bool Passed => Expectations.All(e => e.Verdict == Verdict.Pass);
+    /// <summary>True when every expectation passed (an interrupted run has not passed).</summary>
+    public bool Passed => !Interrupted && Expectations.All(e => e.Verdict == Verdict.Pass);
+
+    /// <summary>True when the run was stopped (Ctrl-C, SIGTERM) before its duration: the figures are those reached.</summary>
+    public bool Interrupted { get; init; }
+
+    /// <summary>Simulated time the run reached: <see cref="Duration"/> unless interrupted.</summary>
+    public TimeSpan Reached { get; init; } = Duration;
 }

@@ -20,8 +20,13 @@ using NetSim.Actors.Time;
 
 namespace NetSim.Scenario.Running;
 
-/// <summary>Where a run writes its results, and whom it tells how far it got.</summary>
-public sealed record RunOptions(string? OutputDirectory, IProgress<RunProgress>? Progress = null);
+/// <summary>Where a run writes its results, whom it tells how far it got, and what stops it early.</summary>
+/// <param name="OutputDirectory">Folder of report.json, counters.csv and the pcaps; null writes nothing.</param>
+/// <param name="Progress">Told the simulated time reached, 50 times per run.</param>
+/// <param name="Cancellation">Stops the run at its next slice of simulated time (Ctrl-C, SIGTERM); the report then
+/// holds the figures reached and is marked interrupted.</param>
+/// <param name="Verbose">Let Akka's own log (actor failures, dead letters) through to the console; off otherwise.</param>
+public sealed record RunOptions(string? OutputDirectory, IProgress<RunProgress>? Progress = null, CancellationToken Cancellation = default, bool Verbose = false);
 
 /// <summary>Simulated time reached out of the scenario's duration.</summary>
 public readonly record struct RunProgress(TimeSpan Simulated, TimeSpan Duration);
@@ -41,11 +46,11 @@ public sealed class ScenarioSetupException(string message) : Exception(message);
 /// </summary>
 public static class ScenarioRunner
 {
-    private const int ProgressSteps = 50;
+    private const int ProgressSteps = 50, Slices = 1000;
 
     public static RunResult Run(Scenario scenario, RunOptions options)
     {
-        using var session = new SimulationSession(scenario.TimeMode, scenario.Seed);
+        using var session = new SimulationSession(scenario.TimeMode, scenario.Seed, options.Verbose);
         var files = new List<string>();
         if (options.OutputDirectory is not null) Directory.CreateDirectory(options.OutputDirectory);
 
@@ -59,7 +64,7 @@ public static class ScenarioRunner
         var nicKinds = new Dictionary<NicRef, bool>();
         foreach (var h in scenario.Hosts)
         {
-            var host = session.ActorOf(StackActor.Props(h.Name), "host-" + h.Name);
+            var host = session.ActorOf(StackActor.Props(h.Name), ActorNames.Of("host", h.Name));
             hosts[h.Name] = host;
             Expect<HostConfigured>(session.Request(host, new SetForwarding(h.Forwarding)), $"host {h.Name}");
             foreach (var nic in h.Nics)
@@ -68,7 +73,7 @@ public static class ScenarioRunner
                 nicKinds[new NicRef(h.Name, nic.Name)] = isTap;
                 Expect<NicInfo>(session.Request(host, new CreateNic(nic.Name, isTap, nic.Mtu, nic.Mac, nic.QueueLength)), $"{h.Name}.{nic.Name}");
                 // The NIC belongs to an open file of the host's: closing that file (close-devices) can make it go away.
-                var owner = session.ActorOf(DeviceActor.Props(host), $"file-{h.Name}-{nic.Name}");
+                var owner = session.ActorOf(DeviceActor.Props(host), ActorNames.Of("file", h.Name, nic.Name));
                 Expect<Attached>(session.Request(owner, new Attach(nic.Name, (isTap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo)), $"{h.Name}.{nic.Name}");
                 Expect<PersistSet>(session.Request(owner, new SetPersist(false)), $"{h.Name}.{nic.Name}");
                 foreach (var a in nic.Addresses)
@@ -95,10 +100,10 @@ public static class ScenarioRunner
         {
             var p = new LinkParameters(l.Properties.Delay, l.Properties.Jitter, l.Properties.Loss, l.Properties.RateBitsPerSecond, l.Properties.QueueLength, l.Up);
             linkParameters[l.Name] = p;
-            links[l.Name] = session.ActorOf(LinkActor.Props(l.Name, Endpoint(l.A), Endpoint(l.B), p, recorder), "link-" + l.Name);
+            links[l.Name] = session.ActorOf(LinkActor.Props(l.Name, Endpoint(l.A), Endpoint(l.B), p, recorder), ActorNames.Of("link", l.Name));
         }
         foreach (var s in scenario.Switches)
-            switches[s.Name] = session.ActorOf(SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder, s.Delay), "switch-" + s.Name);
+            switches[s.Name] = session.ActorOf(SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder, s.Delay), ActorNames.Of("switch", s.Name));
         AwaitReady(session, readiness, links.Count + switches.Count);
 
         // Captures.
@@ -107,7 +112,7 @@ public static class ScenarioRunner
         {
             var info = Expect<NicInfo>(session.Request(hosts[c.Host], new LookupNic(c.Nic)), $"capture {c}");
             var path = Path.Combine(options.OutputDirectory ?? Path.GetTempPath(), $"{c.Host}.{c.Nic}.pcap");
-            var sink = session.ActorOf(PcapSinkActor.Props(PcapWriter.Create(path, info.IsTap ? PcapLinkType.Ethernet : PcapLinkType.Raw)), $"pcap-{c.Host}-{c.Nic}");
+            var sink = session.ActorOf(PcapSinkActor.Props(PcapWriter.Create(path, info.IsTap ? PcapLinkType.Ethernet : PcapLinkType.Raw)), ActorNames.Of("pcap", c.Host, c.Nic));
             Expect<CaptureStarted>(session.Request(info.Nic, new CaptureNic(sink, true)), $"capture {c}");
             sinks.Add(sink);
             if (options.OutputDirectory is not null) files.Add(path);
@@ -118,12 +123,16 @@ public static class ScenarioRunner
             .Concat(scenario.Script.OfType<UdpStep>().Select(u => new FlowStats(u.Name, "udp")))
             .ToDictionary(f => f.Name, StringComparer.Ordinal);
         session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows)), "script");
-        for (var i = 1; i <= ProgressSteps; i++)
+        // Time passes in slices, so a cancellation (Ctrl-C, SIGTERM) is seen promptly; progress every few slices.
+        var reached = TimeSpan.Zero;
+        for (var i = 1; i <= Slices && !options.Cancellation.IsCancellationRequested; i++)
         {
-            var until = TimeSpan.FromTicks(scenario.Duration.Ticks * i / ProgressSteps);
-            session.AdvanceTo(until);
-            options.Progress?.Report(new RunProgress(until, scenario.Duration));
+            var until = TimeSpan.FromTicks((long)((Int128)scenario.Duration.Ticks * i / Slices));
+            session.AdvanceTo(until, options.Cancellation);
+            reached = session.IsVirtual || !options.Cancellation.IsCancellationRequested ? until : session.Now;
+            if (i % (Slices / ProgressSteps) == 0) options.Progress?.Report(new RunProgress(until, scenario.Duration));
         }
+        var interrupted = reached < scenario.Duration;
 
         // Results.
         foreach (var sink in sinks) session.Request(sink, PcapSinkActor.Finish.Instance);
@@ -153,7 +162,7 @@ public static class ScenarioRunner
         var expectations = ExpectationEvaluator.Evaluate(scenario.Script.OfType<ExpectStep>(), flowReports, nicReports, hostReports);
 
         var report = new RunReport(Path.GetFileName(scenario.SourcePath), scenario.Seed, scenario.TimeMode, scenario.Duration,
-            nicReports, flowReports, hostReports, expectations, linkReports, switchReports);
+            nicReports, flowReports, hostReports, expectations, linkReports, switchReports) { Interrupted = interrupted, Reached = reached };
         if (options.OutputDirectory is not null)
         {
             var reportPath = Path.Combine(options.OutputDirectory, "report.json");
@@ -179,8 +188,7 @@ public static class ScenarioRunner
     private static T Expect<T>(object answer, string what) => answer switch
     {
         T t => t,
-        StackError e => throw new ScenarioSetupException($"{what}: {e.Errno} ({e.Errno.Describe()}): {e.Detail}"),
-        DeviceError e => throw new ScenarioSetupException($"{what}: {e.Errno} ({e.Errno.Describe()}) on {e.Operation}"),
+        OperationFailed e => throw new ScenarioSetupException($"{what}: {e}"),
         _ => throw new ScenarioSetupException($"{what}: unexpected answer {answer}"),
     };
 

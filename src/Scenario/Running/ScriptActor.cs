@@ -1,5 +1,6 @@
 using Akka.Actor;
 using NetSim.Actors.Time;
+using NetSim.Protocol;
 using NetSim.Protocol.Links;
 using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;

@@ -23,7 +23,7 @@ public sealed class DeviceSemanticsTests : DeviceTestKit
         var host = NewHost();
         Assert.Equal(Errno.EINVAL, ExpectErrno(Open(host), new Attach("tun0", flags)));
         host.Tell(new LookupNic("tun0"), TestActor);
-        ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV); // nothing was created
+        ExpectMsg<OperationFailed>(e => e.Errno == Errno.ENODEV); // nothing was created
     }
 
     [Fact]
@@ -251,7 +251,7 @@ public sealed class DeviceSemanticsTests : DeviceTestKit
         {
             file.Tell(new ReadBatch(100), TestActor);
             var reply = ExpectMsg<object>();
-            if (reply is DeviceError { Errno: Errno.EAGAIN }) break;
+            if (reply is OperationFailed { Errno: Errno.EAGAIN }) break;
             var batch = Assert.IsType<PacketBatch>(reply);
             foreach (var f in batch.Frames) Assert.Equal((byte)read++, f.Span[20]); // FIFO: the first 1024 survive
         }

@@ -31,7 +31,7 @@ public sealed class NicLifetimeTests : DeviceTestKit
         ExpectMsg<Closed>();
         ExpectTerminated(nic);
         host.Tell(new LookupNic("tun0"), TestActor);
-        ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV);
+        ExpectMsg<OperationFailed>(e => e.Errno == Errno.ENODEV);
 
         var again = Attach(Open(host), "tun0", TunNoPi);
         Assert.Equal("tun0", again.Name);
@@ -79,7 +79,7 @@ public sealed class NicLifetimeTests : DeviceTestKit
         Assert.Contains(file, both);
         Assert.Contains(nic, both);
         host.Tell(new LookupNic("tap0"), TestActor);
-        ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV);
+        ExpectMsg<OperationFailed>(e => e.Errno == Errno.ENODEV);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class NicLifetimeTests : DeviceTestKit
         AwaitAssert(() =>
         {
             host.Tell(new LookupNic("tun0"), TestActor);
-            ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV);
+            ExpectMsg<OperationFailed>(e => e.Errno == Errno.ENODEV);
         });
         AwaitAssert(() => Assert.Equal(Errno.EIO, ExpectErrno(file, new Write(Ipv4()))));
     }
@@ -136,7 +136,7 @@ public sealed class NicLifetimeTests : DeviceTestKit
         Assert.Equal(9000, a.Mtu);
         Assert.Equal("02:00:00:00:00:07", a.Mac.ToString());
         host.Tell(new CreateNic("tap7", true), TestActor);
-        ExpectMsg<StackError>(e => e.Errno == Errno.EEXIST);
+        ExpectMsg<OperationFailed>(e => e.Errno == Errno.EEXIST);
     }
 
     [Fact]
@@ -156,11 +156,11 @@ public sealed class NicLifetimeTests : DeviceTestKit
         host.Tell(new LookupNicById(a.NicId), TestActor);
         Assert.Equal(a.Name, ExpectMsg<NicInfo>().Name);
         host.Tell(new LookupNicById(999), TestActor);
-        ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV);
+        ExpectMsg<OperationFailed>(e => e.Errno == Errno.ENODEV);
         host.Tell(ListNics.Instance, TestActor);
         Assert.Equal(["lo", a.Name], ExpectMsg<NicList>().Nics.Select(n => n.Name));
         host.Tell(new RemoveNic("nope"), TestActor);
-        ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV);
+        ExpectMsg<OperationFailed>(e => e.Errno == Errno.ENODEV);
     }
 
     [Fact]
