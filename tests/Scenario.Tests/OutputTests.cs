@@ -133,7 +133,7 @@ public class OutputTests
         Assert.Contains("\"passed\": false", a);
         Assert.DoesNotContain("\r", a);
         using var doc = System.Text.Json.JsonDocument.Parse(a);
-        Assert.Equal(["scenario", "seed", "timeMode", "durationMs", "passed", "nics", "flows", "hosts", "expectations"],
+        Assert.Equal(["scenario", "seed", "timeMode", "durationMs", "passed", "interrupted", "nics", "flows", "hosts", "expectations"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
     }
 
