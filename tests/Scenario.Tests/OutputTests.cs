@@ -136,7 +136,7 @@ public class OutputTests
         Assert.Contains("\"passed\": false", a);
         Assert.DoesNotContain("\r", a);
         using var doc = System.Text.Json.JsonDocument.Parse(a);
-        Assert.Equal(["scenario", "seed", "timeMode", "durationMs", "passed", "nics", "flows", "links", "switches", "hosts", "expectations"],
+        Assert.Equal(["scenario", "seed", "timeMode", "durationMs", "passed", "interrupted", "nics", "flows", "links", "switches", "hosts", "expectations"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
         var direction = doc.RootElement.GetProperty("links")[0].GetProperty("directions")[0];
         Assert.Equal(["from", "to", "offered", "delivered", "dropped", "inFlight"], direction.EnumerateObject().Select(p => p.Name));
