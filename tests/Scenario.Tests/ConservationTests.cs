@@ -75,6 +75,13 @@ public class ConservationTests
         Assert.Equal(0, big.Delivered);
     }
 
+    [Fact]
+    public void Losses_from_nics_that_go_are_reproducible_byte_for_byte()
+    {
+        var path = Path.Combine(Overload, "devices-closed-mid-flood.conf");
+        Assert.Equal(NetSim.Scenario.Output.ReportWriter.ToJson(Run(path)), NetSim.Scenario.Output.ReportWriter.ToJson(Run(path)));
+    }
+
     internal static RunReport Run(string path)
     {
         var loaded = ScenarioLoader.Load(path);
