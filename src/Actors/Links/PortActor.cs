@@ -1,6 +1,7 @@
 using NetSim.Actors.Time;
 using Akka.Actor;
 using NetSim.Actors.Device;
+using NetSim.Actors.Nic;
 using NetSim.Protocol;
 using NetSim.Protocol.Device;
 using NetSim.Protocol.Links;
@@ -55,19 +56,20 @@ public sealed class PortActor : UntypedActor
         {
             case PortWrite m:
                 // A closed file cannot take the frame: the owner counts it as dropped rather than losing it.
-                if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, Errno.EBADFD));
+                if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, LostFrames.FileClosed));
                 else _file.Tell(new Write(m.Frame));
                 break;
             case PortWriteBatch m:
-                if (_fileClosed) { foreach (var _ in m.Frames) _owner.Tell(new PortWriteFailed(_index, Errno.EBADFD)); }
+                if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, LostFrames.FileClosed, m.Frames.Count));
                 else { _batchesInFlight.Enqueue(m.Frames.Count); _file.Tell(new WriteBatch(m.Frames)); }
                 break;
             case BatchWritten m:
                 // sendmmsg semantics: the batch stopped at its first refused frame; the rest were not written either.
-                for (var n = _batchesInFlight.Dequeue() - m.Frames; n > 0; n--) _owner.Tell(new PortWriteFailed(_index, m.Error));
+                var refused = _batchesInFlight.Dequeue() - m.Frames;
+                if (refused > 0) _owner.Tell(new PortWriteFailed(_index, WireCounter.WriteFailure(m.Error), refused));
                 break;
             case OperationFailed { Operation: "write-batch" } e:
-                for (var n = _batchesInFlight.Dequeue(); n > 0; n--) _owner.Tell(new PortWriteFailed(_index, e.Errno));
+                _owner.Tell(new PortWriteFailed(_index, WireCounter.WriteFailure(e.Errno), _batchesInFlight.Dequeue()));
                 break;
             case Terminated t when t.ActorRef.Equals(_file):
                 _fileClosed = true;
@@ -85,7 +87,10 @@ public sealed class PortActor : UntypedActor
                 _reading = false;
                 break;
             case OperationFailed { Operation: "write" } e:
-                _owner.Tell(new PortWriteFailed(_index, e.Errno));
+                _owner.Tell(new PortWriteFailed(_index, WireCounter.WriteFailure(e.Errno)));
+                break;
+            case FramesLost m: // written, but the NIC stopped before taking them (or the file closed first)
+                _owner.Tell(new PortWriteFailed(_index, m.Reason, m.Frames));
                 break;
             case Attached a:
                 _file.Tell(new SubscribeReadable(Self));

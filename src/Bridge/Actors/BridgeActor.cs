@@ -57,7 +57,7 @@ public sealed class BridgeActor : UntypedActor
                 break;
             case PortWriteFailed { Port: NicPort } m:
                 // A frame from the kernel the simulated NIC refused (EMSGSIZE: larger than its MTU; EIO: it is gone).
-                _ports[KernelPort].Tell(new KernelPortActor.CountDrop("to-sim:write-failed:" + m.Errno));
+                _ports[KernelPort].Tell(new KernelPortActor.CountDrop("to-sim:" + m.Reason, m.Frames));
                 break;
             case PortWriteFailed:
                 break; // the kernel port counted its own failed write

@@ -43,7 +43,7 @@ public sealed class KernelPortActor : UntypedActor
     private sealed record ReaderFailed(int Errno);
 
     /// <summary>A drop the owner saw on this bridge's behalf (a frame from the kernel that its NIC refused).</summary>
-    public sealed record CountDrop(string Reason);
+    public sealed record CountDrop(string Reason, int Frames = 1);
 
     public KernelPortActor(int index, KernelTunDevice device, IActorRef owner, string name)
     {
@@ -85,7 +85,7 @@ public sealed class KernelPortActor : UntypedActor
                 foreach (var frame in m.Frames) ToKernel(frame);
                 break;
             case CountDrop m:
-                _drops.Count(m.Reason);
+                _drops.Count(m.Reason, m.Frames);
                 break;
             case ReaderFailed m:
                 _drops.Count("read:" + LibC.Name(m.Errno));
@@ -135,7 +135,7 @@ public sealed class KernelPortActor : UntypedActor
         if (errno != 0)
         {
             _drops.Count("write:" + LibC.Name(errno));
-            _owner.Tell(new PortWriteFailed(_index, (Errno)errno));
+            _owner.Tell(new PortWriteFailed(_index, "write:" + LibC.Name(errno)));
             return;
         }
         _toKernelFrames++;

@@ -14,7 +14,7 @@ public sealed record GetBridgeCounters : INetSimMessage
 /// <summary>
 /// Counters of a bridge. From-kernel: frames the kernel device gave NetSim (what a real program sent into the
 /// simulation); to-kernel: frames NetSim wrote into the device. Every frame read from the kernel is handed on or
-/// dropped with a reason ("not-ip", "short-frame", "backlog-full", "to-sim:write-failed:EMSGSIZE" ...); every frame
+/// dropped with a reason ("not-ip", "short-frame", "backlog-full", "to-sim:too-big" ...); every frame
 /// the simulation sends to the kernel is written or dropped with a reason ("write:EIO" ...).
 /// </summary>
 [MessagePackObject]

@@ -41,6 +41,7 @@ public static class ReportWriter
             w.WriteNumber("txBytes", n.TxBytes);
             w.WriteNumber("txDropped", n.TxDropped);
             w.WriteNumber("txErrors", n.TxErrors);
+            w.WriteNumber("queued", n.Queued);
             WriteMap(w, "dropReasons", n.DropReasons);
             w.WriteEndObject();
         }
@@ -57,6 +58,7 @@ public static class ReportWriter
             w.WriteNumber("lost", f.Lost);
             w.WriteNumber("duplicated", f.Duplicated);
             w.WriteNumber("reordered", f.Reordered);
+            WriteMap(w, "sendFailed", f.SendFailed ?? new Dictionary<string, long>());
             if (f.Rtt is { } r)
             {
                 w.WriteStartObject("rttMs");
@@ -74,6 +76,9 @@ public static class ReportWriter
             w.WriteEndObject();
         }
         w.WriteEndArray();
+
+        WriteWires(w, "links", "directions", report.Links ?? []);
+        WriteWires(w, "switches", "ports", report.Switches ?? []);
 
         w.WriteStartArray("hosts");
         foreach (var h in report.Hosts)
@@ -118,6 +123,31 @@ public static class ReportWriter
         using var ms = new MemoryStream();
         Write(report, ms);
         return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    private static void WriteWires(Utf8JsonWriter w, string name, string wiresName, IReadOnlyList<WiresReport> owners)
+    {
+        w.WriteStartArray(name);
+        foreach (var o in owners)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", o.Name);
+            w.WriteStartArray(wiresName);
+            foreach (var d in o.Wires)
+            {
+                w.WriteStartObject();
+                w.WriteString("from", d.From);
+                w.WriteString("to", d.To);
+                w.WriteNumber("offered", d.Offered);
+                w.WriteNumber("delivered", d.Delivered);
+                WriteMap(w, "dropped", d.Dropped);
+                w.WriteNumber("inFlight", d.InFlight);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private static void WriteBridges(Utf8JsonWriter w, IReadOnlyList<BridgeReport> bridges)

@@ -60,8 +60,10 @@ internal sealed class PingFlowActor : UntypedActor, IWithTimers
             case IcmpEvent { IsError: false } reply when _sentAt.TryGetValue(reply.Sequence, out var sent):
                 _stats.CountReceived(sent.Echo, _clock.Elapsed - sent.At);
                 break;
+            case EchoSendFailed f:
+                _stats.CountSendFailed(f.Errno);
+                break;
             case IcmpEvent:
-            case EchoSendFailed:
                 _stats.CountError();
                 break;
             default:
@@ -127,8 +129,13 @@ internal sealed class UdpSenderActor : UntypedActor, IWithTimers
                 break;
             case UdpSent:
                 break;
-            case UdpSendFailed:    // found later: neighbour resolution gave up, ICMP port unreachable
-            case OperationFailed:  // sendto(2) failed at once (no route), or the bind failed
+            case UdpSendFailed f:  // found later: neighbour resolution gave up, ICMP port unreachable
+                _stats.CountSendFailed(f.Errno);
+                break;
+            case OperationFailed { Operation: "udp-send" } e: // sendto(2) failed at once (no route)
+                _stats.CountSendFailed(e.Errno);
+                break;
+            case OperationFailed: // the bind failed
                 _stats.CountError();
                 break;
             case UdpDatagram:
