@@ -37,20 +37,30 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
     private readonly WireCounter[] _ingress, _egress;
     private int _attached;
 
-    public SwitchActor(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator, TimeSpan delay = default)
+    private readonly IReadOnlyList<Func<int, IActorRef, Props>> _otherPorts;
+
+    // otherPorts: ports that are not NICs (a bridge's kernel device), as Props of an actor speaking the port
+    // protocol given its index and owner; they follow the NIC ports.
+    public SwitchActor(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator, TimeSpan delay = default,
+        IReadOnlyList<Func<int, IActorRef, Props>>? otherPorts = null)
     {
         _name = name;
         _endpoints = [.. endpoints];
         _ageing = ageing;
         _delay = delay;
         _creator = creator;
-        _ports = new IActorRef[_endpoints.Length];
-        _ingress = [.. _endpoints.Select(e => new WireCounter(e.ToString(), name))];
-        _egress = [.. _endpoints.Select(e => new WireCounter(name, e.ToString()))];
+        _otherPorts = otherPorts ?? [];
+        _ports = new IActorRef[_endpoints.Length + _otherPorts.Count];
+        _ingress = [.. Enumerable.Range(0, _ports.Length).Select(i => new WireCounter(PortName(i), name))];
+        _egress = [.. Enumerable.Range(0, _ports.Length).Select(i => new WireCounter(name, PortName(i)))];
     }
 
-    public static Props Props(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator = null, TimeSpan delay = default) =>
-        Akka.Actor.Props.Create(() => new SwitchActor(name, endpoints, ageing, creator, delay)).WithSimDispatcher();
+    public static Props Props(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator = null, TimeSpan delay = default,
+        IReadOnlyList<Func<int, IActorRef, Props>>? otherPorts = null) =>
+        Akka.Actor.Props.Create(() => new SwitchActor(name, endpoints, ageing, creator, delay, otherPorts)).WithSimDispatcher();
+
+    // A NIC port is named after its NIC (host.nic); a port that is not a NIC after its index.
+    private string PortName(int port) => port < _endpoints.Length ? _endpoints[port].ToString() : $"port {port}";
 
     private readonly SimClock _clock = SimClock.For(Context.System);
     private TimeSpan Now => _clock.Elapsed;
@@ -62,6 +72,8 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
             if (!_endpoints[i].IsTap) throw new ArgumentException($"switch {_name}: port {_endpoints[i]} is not a TAP NIC");
             _ports[i] = Context.ActorOf(PortActor.Props(i, _endpoints[i], Self), "port-" + i);
         }
+        for (var i = _endpoints.Length; i < _ports.Length; i++)
+            _ports[i] = Context.ActorOf(_otherPorts[i - _endpoints.Length](i, Self), "port-" + i);
     }
 
     protected override void OnReceive(object message)
@@ -90,7 +102,7 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
                     .OrderBy(e => e.Key.Value).Select(e => new MacTableEntry(e.Key, e.Value.Port)).ToList()));
                 break;
             case PortAttached m:
-                if (m.Errno != Errno.None) _creator?.Tell(new LinkFailed(_name, _endpoints[m.Port].ToString(), m.Errno));
+                if (m.Errno != Errno.None) _creator?.Tell(new LinkFailed(_name, PortName(m.Port), m.Errno));
                 else if (++_attached == _ports.Length) _creator?.Tell(new LinkReady(_name));
                 break;
             default:

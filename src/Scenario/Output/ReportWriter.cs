@@ -90,6 +90,8 @@ public static class ReportWriter
         }
         w.WriteEndArray();
 
+        if (report.Bridges.Count > 0) WriteBridges(w, report.Bridges); // only with bridges: other reports keep their bytes
+
         w.WriteStartArray("expectations");
         foreach (var e in report.Expectations)
         {
@@ -143,6 +145,27 @@ public static class ReportWriter
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    private static void WriteBridges(Utf8JsonWriter w, IReadOnlyList<BridgeReport> bridges)
+    {
+        w.WriteStartArray("bridges");
+        foreach (var b in bridges)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", b.Name);
+            w.WriteString("device", b.Device);
+            if (b.Netns is null) w.WriteNull("netns");
+            else w.WriteString("netns", b.Netns);
+            w.WriteNumber("fromKernelFrames", b.FromKernelFrames);
+            w.WriteNumber("fromKernelBytes", b.FromKernelBytes);
+            w.WriteNumber("toKernelFrames", b.ToKernelFrames);
+            w.WriteNumber("toKernelBytes", b.ToKernelBytes);
+            w.WriteNumber("dropped", b.Dropped);
+            WriteMap(w, "dropReasons", b.DropReasons);
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -70,6 +70,21 @@ public enum Verdict
 /// <param name="Verdict">Pass, fail or unmeasured.</param>
 public sealed record ExpectationResult(string Name, string Subject, string Condition, double? Observed, Verdict Verdict);
 
+/// <summary>
+/// Counters of one bridge at the end of a run: frames and bytes the kernel device gave the simulation (from-kernel)
+/// and the simulation wrote into it (to-kernel), and drops by reason.
+/// </summary>
+public sealed record BridgeReport(
+    string Name,
+    string Device,
+    string? Netns,
+    long FromKernelFrames,
+    long FromKernelBytes,
+    long ToKernelFrames,
+    long ToKernelBytes,
+    long Dropped,
+    IReadOnlyDictionary<string, long> DropReasons);
+
 /// <summary>Everything report.json holds about a run.</summary>
 public sealed record RunReport(
     string Scenario,
@@ -83,6 +98,9 @@ public sealed record RunReport(
     IReadOnlyList<WiresReport>? Links = null,
     IReadOnlyList<WiresReport>? Switches = null)
 {
+    /// <summary>Counters of the bridges to kernel devices, in file order (empty without bridges).</summary>
+    public IReadOnlyList<BridgeReport> Bridges { get; init; } = [];
+
     /// <summary>True when every expectation passed (an interrupted run has not passed).</summary>
     public bool Passed => !Interrupted && Expectations.All(e => e.Verdict == Verdict.Pass);
 

@@ -50,6 +50,8 @@ public static class ScenarioRunner
 
     public static RunResult Run(Scenario scenario, RunOptions options)
     {
+        // The kernel side of the bridges first, and removed last (after the actors using it have stopped).
+        using var bridges = RunBridges.Open(scenario);
         using var session = new SimulationSession(scenario.TimeMode, scenario.Seed, options.Verbose);
         var files = new List<string>();
         if (options.OutputDirectory is not null) Directory.CreateDirectory(options.OutputDirectory);
@@ -103,8 +105,10 @@ public static class ScenarioRunner
             links[l.Name] = session.ActorOf(LinkActor.Props(l.Name, Endpoint(l.A), Endpoint(l.B), p, recorder), ActorNames.Of("link", l.Name));
         }
         foreach (var s in scenario.Switches)
-            switches[s.Name] = session.ActorOf(SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder, s.Delay), ActorNames.Of("switch", s.Name));
-        AwaitReady(session, readiness, links.Count + switches.Count);
+            switches[s.Name] = session.ActorOf(SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder, s.Delay, bridges.SwitchPorts(s.Name)), ActorNames.Of("switch", s.Name));
+        var nicBridges = bridges.StartNicBridges(session, Endpoint, recorder);
+        AwaitReady(session, readiness, links.Count + switches.Count + nicBridges);
+        bridges.FindSwitchPorts(session);
 
         // Captures.
         var sinks = new List<IActorRef>();
@@ -114,6 +118,12 @@ public static class ScenarioRunner
             var path = Path.Combine(options.OutputDirectory ?? Path.GetTempPath(), $"{c.Host}.{c.Nic}.pcap");
             var sink = session.ActorOf(PcapSinkActor.Props(PcapWriter.Create(path, info.IsTap ? PcapLinkType.Ethernet : PcapLinkType.Raw)), ActorNames.Of("pcap", c.Host, c.Nic));
             Expect<CaptureStarted>(session.Request(info.Nic, new CaptureNic(sink, true)), $"capture {c}");
+            sinks.Add(sink);
+            if (options.OutputDirectory is not null) files.Add(path);
+        }
+
+        foreach (var (sink, path) in bridges.StartCaptures(session, options.OutputDirectory ?? Path.GetTempPath()))
+        {
             sinks.Add(sink);
             if (options.OutputDirectory is not null) files.Add(path);
         }
@@ -162,7 +172,7 @@ public static class ScenarioRunner
         var expectations = ExpectationEvaluator.Evaluate(scenario.Script.OfType<ExpectStep>(), flowReports, nicReports, hostReports);
 
         var report = new RunReport(Path.GetFileName(scenario.SourcePath), scenario.Seed, scenario.TimeMode, scenario.Duration,
-            nicReports, flowReports, hostReports, expectations, linkReports, switchReports) { Interrupted = interrupted, Reached = reached };
+            nicReports, flowReports, hostReports, expectations, linkReports, switchReports) { Interrupted = interrupted, Reached = reached, Bridges = bridges.Collect(session) };
         if (options.OutputDirectory is not null)
         {
             var reportPath = Path.Combine(options.OutputDirectory, "report.json");
