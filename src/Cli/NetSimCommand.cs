@@ -142,6 +142,12 @@ public static class NetSimCommand
         {
             result = RunWithProgress(scenario, options, output);
         }
+        catch (NetSim.Bridge.Kernel.KernelSetupException e)
+        {
+            // A bridge's kernel side: what this machine lacks (root, /dev/net/tun) or refuses (a taken name) is the user's to fix.
+            error.WriteLine($"{Relative(file.FullName)}: {e.Message}");
+            return BadInput;
+        }
         catch (ScenarioSetupException e)
         {
             // validate accepted the file, so a refusal while setting it up is NetSim's own failure

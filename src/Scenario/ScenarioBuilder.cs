@@ -23,7 +23,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
     public Scenario Build()
     {
         var root = new Section(context, "", config.Root.GetObject().Items, D("scenario"));
-        root.RejectUnknownKeys("seed", "duration", "time-mode", "hosts", "links", "switches", "script", "capture");
+        root.RejectUnknownKeys("seed", "duration", "time-mode", "hosts", "links", "switches", "bridges", "script", "capture");
 
         long seed = 0;
         if (root.Scalar("seed", required: true) is { } seedText)
@@ -48,13 +48,14 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
         var connected = new Dictionary<NicRef, string>();
         var links = BuildLinks(root, hosts, nics, connected);
         var switches = BuildSwitches(root, hosts, nics, connected);
+        var bridges = BuildBridges(root, hosts, nics, switches, connected, ref timeMode);
         var script = BuildScript(root, hosts, nics, links, duration);
 
         var capture = ImmutableArray.CreateBuilder<NicRef>();
         foreach (var (value, path) in root.StringList("capture", required: false) ?? [])
             if (ResolveNic(value, path, hosts, nics) is { } r) capture.Add(r);
 
-        return new Scenario(fileName, seed, duration, timeMode, hosts, links, switches, script, capture.ToImmutable());
+        return new Scenario(fileName, seed, duration, timeMode, hosts, links, switches, script, capture.ToImmutable()) { Bridges = bridges };
     }
 
     private IEnumerable<(string Name, HoconValue Value, string Path)> Entries(Section parent, string key)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Akka.Actor;
 using NetSim.Actors.Time;
+using NetSim.Protocol;
 using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
 
@@ -59,8 +60,10 @@ internal sealed class PingFlowActor : UntypedActor, IWithTimers
             case IcmpEvent { IsError: false } reply when _sentAt.TryGetValue(reply.Sequence, out var sent):
                 _stats.CountReceived(sent.Echo, _clock.Elapsed - sent.At);
                 break;
+            case EchoSendFailed f:
+                _stats.CountSendFailed(f.Errno);
+                break;
             case IcmpEvent:
-            case EchoSendFailed:
                 _stats.CountError();
                 break;
             default:
@@ -124,14 +127,19 @@ internal sealed class UdpSenderActor : UntypedActor, IWithTimers
                 _host.Tell(new UdpSend(_localPort, _destination, _port, payload));
                 Timers.StartSingleTimer("next", SendNext.Instance, _interval);
                 break;
-            case UdpSendFailed:
+            case UdpSent:
+                break;
+            case UdpSendFailed f:  // found later: neighbour resolution gave up, ICMP port unreachable
+                _stats.CountSendFailed(f.Errno);
+                break;
+            case OperationFailed { Operation: "udp-send" } e: // sendto(2) failed at once (no route)
+                _stats.CountSendFailed(e.Errno);
+                break;
+            case OperationFailed: // the bind failed
                 _stats.CountError();
                 break;
             case UdpDatagram:
                 break; // nothing answers a flow, but a reply is harmless
-            case StackError:
-                _stats.CountError(); // could not bind
-                break;
             default:
                 Unhandled(message);
                 break;
@@ -163,7 +171,7 @@ internal sealed class UdpReceiverActor : UntypedActor
             case UdpDatagram:
             case UdpBound:
                 break;
-            case StackError:
+            case OperationFailed:
                 _stats.CountError(); // the port is taken on that host
                 break;
             default:

@@ -15,6 +15,7 @@ using NetSim.Scenario.Output;
 using NetSim.Scenario.Reports;
 using ProtocolNicCounters = NetSim.Protocol.Nic.NicCounters;
 using GetNicCounters = NetSim.Protocol.Nic.GetNicCounters;
+using NicFinalCounters = NetSim.Protocol.Nic.NicFinalCounters;
 using NetSim.Actors.Time;
 
 namespace NetSim.Scenario.Running;
@@ -49,9 +50,15 @@ public static class ScenarioRunner
 
     public static RunResult Run(Scenario scenario, RunOptions options)
     {
+        // The kernel side of the bridges first, and removed last (after the actors using it have stopped).
+        using var bridges = RunBridges.Open(scenario);
         using var session = new SimulationSession(scenario.TimeMode, scenario.Seed, options.Verbose);
         var files = new List<string>();
         if (options.OutputDirectory is not null) Directory.CreateDirectory(options.OutputDirectory);
+
+        // NICs that stop mid-run (close-devices) leave their final counters on the event stream.
+        var finalCounters = new ConcurrentQueue<object>();
+        session.System.EventStream.Subscribe(session.ActorOf(MessageRecorder.Props(finalCounters), "final-counters"), typeof(NicFinalCounters));
 
         // Hosts, NICs, addresses, routes.
         var hosts = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
@@ -98,8 +105,10 @@ public static class ScenarioRunner
             links[l.Name] = session.ActorOf(LinkActor.Props(l.Name, Endpoint(l.A), Endpoint(l.B), p, recorder), ActorNames.Of("link", l.Name));
         }
         foreach (var s in scenario.Switches)
-            switches[s.Name] = session.ActorOf(SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder, s.Delay), ActorNames.Of("switch", s.Name));
-        AwaitReady(session, readiness, links.Count + switches.Count);
+            switches[s.Name] = session.ActorOf(SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder, s.Delay, bridges.SwitchPorts(s.Name)), ActorNames.Of("switch", s.Name));
+        var nicBridges = bridges.StartNicBridges(session, Endpoint, recorder);
+        AwaitReady(session, readiness, links.Count + switches.Count + nicBridges);
+        bridges.FindSwitchPorts(session);
 
         // Captures.
         var sinks = new List<IActorRef>();
@@ -113,12 +122,17 @@ public static class ScenarioRunner
             if (options.OutputDirectory is not null) files.Add(path);
         }
 
+        foreach (var (sink, path) in bridges.StartCaptures(session, options.OutputDirectory ?? Path.GetTempPath()))
+        {
+            sinks.Add(sink);
+            if (options.OutputDirectory is not null) files.Add(path);
+        }
+
         // The script, then time.
         var flows = scenario.Script.OfType<PingStep>().Select(p => new FlowStats(p.Name, "ping"))
             .Concat(scenario.Script.OfType<UdpStep>().Select(u => new FlowStats(u.Name, "udp")))
             .ToDictionary(f => f.Name, StringComparer.Ordinal);
-        var countersAtClose = new ConcurrentDictionary<string, ProtocolNicCounters>(StringComparer.Ordinal);
-        session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows, countersAtClose)), "script");
+        session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows)), "script");
         // Time passes in slices, so a cancellation (Ctrl-C, SIGTERM) is seen promptly; progress every few slices.
         var reached = TimeSpan.Zero;
         for (var i = 1; i <= Slices && !options.Cancellation.IsCancellationRequested; i++)
@@ -132,6 +146,10 @@ public static class ScenarioRunner
 
         // Results.
         foreach (var sink in sinks) session.Request(sink, PcapSinkActor.Finish.Instance);
+        var hostNames = hosts.ToDictionary(h => h.Value, h => h.Key);
+        var departed = new Dictionary<string, ProtocolNicCounters>(StringComparer.Ordinal);
+        while (finalCounters.TryDequeue(out var m))
+            if (m is NicFinalCounters f && hostNames.TryGetValue(f.Stack, out var hostName)) departed[$"{hostName}.{f.Counters.Name}"] = f.Counters;
         var nicReports = new List<Reports.NicCounters>();
         foreach (var h in scenario.Hosts)
             foreach (var nic in h.Nics)
@@ -139,20 +157,22 @@ public static class ScenarioRunner
                 var key = $"{h.Name}.{nic.Name}";
                 ProtocolNicCounters? c = session.Request(hosts[h.Name], new LookupNic(nic.Name)) is NicInfo info
                     ? Expect<ProtocolNicCounters>(session.Request(info.Nic, GetNicCounters.Instance), key)
-                    : countersAtClose.GetValueOrDefault(key);
-                if (c is null) continue; // gone without a trace (cannot happen through the script, which records it)
+                    : departed.GetValueOrDefault(key);
+                if (c is null) continue; // never created: cannot happen once setup succeeded
                 nicReports.Add(new Reports.NicCounters(h.Name, nic.Name, c.RxPackets, c.RxBytes, c.RxDropped, c.RxErrors,
-                    c.TxPackets, c.TxBytes, c.TxDropped, c.TxErrors, new SortedDictionary<string, long>(new Dictionary<string, long>(c.DropReasons), StringComparer.Ordinal)));
+                    c.TxPackets, c.TxBytes, c.TxDropped, c.TxErrors, new SortedDictionary<string, long>(new Dictionary<string, long>(c.DropReasons), StringComparer.Ordinal), c.Queued));
             }
         var hostReports = scenario.Hosts
             .Select(h => Expect<HostCounterSnapshot>(session.Request(hosts[h.Name], GetHostCounters.Instance), $"host {h.Name}"))
             .Select(s => new HostStackCounters(s.Host, s.Counters))
             .ToList();
+        var linkReports = WireReports(session, scenario.Links.Select(l => (l.Name, links[l.Name])));
+        var switchReports = WireReports(session, scenario.Switches.Select(s => (s.Name, switches[s.Name])));
         var flowReports = flows.Values.Select(f => f.ToReport()).ToList();
         var expectations = ExpectationEvaluator.Evaluate(scenario.Script.OfType<ExpectStep>(), flowReports, nicReports, hostReports);
 
         var report = new RunReport(Path.GetFileName(scenario.SourcePath), scenario.Seed, scenario.TimeMode, scenario.Duration,
-            nicReports, flowReports, hostReports, expectations) { Interrupted = interrupted, Reached = reached };
+            nicReports, flowReports, hostReports, expectations, linkReports, switchReports) { Interrupted = interrupted, Reached = reached, Bridges = bridges.Collect(session) };
         if (options.OutputDirectory is not null)
         {
             var reportPath = Path.Combine(options.OutputDirectory, "report.json");
@@ -164,14 +184,21 @@ public static class ScenarioRunner
         return new RunResult(report, files);
     }
 
+    /// <summary>The per-wire counters of links or switches, in scenario order.</summary>
+    private static List<WiresReport> WireReports(SimulationSession session, IEnumerable<(string Name, IActorRef Actor)> owners) =>
+        owners.Select(o => Expect<LinkCounters>(session.Request(o.Actor, GetLinkCounters.Instance), o.Name))
+            .Select(c => new WiresReport(c.Name, c.Directions
+                .Select(d => new WireReport(d.From, d.To, d.Offered, d.Delivered, new SortedDictionary<string, long>(new Dictionary<string, long>(d.Dropped), StringComparer.Ordinal), d.InFlight))
+                .ToList()))
+            .ToList();
+
     /// <summary>Converts the scenario model's address type.</summary>
     internal static IpAddress ToIp(System.Net.IPAddress address) => IpAddress.Parse(address.ToString());
 
     private static T Expect<T>(object answer, string what) => answer switch
     {
         T t => t,
-        StackError e => throw new ScenarioSetupException($"{what}: {e.Errno} ({e.Errno.Describe()}): {e.Detail}"),
-        DeviceError e => throw new ScenarioSetupException($"{what}: {e.Errno} ({e.Errno.Describe()}) on {e.Operation}"),
+        OperationFailed e => throw new ScenarioSetupException($"{what}: {e}"),
         _ => throw new ScenarioSetupException($"{what}: unexpected answer {answer}"),
     };
 
