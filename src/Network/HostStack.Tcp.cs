@@ -87,7 +87,7 @@ public sealed partial class HostStack
             var key = new TcpFlowKey(source, localPort, destination, port);
             if (_tcpFlows.ContainsKey(key)) return Errno.EADDRINUSE;
             var connection = new TcpConnection(_nextTcpSocket++, config, new TcpEndpoint(source, localPort), new TcpEndpoint(destination, port),
-                (uint)_random.NextInt64(0, 1L << 32), mss);
+                config.InitialSequenceNumber ?? (uint)_random.NextInt64(0, 1L << 32), mss);
             AddConnection(key, connection);
             TcpCounters.ActiveOpens++;
             connection.Connect(now);
@@ -283,7 +283,7 @@ public sealed partial class HostStack
             }
             if (!TrySelectTcpSource(source, out _, out int mss)) return;
             var passive = new TcpConnection(_nextTcpSocket++, _options.Tcp, new TcpEndpoint(destination, tcp.DestinationPort),
-                new TcpEndpoint(source, tcp.SourcePort), (uint)_random.NextInt64(0, 1L << 32), mss)
+                new TcpEndpoint(source, tcp.SourcePort), _options.Tcp.InitialSequenceNumber ?? (uint)_random.NextInt64(0, 1L << 32), mss)
             { ListenerId = listener.Id };
             AddConnection(key, passive);
             listener.HalfOpen++;

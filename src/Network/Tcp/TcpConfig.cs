@@ -54,6 +54,9 @@ public sealed record TcpConfig
     /// <summary>Connections a listener holds that are not accepted yet, when Listen gives no backlog (Linux somaxconn 4096).</summary>
     public int DefaultBacklog { get; init; } = 128;
 
+    /// <summary>Initial send sequence number of every connection; null draws one per connection from the host's seed. Tests set it to cross the 2^32 wrap.</summary>
+    public uint? InitialSequenceNumber { get; init; }
+
     /// <summary>Throws for settings no connection could work with.</summary>
     public void Validate()
     {

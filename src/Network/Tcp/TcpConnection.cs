@@ -290,6 +290,23 @@ public sealed class TcpConnection
         var payload = segment.Payload;
         int segLength = segment.SegmentLength;
 
+        // Simultaneous open, RFC 9293 figure 8 line 6: the peer's SYN-ACK (its SYN again, now with our ACK) completes it.
+        if (State == TcpState.SynReceived && segment.Syn && segment.Ack && !segment.Rst && seq == _irs)
+        {
+            var synAck = new SeqNumber(segment.AcknowledgmentNumber);
+            if (synAck > _sndUna && synAck <= _sndMax)
+            {
+                _sndUna = synAck;
+                _retransmitAt = null;
+                _backoff = 0;
+                _retries = 0;
+                UpdateWindow(seq, synAck, segment.Window, force: true);
+                BecomeEstablished(now);
+            }
+            else _rstToSend = synAck;
+            return;
+        }
+
         // 1. Sequence number check (3.10.7.4 first).
         if (!IsAcceptable(seq, segLength))
         {
@@ -686,7 +703,7 @@ public sealed class TcpConnection
         Changed = true;
         // Delayed ACK (RFC 9293 3.8.6.3, RFC 5681 4.2): at least every second full segment, at most DelayedAck late.
         _unackedBytes += payload.Length;
-        if (filledHole || _config.DelayedAck == TimeSpan.Zero || _unackedBytes >= 2 * _localMss) _ackNow = true;
+        if (filledHole || _config.DelayedAck == TimeSpan.Zero || _unackedBytes >= 2 * _w.Mss) _ackNow = true;
         else _delayedAckAt ??= now + _config.DelayedAck;
     }
 
