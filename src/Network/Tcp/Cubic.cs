@@ -27,7 +27,7 @@ public sealed class Cubic : ICongestionControl
         _wMax = cwnd < _wLastMax ? cwnd * (1 + Beta) / 2 : cwnd;
         _wLastMax = cwnd;
         _epochStart = null;
-        return Math.Max((int)(cwnd * Beta * w.Mss), 2 * w.Mss);
+        return Math.Max((int)Math.Round(w.Cwnd * Beta), 2 * w.Mss);
     }
 
     public void IncreaseWindow(CongestionWindow w, int ackedBytes, TimeSpan now)

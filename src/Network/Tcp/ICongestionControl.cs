@@ -19,15 +19,15 @@ public enum CongestionState
 /// </summary>
 public sealed class CongestionWindow
 {
-    public int Mss { get; internal set; }
+    public int Mss { get; set; }
     /// <summary>Congestion window (bytes).</summary>
     public int Cwnd { get; set; }
     /// <summary>Slow-start threshold (bytes); int.MaxValue until the first loss.</summary>
     public int SsThresh { get; set; } = int.MaxValue;
     /// <summary>Smoothed RTT (RFC 6298); zero before the first sample.</summary>
-    public TimeSpan SRtt { get; internal set; }
+    public TimeSpan SRtt { get; set; }
     /// <summary>Smallest RTT seen on the connection; zero before the first sample.</summary>
-    public TimeSpan MinRtt { get; internal set; }
+    public TimeSpan MinRtt { get; set; }
     public bool InSlowStart => Cwnd < SsThresh;
 }
 
