@@ -109,7 +109,7 @@ public sealed partial class HostStack
     public Errno TcpSend(int socket, ReadOnlySpan<byte> data, TimeSpan now, out int written)
     {
         written = 0;
-        if (!_tcpConnections.TryGetValue(socket, out var connection)) return _tcpListenersById.ContainsKey(socket) ? Errno.ENOTCONN : Errno.EBADF;
+        if (!TryGetOpenConnection(socket, out var connection)) return _tcpListenersById.ContainsKey(socket) ? Errno.ENOTCONN : Errno.EBADF;
         int depth = _handlerDepth;
         try
         {
@@ -132,7 +132,7 @@ public sealed partial class HostStack
     public Errno TcpReceive(int socket, Span<byte> destination, TimeSpan now, out int read)
     {
         read = 0;
-        if (!_tcpConnections.TryGetValue(socket, out var connection)) return _tcpListenersById.ContainsKey(socket) ? Errno.ENOTCONN : Errno.EBADF;
+        if (!TryGetOpenConnection(socket, out var connection)) return _tcpListenersById.ContainsKey(socket) ? Errno.ENOTCONN : Errno.EBADF;
         int depth = _handlerDepth;
         try
         {
@@ -151,7 +151,7 @@ public sealed partial class HostStack
     /// <summary>shutdown(SHUT_WR): sends FIN after the queued data; reading stays possible (half-close).</summary>
     public Errno TcpShutdown(int socket, TimeSpan now)
     {
-        if (!_tcpConnections.TryGetValue(socket, out var connection)) return _tcpListenersById.ContainsKey(socket) ? Errno.ENOTCONN : Errno.EBADF;
+        if (!TryGetOpenConnection(socket, out var connection)) return _tcpListenersById.ContainsKey(socket) ? Errno.ENOTCONN : Errno.EBADF;
         int depth = _handlerDepth;
         try
         {
@@ -205,14 +205,21 @@ public sealed partial class HostStack
         }
     }
 
+    /// <summary>A connection whose socket the application still holds (closed sockets are EBADF, as a closed fd is).</summary>
+    private bool TryGetOpenConnection(int socket, out TcpConnection connection) =>
+        _tcpConnections.TryGetValue(socket, out connection!) && !connection.IsReleased;
+
     /// <summary>The numbers of a connection (state, bytes, retransmissions, RTT, cwnd); null for an unknown socket.</summary>
-    public TcpConnectionInfo? TcpInfo(int socket) => _tcpConnections.TryGetValue(socket, out var c) ? c.Info : null;
+    public TcpConnectionInfo? TcpInfo(int socket) => TryGetOpenConnection(socket, out var c) ? c.Info : null;
 
     /// <summary>The connection behind a socket, for reading its state without a snapshot; null for an unknown socket.</summary>
-    public TcpConnection? TcpConnectionOf(int socket) => _tcpConnections.GetValueOrDefault(socket);
+    public TcpConnection? TcpConnectionOf(int socket) => TryGetOpenConnection(socket, out var c) ? c : null;
 
     /// <summary>Connections this host holds, TIME_WAIT and closed-but-not-released ones included.</summary>
     public int TcpConnectionCount => _tcpConnections.Count;
+
+    /// <summary>Every connection the host holds, those the application already closed included (netstat's view).</summary>
+    public IEnumerable<TcpConnection> TcpConnections => _tcpConnections.Values;
 
     // ================================================================ segments in
 

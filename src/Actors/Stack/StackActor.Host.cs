@@ -84,6 +84,7 @@ public sealed partial class StackActor
             case GetHostCounters:
                 var counters = _host.Counters.ToDictionary();
                 foreach (var (reason, count) in _drops.Snapshot()) counters["stack." + reason] = count;
+                foreach (var (name, count) in _host.TcpCounters.Named()) counters[name] = count;
                 Sender.Tell(new HostCounterSnapshot(_hostName, counters));
                 return true;
             default:
@@ -161,6 +162,8 @@ public sealed partial class StackActor
             else
                 stack.CountDrop("udp-send-failed-unbound:" + error); // nobody to tell, but never silent
         }
+
+        public void TcpSocketChanged(int socket) => stack.OnTcpSocketChanged(socket);
 
         public void IcmpReceived(in IcmpMessage message, ReadOnlySpan<byte> data)
         {

@@ -797,7 +797,7 @@ public sealed class TcpConnection
             _retransmitted++;
             _timedSeq = null;
         }
-        if (reply) NoteAckSent(plan.Window);
+        if (reply) NoteAckSent(plan.Window); // a SYN's window is not scaled
         _retransmitAt ??= now + CurrentRto;
         _segmentsSent++;
     }
@@ -817,17 +817,18 @@ public sealed class TcpConnection
             o.TsEcr = _tsRecent;
         }
         if (_sackOk && _outOfOrder.Count > 0) FillSackBlocks(ref o);
-        NoteAckSent(plan.Window);
+        NoteAckSent(plan.Window << _rcvShift);
         _segmentsSent++;
     }
 
-    private void NoteAckSent(ushort window)
+    /// <param name="window">The window advertised, in bytes (the field times the scale).</param>
+    private void NoteAckSent(int window)
     {
         _ackNow = false;
         _delayedAckAt = null;
         _unackedBytes = 0;
         _lastAckSent = _rcvNxt;
-        var edge = _rcvNxt + (window << _rcvShift);
+        var edge = _rcvNxt + window;
         if (edge > _rcvAdvertisedEdge) _rcvAdvertisedEdge = edge;
     }
 
