@@ -28,7 +28,28 @@ public sealed record RttStatistics(TimeSpan Min, TimeSpan Mean, TimeSpan P50, Ti
 /// <param name="Duplicated">Extra copies received.</param>
 /// <param name="Reordered">Received after a packet sent later.</param>
 /// <param name="Rtt">RTT statistics when the flow measures them (ping) and got at least one reply; else null.</param>
-public sealed record FlowReport(string Name, string Kind, long Sent, long Received, long Lost, long Duplicated, long Reordered, RttStatistics? Rtt);
+/// <param name="Tcp">What a tcp flow measured (for a tcp flow, <see cref="Sent"/> counts segments sent); null for ping and udp.</param>
+public sealed record FlowReport(string Name, string Kind, long Sent, long Received, long Lost, long Duplicated, long Reordered, RttStatistics? Rtt,
+    TcpFlowReport? Tcp = null);
+
+/// <summary>What a tcp flow measured.</summary>
+/// <param name="BytesSent">Bytes the sending application handed to TCP.</param>
+/// <param name="Bytes">Bytes the receiving application read.</param>
+/// <param name="GoodputBitsPerSecond">Bytes read x 8 over the time from the flow's start to end of stream (or to the end of the run).</param>
+/// <param name="ConnectTime">From connect to established; null if it never connected.</param>
+/// <param name="Completed">The receiver read end of stream: every byte arrived.</param>
+/// <param name="RetransmittedSegments">Segments the sender sent again.</param>
+/// <param name="Timeouts">Retransmission timeouts.</param>
+/// <param name="FastRetransmits">Loss recoveries started by duplicate ACKs or SACK.</param>
+/// <param name="SackRecoveries">Those of them driven by SACK information.</param>
+/// <param name="SRtt">Smoothed RTT at the end.</param>
+/// <param name="MinRtt">Smallest RTT seen.</param>
+/// <param name="FinalCwnd">Congestion window at the end, bytes.</param>
+/// <param name="CongestionControl">The algorithm used.</param>
+/// <param name="Error">Why the flow failed (errno text), or null.</param>
+public sealed record TcpFlowReport(long BytesSent, long Bytes, double GoodputBitsPerSecond, TimeSpan? ConnectTime, bool Completed,
+    long RetransmittedSegments, long Timeouts, long FastRetransmits, long SackRecoveries, TimeSpan? SRtt, TimeSpan? MinRtt,
+    int FinalCwnd, string CongestionControl, string? Error);
 
 /// <summary>A host's stack counters (e.g. ip_forwarded, icmp_echo_replies, no_route), by name.</summary>
 public sealed record HostStackCounters(string Host, IReadOnlyDictionary<string, long> Counters);

@@ -112,8 +112,9 @@ public static class ScenarioRunner
         var flows = scenario.Script.OfType<PingStep>().Select(p => new FlowStats(p.Name, "ping"))
             .Concat(scenario.Script.OfType<UdpStep>().Select(u => new FlowStats(u.Name, "udp")))
             .ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var tcpFlows = scenario.Script.OfType<TcpStep>().ToDictionary(t => t.Name, t => new TcpFlowStats(t.Name), StringComparer.Ordinal);
         var countersAtClose = new ConcurrentDictionary<string, ProtocolNicCounters>(StringComparer.Ordinal);
-        session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows, countersAtClose)), "script");
+        session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows, countersAtClose, tcpFlows)), "script");
         for (var i = 1; i <= ProgressSteps; i++)
         {
             var until = TimeSpan.FromTicks(scenario.Duration.Ticks * i / ProgressSteps);
@@ -140,6 +141,12 @@ public static class ScenarioRunner
             .Select(s => new HostStackCounters(s.Host, s.Counters))
             .ToList();
         var flowReports = flows.Values.Select(f => f.ToReport()).ToList();
+        foreach (var step in scenario.Script.OfType<TcpStep>())
+        {
+            var t = tcpFlows[step.Name];
+            var info = t.SenderHost is { } senderHost ? session.Request(senderHost, new GetTcpInfo(t.SenderSocket)) as TcpInfoReply : null;
+            flowReports.Add(t.ToReport(info, scenario.Duration));
+        }
         var expectations = ExpectationEvaluator.Evaluate(scenario.Script.OfType<ExpectStep>(), flowReports, nicReports, hostReports);
 
         var report = new RunReport(Path.GetFileName(scenario.SourcePath), scenario.Seed, scenario.TimeMode, scenario.Duration,
