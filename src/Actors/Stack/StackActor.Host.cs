@@ -105,11 +105,16 @@ public sealed partial class StackActor
         foreach (var s in _inboundSubscribers) s.Tell(frame);
     }
 
-    /// <summary>Keeps one timer armed for the HostStack's next deadline.</summary>
+    /// <summary>
+    /// Keeps one timer armed no later than the HostStack's next deadline. A deadline that moves later (TCP pushes its
+    /// retransmission timer back on every ACK) keeps the armed timer: when it fires early, OnTimer finds nothing due
+    /// and the timer is armed again for the real deadline. So a busy connection re-arms about once per RTO, not per segment.
+    /// </summary>
     private void ArmTimer()
     {
         var next = _host.NextDeadline;
         if (next == _timerArmedFor) return;
+        if (next is { } n && _timerArmedFor is { } armed && armed <= n && armed >= Now) return;
         _timerArmedFor = next;
         if (next is null) { Timers.Cancel(HostTimerKey); return; }
         var delay = next.Value - Now;
