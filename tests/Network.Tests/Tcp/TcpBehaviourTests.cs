@@ -229,11 +229,8 @@ public class TcpBehaviourTests
     public void Icmp_port_unreachable_during_connect_fails_it_with_ECONNREFUSED()
     {
         var net = new TcpTestNet();
-        byte[]? syn = null;
-        net.AToB.Filter = f => { syn ??= f; return false; };
-        net.A.TcpConnect(TcpTestNet.AddressB, 80, net.Now, out int a);
-        net.Run(TimeSpan.FromMilliseconds(10));
-        net.A.Receive(1, EtherType.IPv4, IcmpErrorAbout(syn!, IcmpV4UnreachableCode.Port), net.Now);
+        int a = ConnectIntoTheVoid(net, out var syn);
+        net.A.Receive(1, EtherType.IPv4, IcmpErrorAbout(syn, IcmpV4UnreachableCode.Port), net.Now);
         Assert.Equal(Errno.ECONNREFUSED, net.A.TcpConnectionOf(a)!.Error);
     }
 
@@ -241,11 +238,8 @@ public class TcpBehaviourTests
     public void Icmp_host_unreachable_is_soft_and_reported_as_EHOSTUNREACH_when_retries_run_out()
     {
         var net = new TcpTestNet(tcpA: new TcpConfig { SynRetries = 2 });
-        byte[]? syn = null;
-        net.AToB.Filter = f => { syn ??= f; return false; };
-        net.A.TcpConnect(TcpTestNet.AddressB, 80, net.Now, out int a);
-        net.Run(TimeSpan.FromMilliseconds(10));
-        net.A.Receive(1, EtherType.IPv4, IcmpErrorAbout(syn!, IcmpV4UnreachableCode.Host), net.Now);
+        int a = ConnectIntoTheVoid(net, out var syn);
+        net.A.Receive(1, EtherType.IPv4, IcmpErrorAbout(syn, IcmpV4UnreachableCode.Host), net.Now);
         var c = net.A.TcpConnectionOf(a)!;
         Assert.Equal(TcpState.SynSent, c.State); // soft: the connection keeps trying
         Assert.Equal(Errno.EHOSTUNREACH, c.SoftError);
@@ -258,11 +252,8 @@ public class TcpBehaviourTests
     public void Icmp_error_quoting_a_sequence_number_not_in_flight_is_ignored_RFC5927()
     {
         var net = new TcpTestNet();
-        byte[]? syn = null;
-        net.AToB.Filter = f => { syn ??= f; return false; };
-        net.A.TcpConnect(TcpTestNet.AddressB, 80, net.Now, out int a);
-        net.Run(TimeSpan.FromMilliseconds(10));
-        var forged = (byte[])syn!.Clone();
+        int a = ConnectIntoTheVoid(net, out var syn);
+        var forged = (byte[])syn.Clone();
         BinaryPrimitives.WriteUInt32BigEndian(forged.AsSpan(24), BinaryPrimitives.ReadUInt32BigEndian(forged.AsSpan(24)) + 100_000);
         net.A.Receive(1, EtherType.IPv4, IcmpErrorAbout(forged, IcmpV4UnreachableCode.Port), net.Now);
         Assert.Equal(TcpState.SynSent, net.A.TcpConnectionOf(a)!.State);
@@ -351,6 +342,17 @@ public class TcpBehaviourTests
         Assert.Equal(Errno.EBADF, net.B.TcpAccept(999, out _));
         Assert.Equal(Errno.EBADF, net.B.TcpSend(999, new byte[1], net.Now, out _));
         Assert.Equal(Errno.ENETUNREACH, net.A.TcpConnect(Ipv4Address.Parse("192.0.2.1"), 80, net.Now, out _));
+    }
+
+    /// <summary>Connects A to B over a link that drops everything; returns the socket and the first SYN sent.</summary>
+    private static int ConnectIntoTheVoid(TcpTestNet net, out byte[] syn)
+    {
+        byte[]? first = null;
+        net.AToB.Filter = f => { first ??= f; return false; };
+        Assert.Equal(Errno.None, net.A.TcpConnect(TcpTestNet.AddressB, 80, net.Now, out int socket));
+        net.Run(TimeSpan.FromMilliseconds(10));
+        syn = first!;
+        return socket;
     }
 
     /// <summary>A bare TCP segment from A to B (IPv4), checksummed.</summary>
