@@ -9,6 +9,7 @@ using NetSim.Benchmarks.Measure;
 //                                                     (several counts allowed; --no-baseline skips the bare-actor run)
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --quick [seconds]  QuickBench, Stopwatch loops (default 20 s)
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --tcp [seconds]    TCP bulk transfer beside ns-3 (default 60 s simulated)
+// dotnet run -c Release --project bench/NetSim.Benchmarks -- --flow-memory 10000000   peak working set of one N-datagram flow
 
 if (args.Length > 0 && args[0] == "--memory")
 {
@@ -52,6 +53,15 @@ if (args.Length > 0 && args[0] == "--tcp")
     var tcp = VirtualTimeRuns.TcpBulk(seconds);
     Console.WriteLine($"NetSim: {tcp.SegmentsPerSecond:N0} segments/wall s ({tcp.Segments:N0} segments, {tcp.Goodput / 1e6:F1} Mbit/s, {tcp.WallSeconds:F1} s wall)");
     if (peer is { } q) Console.WriteLine($"NetSim/ns-3: {tcp.SegmentsPerSecond / q:F2}");
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--flow-memory")
+{
+    // --flow-memory N: one run, one process (a peak working set only grows: compare counts in separate runs).
+    var n = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+    Console.WriteLine($"flow memory: one UDP flow of {n:N0} datagrams, virtual time");
+    Console.WriteLine($"  {FlowMemory.Measure(n)}");
     return 0;
 }
 

@@ -12,6 +12,10 @@ public enum Errno
     EPERM = 1,
     /// <summary>I/O error: Write after the NIC was removed from the stack.</summary>
     EIO = 5,
+    /// <summary>Bad file descriptor: a blocked Read whose file was closed under it.</summary>
+    EBADF = 9,
+    /// <summary>Bad address: a blocked Read whose NIC was removed (Linux's tun_ring_recv after the device went away).</summary>
+    EFAULT = 14,
     /// <summary>Try again: Read on an empty queue (EWOULDBLOCK has the same value).</summary>
     EAGAIN = 11,
     /// <summary>File exists: Attach with TUN_EXCL to a name in use.</summary>
@@ -34,8 +38,6 @@ public enum Errno
     EADDRINUSE = 98,
     /// <summary>No such device: a NIC name or ID the stack does not know.</summary>
     ENODEV = 19,
-    /// <summary>Bad file descriptor: a TCP socket id the stack does not know (closed or never opened).</summary>
-    EBADF = 9,
     /// <summary>Broken pipe: TCP send after this side shut down writing, or after the connection ended.</summary>
     EPIPE = 32,
     /// <summary>Software caused connection abort: a connection reset before accept took it.</summary>
@@ -64,6 +66,8 @@ public static class ErrnoExtensions
         Errno.None => "Success",
         Errno.EPERM => "Operation not permitted",
         Errno.EIO => "Input/output error",
+        Errno.EBADF => "Bad file descriptor",
+        Errno.EFAULT => "Bad address",
         Errno.EAGAIN => "Resource temporarily unavailable",
         Errno.EEXIST => "File exists",
         Errno.EINVAL => "Invalid argument",
@@ -75,7 +79,6 @@ public static class ErrnoExtensions
         Errno.ECONNREFUSED => "Connection refused",
         Errno.EADDRINUSE => "Address already in use",
         Errno.ENODEV => "No such device",
-        Errno.EBADF => "Bad file descriptor",
         Errno.EPIPE => "Broken pipe",
         Errno.ECONNABORTED => "Software caused connection abort",
         Errno.ECONNRESET => "Connection reset by peer",

@@ -86,7 +86,7 @@ public sealed partial class StackActor
     }
 
     private void TcpFail(IActorRef replyTo, Errno errno, string operation, string detail) =>
-        replyTo.Tell(new StackError(errno, operation, detail));
+        replyTo.Tell(new OperationFailed(errno, operation, detail));
 
     /// <summary>The HostStack reports a change on a socket: whatever waits there may complete now.</summary>
     private void OnTcpSocketChanged(int socket)

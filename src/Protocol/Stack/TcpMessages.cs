@@ -2,12 +2,12 @@ using MessagePack;
 using NetSim.Protocol.Wire;
 
 // TCP sockets on a StackActor, as an application uses them: listen, accept, connect, send, receive, shutdown, close.
-// Every request has exactly one reply: its success record, or StackError with the errno Linux would give.
+// Every request has exactly one reply: its success record, or OperationFailed with the errno Linux would give.
 // Accept, connect, send and receive behave as blocking socket calls: the reply waits until the call can complete,
 // so an application that waits for each reply is flow-controlled end to end (a slow reader stops the sender).
 namespace NetSim.Protocol.Stack;
 
-/// <summary>listen(): accepts connections to <paramref name="Port"/> on every address. Replies <see cref="TcpListening"/> or <see cref="StackError"/> (EADDRINUSE, EINVAL).</summary>
+/// <summary>listen(): accepts connections to <paramref name="Port"/> on every address. Replies <see cref="TcpListening"/> or <see cref="OperationFailed"/> (EADDRINUSE, EINVAL).</summary>
 [MessagePackObject]
 public sealed record TcpListen([property: Key(0)] ushort Port, [property: Key(1)] int Backlog = 0) : INetSimMessage;
 
@@ -15,7 +15,7 @@ public sealed record TcpListen([property: Key(0)] ushort Port, [property: Key(1)
 [MessagePackObject]
 public sealed record TcpListening([property: Key(0)] int Socket, [property: Key(1)] ushort Port) : INetSimMessage;
 
-/// <summary>accept(): replies <see cref="TcpAccepted"/> when a connection is established (waiting for one if need be), or <see cref="StackError"/> (EBADF, EINVAL; ECONNABORTED when the listener closes first).</summary>
+/// <summary>accept(): replies <see cref="TcpAccepted"/> when a connection is established (waiting for one if need be), or <see cref="OperationFailed"/> (EBADF, EINVAL; ECONNABORTED when the listener closes first).</summary>
 [MessagePackObject]
 public sealed record TcpAccept([property: Key(0)] int Listener) : INetSimMessage;
 
@@ -24,7 +24,7 @@ public sealed record TcpAccept([property: Key(0)] int Listener) : INetSimMessage
 public sealed record TcpAccepted([property: Key(0)] int Socket, [property: Key(1)] IpAddress RemoteAddress, [property: Key(2)] ushort RemotePort) : INetSimMessage;
 
 /// <summary>
-/// connect(): replies <see cref="TcpConnected"/> once the handshake completes, or <see cref="StackError"/>:
+/// connect(): replies <see cref="TcpConnected"/> once the handshake completes, or <see cref="OperationFailed"/>:
 /// ECONNREFUSED (RST or ICMP port unreachable), ETIMEDOUT (no answer to any SYN), EHOSTUNREACH / ENETUNREACH
 /// (ICMP errors, reported when the SYNs run out, or at once without a route), EADDRINUSE, EINVAL.
 /// <paramref name="CongestionControl"/> picks the algorithm for this connection ("cubic", "newreno", ...); null keeps the host's.
@@ -42,7 +42,7 @@ public sealed record TcpConnected([property: Key(0)] int Socket, [property: Key(
 
 /// <summary>
 /// send(): replies <see cref="TcpSent"/> once every byte is in the send buffer (waiting while it is full), or
-/// <see cref="StackError"/> (EPIPE after shutdown, ECONNRESET / ETIMEDOUT when the connection failed, EBADF).
+/// <see cref="OperationFailed"/> (EPIPE after shutdown, ECONNRESET / ETIMEDOUT when the connection failed, EBADF).
 /// </summary>
 [MessagePackObject]
 public sealed record TcpSend([property: Key(0)] int Socket, [property: Key(1)] ReadOnlyMemory<byte> Data) : INetSimMessage;
@@ -53,7 +53,7 @@ public sealed record TcpSent([property: Key(0)] int Socket, [property: Key(1)] i
 
 /// <summary>
 /// recv(): replies <see cref="TcpReceived"/> with 1 to <paramref name="MaxBytes"/> bytes once there are any (waiting
-/// otherwise), with no bytes at end of stream, or <see cref="StackError"/> (ECONNRESET, ETIMEDOUT, EBADF, EINVAL).
+/// otherwise), with no bytes at end of stream, or <see cref="OperationFailed"/> (ECONNRESET, ETIMEDOUT, EBADF, EINVAL).
 /// </summary>
 [MessagePackObject]
 public sealed record TcpReceive([property: Key(0)] int Socket, [property: Key(1)] int MaxBytes = 65536) : INetSimMessage;
@@ -62,11 +62,11 @@ public sealed record TcpReceive([property: Key(0)] int Socket, [property: Key(1)
 [MessagePackObject]
 public sealed record TcpReceived([property: Key(0)] int Socket, [property: Key(1)] ReadOnlyMemory<byte> Data) : INetSimMessage;
 
-/// <summary>shutdown(SHUT_WR): a FIN after the queued data; receiving goes on. Replies <see cref="TcpDone"/> or <see cref="StackError"/> (ENOTCONN, EBADF).</summary>
+/// <summary>shutdown(SHUT_WR): a FIN after the queued data; receiving goes on. Replies <see cref="TcpDone"/> or <see cref="OperationFailed"/> (ENOTCONN, EBADF).</summary>
 [MessagePackObject]
 public sealed record TcpShutdown([property: Key(0)] int Socket) : INetSimMessage;
 
-/// <summary>close(): releases the socket (a connection finishes on its own; unread data makes it a reset). Replies <see cref="TcpDone"/> or <see cref="StackError"/> EBADF.</summary>
+/// <summary>close(): releases the socket (a connection finishes on its own; unread data makes it a reset). Replies <see cref="TcpDone"/> or <see cref="OperationFailed"/> EBADF.</summary>
 [MessagePackObject]
 public sealed record TcpClose([property: Key(0)] int Socket) : INetSimMessage;
 
@@ -74,7 +74,7 @@ public sealed record TcpClose([property: Key(0)] int Socket) : INetSimMessage;
 [MessagePackObject]
 public sealed record TcpDone([property: Key(0)] int Socket, [property: Key(1)] string What) : INetSimMessage;
 
-/// <summary>Asks for a connection's numbers. Replies <see cref="TcpInfoReply"/> or <see cref="StackError"/> EBADF.</summary>
+/// <summary>Asks for a connection's numbers. Replies <see cref="TcpInfoReply"/> or <see cref="OperationFailed"/> EBADF.</summary>
 [MessagePackObject]
 public sealed record GetTcpInfo([property: Key(0)] int Socket) : INetSimMessage;
 

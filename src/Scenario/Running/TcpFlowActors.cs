@@ -1,5 +1,6 @@
 using Akka.Actor;
 using NetSim.Actors.Time;
+using NetSim.Protocol;
 using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
 using NetSim.Scenario.Reports;
@@ -46,7 +47,7 @@ internal sealed class TcpFlowStats(string name)
                 info?.RetransmittedSegments ?? 0, info?.Timeouts ?? 0, info?.FastRetransmits ?? 0, info?.SackRecoveries ?? 0,
                 info is { SRtt.Ticks: > 0 } ? info.SRtt : null, info is { MinRtt.Ticks: > 0 } ? info.MinRtt : null,
                 info?.Cwnd ?? 0, info?.CongestionControl ?? "", Error);
-            return new FlowReport(Name, "tcp", info?.SegmentsSent ?? 0, 0, 0, 0, 0, null, tcp);
+            return new FlowReport(Name, "tcp", info?.SegmentsSent ?? 0, 0, 0, 0, 0, null, Tcp: tcp);
         }
     }
 }
@@ -93,7 +94,7 @@ internal sealed class TcpSinkActor : UntypedActor
                 break;
             case TcpDone:
                 break;
-            case StackError e:
+            case OperationFailed e:
                 _stats.Failed($"receiver: {e}");
                 break;
             default:
@@ -158,7 +159,7 @@ internal sealed class TcpSourceActor : UntypedActor
                 break;
             case TcpDone:
                 break;
-            case StackError e:
+            case OperationFailed e:
                 _stats.Failed($"sender: {e}");
                 break;
             default:

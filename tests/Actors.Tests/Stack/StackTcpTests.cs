@@ -72,7 +72,7 @@ public sealed class StackTcpTests : IAsyncLifetime
         Assert.Equal(0, Ask<TcpReceived>(_server, _serverLog, new TcpReceive(server)).Data.Length); // end of stream
         Ask<TcpDone>(_server, _serverLog, new TcpClose(server));
         Ask<TcpDone>(_client, _clientLog, new TcpClose(client));
-        Assert.Equal(Errno.EBADF, Ask<StackError>(_client, _clientLog, new TcpSend(client, new byte[1])).Errno);
+        Assert.Equal(Errno.EBADF, Ask<OperationFailed>(_client, _clientLog, new TcpSend(client, new byte[1])).Errno);
         var counters = Ask<HostCounterSnapshot>(_client, _clientLog, GetHostCounters.Instance).Counters;
         Assert.Equal(1, counters["tcp.active-opens"]);
         Assert.Equal(1, counters["tcp.passive-opens"]);
@@ -93,10 +93,10 @@ public sealed class StackTcpTests : IAsyncLifetime
     [Fact]
     public void Connect_to_a_closed_port_fails_with_ECONNREFUSED()
     {
-        var error = Ask<StackError>(_client, _clientLog, new TcpConnect(Address, 81));
+        var error = Ask<OperationFailed>(_client, _clientLog, new TcpConnect(Address, 81));
         Assert.Equal(Errno.ECONNREFUSED, error.Errno);
-        Assert.Equal(Errno.ENETUNREACH, Ask<StackError>(_client, _clientLog, new TcpConnect(Ipv4Address.Parse("192.0.2.1"), 80)).Errno);
-        Assert.Equal(Errno.EINVAL, Ask<StackError>(_client, _clientLog, new TcpConnect(Address, 80, CongestionControl: "nope")).Errno);
+        Assert.Equal(Errno.ENETUNREACH, Ask<OperationFailed>(_client, _clientLog, new TcpConnect(Ipv4Address.Parse("192.0.2.1"), 80)).Errno);
+        Assert.Equal(Errno.EINVAL, Ask<OperationFailed>(_client, _clientLog, new TcpConnect(Address, 80, CongestionControl: "nope")).Errno);
     }
 
     [Fact]
@@ -138,6 +138,6 @@ public sealed class StackTcpTests : IAsyncLifetime
         Assert.Equal("Established", info.State);
         Assert.Equal("cubic", info.CongestionControl);
         Assert.Equal(10_000, info.BytesAcked);
-        Assert.Equal(Errno.EBADF, Ask<StackError>(_client, _clientLog, new GetTcpInfo(999)).Errno);
+        Assert.Equal(Errno.EBADF, Ask<OperationFailed>(_client, _clientLog, new GetTcpInfo(999)).Errno);
     }
 }
