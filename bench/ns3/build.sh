@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Build the ns-3 UDP echo benchmark into bench/ns3/out/udp_echo.
+# Build an ns-3 benchmark (udp_echo.cc or tcp_bulk.cc) into bench/ns3/out/.
 # Requires Debian/Ubuntu packages: libns3-dev (ns-3 3.37 headers + libs; pulls in libns3.37, g++).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="$HERE/out"
-SRC="$HERE/udp_echo.cc"
-BIN="$OUT/udp_echo"
+# Usage: build.sh [NAME]   (NAME.cc -> out/NAME; default udp_echo)
+NAME="${1:-udp_echo}"
+SRC="$HERE/$NAME.cc"
+BIN="$OUT/$NAME"
 
 die() { echo "build.sh: error: $*" >&2; exit 1; }
 
