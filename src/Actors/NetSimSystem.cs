@@ -43,9 +43,13 @@ public sealed class NetSimSystem : IDisposable
     /// <summary>Adds a host (its StackActor).</summary>
     public IActorRef AddHost(string name) => System.ActorOf(StackActor.Props(name), "host-" + name);
 
-    /// <summary>Opens a /dev/net/tun file on <paramref name="host"/>; <paramref name="netAdmin"/> defaults to netsim.stack.net-admin.</summary>
-    public IActorRef OpenDevice(IActorRef host, bool? netAdmin = null) =>
-        System.ActorOf(DeviceActor.Props(host, netAdmin ?? Settings.NetAdmin));
+    /// <summary>
+    /// Opens a /dev/net/tun file on <paramref name="host"/>; <paramref name="netAdmin"/> defaults to
+    /// netsim.stack.net-admin. Blocking by default, as open(2) without O_NONBLOCK: a read on an empty queue waits for
+    /// the next frame; with <paramref name="nonBlocking"/> it fails with EAGAIN instead.
+    /// </summary>
+    public IActorRef OpenDevice(IActorRef host, bool? netAdmin = null, bool nonBlocking = false) =>
+        System.ActorOf(DeviceActor.Props(host, netAdmin ?? Settings.NetAdmin, nonBlocking));
 
     /// <summary>Stops every actor and the system (a million NICs take a while: it waits up to two minutes, then says so).</summary>
     public void Dispose()

@@ -16,7 +16,7 @@ public enum Errno
     EBADF = 9,
     /// <summary>Bad address: a blocked Read whose NIC was removed (Linux's tun_ring_recv after the device went away).</summary>
     EFAULT = 14,
-    /// <summary>Try again: Read on an empty queue (EWOULDBLOCK has the same value).</summary>
+    /// <summary>Try again: Read on the empty queue of a non-blocking file (EWOULDBLOCK has the same value).</summary>
     EAGAIN = 11,
     /// <summary>File exists: Attach with TUN_EXCL to a name in use.</summary>
     EEXIST = 17,

@@ -15,7 +15,7 @@ public sealed record NicEndpoint(IActorRef Host, string HostName, string Nic, bo
 
 /// <summary>
 /// One end of a link or one port of a switch: the process that holds a /dev/net/tun file attached to a host's NIC
-/// (../shared/DESIGN.md section 1). It reads whatever the stack queues on that NIC (on each readiness
+/// (docs/design.md, "Architecture"). It reads whatever the stack queues on that NIC (on each readiness
 /// notification, in batches until EAGAIN) and hands it to its owner, and writes what the owner gives it into the NIC.
 /// The file is its child: when the port stops, the file closes and its NIC reference goes with it.
 /// </summary>
@@ -42,7 +42,8 @@ public sealed class PortActor : UntypedActor
 
     protected override void PreStart()
     {
-        _file = Context.ActorOf(DeviceActor.Props(_endpoint.Host, netAdmin: true), "file");
+        // Non-blocking: the port reads on readiness until EAGAIN (an epoll loop), never parking a read in the NIC.
+        _file = Context.ActorOf(DeviceActor.Props(_endpoint.Host, netAdmin: true, nonBlocking: true), "file");
         Context.Watch(_file);
         // No PI: a port moves whole link-layer frames, and the protocol travels inside them (Ethernet type / IP version).
         _file.Tell(new Attach(_endpoint.Nic, (_endpoint.IsTap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo));

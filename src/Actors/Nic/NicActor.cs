@@ -24,6 +24,7 @@ public sealed class NicActor : UntypedActor
     private List<(IActorRef File, IActorRef Subscriber)>? _subscribers; // lazily: most NICs have none
     private readonly Readable _readable;
     private List<IActorRef>? _captureSinks; // lazily: capture is the exception
+    private Queue<(IActorRef File, NicDequeue Read)>? _waitingReads; // blocking reads on an empty queue, lazily
     private SimClock? _clock;               // looked up on the first capture
 
     public NicActor(NicInfo info, IActorRef stack, int queueLength)
@@ -63,9 +64,11 @@ public sealed class NicActor : UntypedActor
                 break;
             case NicTransmit m:
                 Enqueue(new ProtocolFrame(m.Protocol, m.Frame));
+                if (_waitingReads is not null) ServeWaitingReads();
                 break;
             case NicTransmitBatch m:
                 foreach (var f in m.Frames) Enqueue(f);
+                if (_waitingReads is not null) ServeWaitingReads();
                 break;
             case NicDequeue m:
                 Dequeue(m);
@@ -78,6 +81,7 @@ public sealed class NicActor : UntypedActor
                 break;
             case NicFileDetached m:
                 _subscribers?.RemoveAll(s => s.File.Equals(m.File));
+                if (_waitingReads is not null) FailWaitingReads(Errno.EBADF, m.File);
                 if (m.LastFile && !_queue.IsEmpty) _counters.CountTxDrop(NicCounterSet.Reasons.Closed, _queue.Clear());
                 break;
             case GetNicCounters:
@@ -89,7 +93,12 @@ public sealed class NicActor : UntypedActor
         }
     }
 
-    protected override void PostStop() => _stack.Tell(new NicStopped(_info.NicId));
+    protected override void PostStop()
+    {
+        // Like tun_ring_recv once the device is gone (RCV_SHUTDOWN): blocked readers wake with EFAULT.
+        if (_waitingReads is not null) FailWaitingReads(Errno.EFAULT, null);
+        _stack.Tell(new NicStopped(_info.NicId));
+    }
 
     private void Capture(bool outbound, ReadOnlyMemory<byte> frame)
     {
@@ -118,7 +127,8 @@ public sealed class NicActor : UntypedActor
     {
         if (_queue.IsEmpty)
         {
-            request.ReplyTo.Tell(OperationFailed.Of(Errno.EAGAIN, request.Batch ? "read-batch" : "read"));
+            if (request.Block) (_waitingReads ??= new()).Enqueue((Sender, request));
+            else request.ReplyTo.Tell(OperationFailed.Of(Errno.EAGAIN, request.Batch ? "read-batch" : "read"));
             return;
         }
         if (!request.Batch)
@@ -130,6 +140,26 @@ public sealed class NicActor : UntypedActor
         var frames = new ReadOnlyMemory<byte>[n];
         for (var i = 0; i < n; i++) frames[i] = Encode(_queue.Dequeue(), request.PacketInfo);
         request.ReplyTo.Tell(new PacketBatch(frames));
+    }
+
+    /// <summary>Frames arrived: blocked reads are answered in the order they came, while frames last.</summary>
+    private void ServeWaitingReads()
+    {
+        while (!_queue.IsEmpty && _waitingReads!.TryDequeue(out var waiting)) Dequeue(waiting.Read);
+        if (_waitingReads!.Count == 0) _waitingReads = null;
+    }
+
+    /// <summary>Answers the blocked reads of <paramref name="file"/> (of every file when null) with <paramref name="errno"/>.</summary>
+    private void FailWaitingReads(Errno errno, IActorRef? file)
+    {
+        var keep = new Queue<(IActorRef File, NicDequeue Read)>();
+        foreach (var waiting in _waitingReads!)
+        {
+            if (file is null || waiting.File.Equals(file))
+                waiting.Read.ReplyTo.Tell(OperationFailed.Of(errno, waiting.Read.Batch ? "read-batch" : "read"));
+            else keep.Enqueue(waiting);
+        }
+        _waitingReads = keep.Count > 0 ? keep : null;
     }
 
     private static ReadOnlyMemory<byte> Encode(in ProtocolFrame frame, bool packetInfo) =>
