@@ -36,6 +36,8 @@ public enum Errno
     ECONNREFUSED = 111,
     /// <summary>Address already in use: a UDP port bound twice.</summary>
     EADDRINUSE = 98,
+    /// <summary>Cannot assign requested address: a multicast or all-zero MAC for a NIC (eth_prepare_mac_addr_change).</summary>
+    EADDRNOTAVAIL = 99,
     /// <summary>No such device: a NIC name or ID the stack does not know.</summary>
     ENODEV = 19,
 }
@@ -65,6 +67,7 @@ public static class ErrnoExtensions
         Errno.ECONNREFUSED => "Connection refused",
         Errno.EADDRINUSE => "Address already in use",
         Errno.ENODEV => "No such device",
+        Errno.EADDRNOTAVAIL => "Cannot assign requested address",
         _ => $"Unknown error {(int)errno}",
     };
 }

@@ -26,6 +26,14 @@ public static class HostRequests
     public static async Task<IReadOnlyList<NicInfo>> ListNicsAsync(this IActorRef host, CancellationToken cancellationToken = default) =>
         (await host.RequestAsync<NicList>(ListNics.Instance, cancellationToken: cancellationToken).ConfigureAwait(false)).Nics;
 
+    /// <summary><c>ip link set NAME address MAC</c> (<see cref="SetNicMac"/>): EADDRNOTAVAIL for a multicast or zero MAC, EOPNOTSUPP on a TUN NIC.</summary>
+    public static Task<NicInfo> SetNicMacAsync(this IActorRef host, string name, MacAddress mac, CancellationToken cancellationToken = default) =>
+        host.RequestAsync<NicInfo>(new SetNicMac(name, mac), cancellationToken: cancellationToken);
+
+    /// <summary><c>ip link set NAME mtu N</c> (<see cref="SetNicMtu"/>): EINVAL outside 68..65535 (65521 for a TAP).</summary>
+    public static Task<NicInfo> SetNicMtuAsync(this IActorRef host, string name, int mtu, CancellationToken cancellationToken = default) =>
+        host.RequestAsync<NicInfo>(new SetNicMtu(name, mtu), cancellationToken: cancellationToken);
+
     /// <summary><c>ip link delete</c> (<see cref="RemoveNic"/>).</summary>
     public static Task<NicRemoved> RemoveNicAsync(this IActorRef host, string name, CancellationToken cancellationToken = default) =>
         host.RequestAsync<NicRemoved>(new RemoveNic(name), cancellationToken: cancellationToken);

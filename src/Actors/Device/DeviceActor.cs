@@ -86,6 +86,9 @@ public sealed class DeviceActor : UntypedActor
                 if (_nic is not null) _stack.Tell(DetachFile.Instance);
                 Context.Stop(Self);
                 break;
+            case NicChanged c when c.Nic.NicId == _info?.NicId:
+                _info = c.Nic; // ip link set mtu/address: later writes are checked against the new MTU
+                break;
             case NicRemoved r when r.NicId == _info?.NicId:
                 _nicRemoved = true; // the stack tells the files of a NIC it removes (no DeathWatch per file: memory)
                 break;

@@ -72,6 +72,8 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
             case NicStopped m: OnNicStopped(m); break;
             case SetNicPersist m: OnSetPersist(m); break;
             case CreateNic m: OnCreateNic(m); break;
+            case SetNicMac m: OnSetLink(m.Name, "set-mac", e => LinkLimits.CheckMac(m.Mac, e.IsTap), e => { e.Mac = m.Mac; _host.SetMac(e.Id, m.Mac); }); break;
+            case SetNicMtu m: OnSetLink(m.Name, "set-mtu", e => LinkLimits.CheckMtu(m.Mtu, e.IsTap), e => { e.Mtu = m.Mtu; _host.SetMtu(e.Id, m.Mtu); }); break;
             case LookupNic m: Reply(_registry.ByName(m.Name), "lookup", m.Name); break;
             case LookupNicById m: Reply(_registry.ById(m.NicId), "lookup", m.NicId.ToString()); break;
             case ListNics: Sender.Tell(new NicList(_registry.All.Select(e => e.ToInfo()).ToList())); break;
@@ -177,13 +179,36 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
             Sender.Tell(new OperationFailed(Errno.EINVAL, "create", $"queue length {m.QueueLength} is below 1"));
             return;
         }
-        if (m.Mtu is < 68 or > 65535)
+        if (m.Mtu is { } mtu && LinkLimits.CheckMtu(mtu, m.IsTap) is var mtuError and not Errno.None)
         {
-            Sender.Tell(new OperationFailed(Errno.EINVAL, "create", $"MTU {m.Mtu} is outside 68..65535"));
+            Sender.Tell(new OperationFailed(mtuError, "create", $"MTU {mtu} is outside {LinkLimits.MinMtu}..{LinkLimits.MaxMtuFor(m.IsTap)}"));
+            return;
+        }
+        if (m.Mac is { } mac && LinkLimits.CheckMac(mac, m.IsTap) is var macError and not Errno.None)
+        {
+            Sender.Tell(new OperationFailed(macError, "create", $"MAC {mac} cannot be a {(m.IsTap ? "TAP" : "TUN")} NIC's address"));
             return;
         }
         // `ip tuntap add` makes a persistent NIC: it lives until removed, with or without files.
         Sender.Tell(NewNic(m.Name, m.IsTap, m.Mtu, m.Mac, m.QueueLength, persistent: true).ToInfo());
+    }
+
+    /// <summary><c>ip link set</c>: checks the change, applies it to the registry and the host, tells the NIC's files.</summary>
+    private void OnSetLink(string name, string operation, Func<NicEntry, Errno> check, Action<NicEntry> apply)
+    {
+        var entry = _registry.ByName(name);
+        if (entry is null) { Sender.Tell(new OperationFailed(Errno.ENODEV, operation, $"{_hostName} has no NIC '{name}'")); return; }
+        var errno = entry.IsTunTap ? check(entry) : Errno.EOPNOTSUPP;
+        if (errno != Errno.None) { Sender.Tell(new OperationFailed(errno, operation, $"{_hostName}.{name}")); return; }
+        apply(entry);
+        var info = entry.ToInfo();
+        // Files first: a write the requester makes after hearing the reply already meets the new MTU.
+        if (entry.Files > 0)
+        {
+            var changed = new NicChanged(info);
+            foreach (var file in _registry.FilesOf(entry)) file.Tell(changed);
+        }
+        Sender.Tell(info);
     }
 
     private void OnSetPersist(SetNicPersist m)
