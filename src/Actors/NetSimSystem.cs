@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using NetSim.Actors.Device;
 using NetSim.Actors.Stack;
+using NetSim.Network;
 
 namespace NetSim.Actors;
 
@@ -40,8 +41,22 @@ public sealed class NetSimSystem : IDisposable
         return new NetSimSystem(ActorSystem.Create(name, config));
     }
 
-    /// <summary>Adds a host (its StackActor).</summary>
-    public IActorRef AddHost(string name) => System.ActorOf(StackActor.Props(name), "host-" + name);
+    /// <summary>
+    /// Adds a host (its StackActor) with the stack options of netsim.stack in the config (Linux's defaults, and
+    /// netsim.stack.hosts.NAME for this host), or <paramref name="options"/> when given.
+    /// </summary>
+    public IActorRef AddHost(string name, HostStackOptions? options = null) =>
+        System.ActorOf(StackActor.Props(name, options), "host-" + name);
+
+    /// <summary>
+    /// Adds a host whose stack options are the configured ones changed by <paramref name="configure"/>, e.g.
+    /// <c>sim.AddHost("h1", o =&gt; o with { ResolutionRetryInterval = TimeSpan.FromMilliseconds(100) })</c>.
+    /// </summary>
+    public IActorRef AddHost(string name, Func<HostStackOptions, HostStackOptions> configure) =>
+        AddHost(name, configure(HostOptions(name)));
+
+    /// <summary>The stack options a host called <paramref name="name"/> gets from the configuration.</summary>
+    public HostStackOptions HostOptions(string name) => HostStackConfig.Read(System.Settings.Config, name);
 
     /// <summary>
     /// Opens a /dev/net/tun file on <paramref name="host"/>; <paramref name="netAdmin"/> defaults to

@@ -7,7 +7,7 @@ using NetSim.Protocol.Wire;
 namespace NetSim.Actors;
 
 /// <summary>
-/// A host's stack (<see cref="NetSimSystem.AddHost"/>) as awaitable calls: <c>ip tuntap</c>, <c>ip addr</c>,
+/// A host's stack (<c>NetSimSystem.AddHost</c>) as awaitable calls: <c>ip tuntap</c>, <c>ip addr</c>,
 /// <c>ip route</c>, sysctl, UDP sockets and counters. Each sends one request of <c>NetSim.Protocol.Stack</c>;
 /// a failure throws <see cref="ErrnoException"/> with Linux's errno (ENODEV, EEXIST, EINVAL, ENETUNREACH, ...).
 /// </summary>

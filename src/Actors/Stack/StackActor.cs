@@ -29,26 +29,35 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
     private readonly DropCounter _drops = new();
     private readonly HostStack _host;
     private readonly SimClock _clock;
+    private readonly int _nicQueueLength;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public StackActor(string hostName)
+    /// <summary>A host called <paramref name="hostName"/>; use <see cref="Props"/>.</summary>
+    public StackActor(string hostName, HostStackOptions? options)
     {
         _hostName = hostName;
         _settings = NetSimSettings.Get(Context.System);
+        var config = Context.System.Settings.Config;
+        _nicQueueLength = HostStackConfig.NicQueueLength(config, hostName) ?? _settings.QueueLength;
         // Derived from the run's seed by name: the same host gets the same MACs whatever else exists.
         _macRandom = SimSeed.For(Context.System).Stream("host/" + hostName + "/mac");
         _clock = SimClock.For(Context.System);
         var stackSeed = (int)SimSeed.For(Context.System).Stream("host/" + hostName + "/stack").NextUInt32();
-        _host = new HostStack(new HostStackOptions { Name = hostName, Seed = stackSeed }, new HostEvents(this));
+        options = (options ?? HostStackConfig.Read(config, hostName)) with { Name = hostName, Seed = stackSeed };
+        _host = new HostStack(options, new HostEvents(this));
         // The loopback interface: a NIC that is not tun/tap, so attaching to its name is EOPNOTSUPP, as on Linux.
         _registry.Add(new NicEntry(_registry.NextId(), "lo", isTap: false, mtu: 65536, MacAddress.Zero, ActorRefs.Nobody, isTunTap: false)
             { Persistent = true });
     }
 
-    /// <summary>A host called <paramref name="hostName"/>; its random choices come from the run's seed (netsim.random.seed).</summary>
-    public static Props Props(string hostName) =>
-        Akka.Actor.Props.Create(() => new StackActor(hostName)).WithSimDispatcher();
+    /// <summary>
+    /// A host called <paramref name="hostName"/>; its random choices come from the run's seed (netsim.random.seed).
+    /// Its stack options are <paramref name="options"/>, or when null those of netsim.stack (and
+    /// netsim.stack.hosts.NAME) in the system's config. The options' Name and Seed are always the host's own.
+    /// </summary>
+    public static Props Props(string hostName, HostStackOptions? options = null) =>
+        Akka.Actor.Props.Create(() => new StackActor(hostName, options)).WithSimDispatcher();
 
     // A NIC that throws is stopped, not restarted: its files see it terminate and get EIO, as after `ip link delete`.
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
@@ -160,7 +169,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         var macAddress = isTap ? mac ?? _macRandom.NextLocalMac() : MacAddress.Zero;
         var info = new NicInfo(id, name, isTap, mtu ?? _settings.Mtu, macAddress, persistent, 0, ActorRefs.Nobody);
         // Not watched: the NIC reports its own stop (NicStopped from PostStop), which costs far less memory.
-        var nic = Context.ActorOf(NicActor.Props(info, Self, queueLength ?? _settings.QueueLength), "nic-" + id);
+        var nic = Context.ActorOf(NicActor.Props(info, Self, queueLength ?? _nicQueueLength), "nic-" + id);
         var entry = new NicEntry(id, name, isTap, info.Mtu, macAddress, nic, isTunTap: true) { Persistent = persistent };
         _registry.Add(entry);
         _host.AddInterface(id, name, isTap, macAddress, info.Mtu);
