@@ -1,3 +1,4 @@
+using NetSim.Protocol.Counters;
 using System.Collections.Immutable;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -432,13 +433,22 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
         // host.NIC.counter when the second part names one of the host's NICs; otherwise a stack counter, whose
         // names (report.json's "hosts" section) may themselves contain dots.
         if (parts.Length == 2 || !nics.Contains(new NicRef(parts[0], parts[1])))
-            return new CounterSubject(parts[0], null, string.Join('.', parts[1..]));
+        {
+            var stackCounter = string.Join('.', parts[1..]);
+            if (!CounterCatalogue.IsHostCounter(stackCounter))
+            {
+                var nearHost = ValueParsers.Nearest(stackCounter, CounterCatalogue.HostCounters);
+                e.Error("counter", $"'{stackCounter}' is neither a NIC of {parts[0]} nor a host counter (see docs/counters.md){(nearHost is null ? "" : $"; did you mean '{nearHost}'?")}");
+                return null;
+            }
+            return new CounterSubject(parts[0], null, stackCounter);
+        }
         var counter = string.Join('.', parts[2..]); // drop reasons are named drop.REASON
         if (ResolveNic($"{parts[0]}.{parts[1]}", e.KeyPath("counter"), hosts, nics) is null) return null;
-        if (!ScenarioLoader.NicCounterNames.Contains(counter) && !(counter.StartsWith("drop.", StringComparison.Ordinal) && counter.Length > 5))
+        if (!CounterCatalogue.IsNicCounter(counter))
         {
-            var near = ValueParsers.Nearest(counter, ScenarioLoader.NicCounterNames);
-            e.Error("counter", $"'{counter}' is not a NIC counter ({string.Join(", ", ScenarioLoader.NicCounterNames)}, or drop.REASON){(near is null ? "" : $"; did you mean '{near}'?")}");
+            var near = ValueParsers.Nearest(counter, CounterCatalogue.NicCounters);
+            e.Error("counter", $"'{counter}' is not a NIC counter ({string.Join(", ", CounterCatalogue.NicCounters)}, or drop.REASON){(near is null ? "" : $"; did you mean '{near}'?")}");
             return null;
         }
         return new CounterSubject(parts[0], parts[1], counter);

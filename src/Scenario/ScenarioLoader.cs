@@ -17,10 +17,6 @@ public static class ScenarioLoader
     public static readonly ImmutableArray<string> FlowMetrics =
         ["sent", "received", "lost", "duplicated", "reordered", "delivery-ratio", "loss", "rtt-min", "rtt-mean", "rtt-p50", "rtt-p99", "rtt-max"];
 
-    /// <summary>NIC counters an expectation can name as <c>host.nic.COUNTER</c>.</summary>
-    public static readonly ImmutableArray<string> NicCounterNames =
-        ["rx_packets", "rx_bytes", "rx_dropped", "rx_errors", "tx_packets", "tx_bytes", "tx_dropped", "tx_errors"];
-
     private static readonly Lazy<Config> Defaults = new(() =>
     {
         using var stream = typeof(ScenarioLoader).Assembly.GetManifestResourceStream("NetSim.Scenario.scenario-defaults.conf")

@@ -6,6 +6,7 @@ using NetSim.Protocol.Device;
 using NetSim.Protocol.Nic;
 using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
+using NetSim.Protocol.Counters;
 
 namespace NetSim.Actors.Device;
 
@@ -209,14 +210,14 @@ public sealed class DeviceActor : UntypedActor
         var known = false;
         if (PacketInfo)
         {
-            if (!PacketInfoHeader.Check(data.Span)) { Ignore(NicCounterSet.Reasons.ShortForPacketInfo, raw.Length); return false; }
+            if (!PacketInfoHeader.Check(data.Span)) { Ignore(NicCounterNames.DropReasons.ShortForPacketInfo, raw.Length); return false; }
             protocol = PacketInfoHeader.Parse(data.Span).Protocol;
             known = true;
             data = data[PacketInfoHeader.Length..];
         }
         if (_info!.IsTap)
         {
-            if (!EthernetHeader.Check(data.Span)) { Ignore(NicCounterSet.Reasons.ShortForEthernet, raw.Length); return false; }
+            if (!EthernetHeader.Check(data.Span)) { Ignore(NicCounterNames.DropReasons.ShortForEthernet, raw.Length); return false; }
             if (!known) protocol = EthernetHeader.Parse(data.Span).EtherType;
         }
         else if (!known && data.Length > 0)

@@ -6,6 +6,7 @@ using NetSim.Protocol.Device;
 using NetSim.Protocol.Nic;
 using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
+using NetSim.Protocol.Counters;
 
 namespace NetSim.Actors.Nic;
 
@@ -82,7 +83,7 @@ public sealed class NicActor : UntypedActor
             case NicFileDetached m:
                 _subscribers?.RemoveAll(s => s.File.Equals(m.File));
                 if (_waitingReads is not null) FailWaitingReads(Errno.EBADF, m.File);
-                if (m.LastFile && !_queue.IsEmpty) _counters.CountTxDrop(NicCounterSet.Reasons.Closed, _queue.Clear());
+                if (m.LastFile && !_queue.IsEmpty) _counters.CountTxDrop(NicCounterNames.DropReasons.Closed, _queue.Clear());
                 break;
             case GetNicCounters:
                 Sender.Tell(_counters.Snapshot(_info.Name, _info.NicId, _queue.Count));
@@ -114,7 +115,7 @@ public sealed class NicActor : UntypedActor
         if (!_queue.TryEnqueue(frame))
         {
             // Never silent: the frame that does not fit is the one dropped, as gVisor's channel endpoint does.
-            _counters.CountTxDrop(NicCounterSet.Reasons.QueueFull);
+            _counters.CountTxDrop(NicCounterNames.DropReasons.QueueFull);
             return;
         }
         _counters.TxPackets++;
