@@ -9,6 +9,7 @@ namespace NetSim.Actors;
 /// </summary>
 public sealed class NetSimSettings : IExtension
 {
+    /// <summary>Reads and checks the <c>netsim</c> section of <paramref name="config"/> (a whole system config).</summary>
     public NetSimSettings(Config config)
     {
         var netsim = config.GetConfig("netsim") ?? throw new ConfigurationException("missing 'netsim' section; merge NetSimConfig.Default");
@@ -41,5 +42,6 @@ public sealed class NetSimSettings : IExtension
 /// <summary>Creates <see cref="NetSimSettings"/> for a system.</summary>
 public sealed class NetSimSettingsProvider : ExtensionIdProvider<NetSimSettings>
 {
+    /// <inheritdoc />
     public override NetSimSettings CreateExtension(ExtendedActorSystem system) => new(system.Settings.Config);
 }

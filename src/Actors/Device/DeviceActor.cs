@@ -48,6 +48,7 @@ public sealed class DeviceActor : UntypedActor
 
     private bool PacketInfo => _flags.HasPacketInfo();
 
+    /// <inheritdoc />
     protected override void OnReceive(object message)
     {
         // While TUNSETIFF is in flight the file behaves as if the ioctl had not returned yet: later requests wait.

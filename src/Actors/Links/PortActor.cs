@@ -10,6 +10,7 @@ namespace NetSim.Actors.Links;
 /// <summary>Where a link or switch port plugs in: a NIC by name on a host.</summary>
 public sealed record NicEndpoint(IActorRef Host, string HostName, string Nic, bool IsTap)
 {
+    /// <summary>host.nic, as scenario files name it.</summary>
     public override string ToString() => $"{HostName}.{Nic}";
 }
 
@@ -30,6 +31,7 @@ public sealed class PortActor : UntypedActor
     private bool _fileClosed;                // the file was closed under us (the host's NIC went away)
     private readonly ReadBatch _readBatch = new(ReadBatchSize);
 
+    /// <summary>Port <paramref name="index"/> of <paramref name="owner"/>, on <paramref name="endpoint"/>; use <see cref="Props"/>.</summary>
     public PortActor(int index, NicEndpoint endpoint, IActorRef owner)
     {
         _index = index;
@@ -37,9 +39,11 @@ public sealed class PortActor : UntypedActor
         _owner = owner;
     }
 
+    /// <summary>A port that reports to <paramref name="owner"/> as port <paramref name="index"/>; it opens its own non-blocking file on <paramref name="endpoint"/>.</summary>
     public static Props Props(int index, NicEndpoint endpoint, IActorRef owner) =>
         Akka.Actor.Props.Create(typeof(PortActor), index, endpoint, owner).WithSimDispatcher();
 
+    /// <inheritdoc />
     protected override void PreStart()
     {
         // Non-blocking: the port reads on readiness until EAGAIN (an epoll loop), never parking a read in the NIC.
@@ -49,6 +53,7 @@ public sealed class PortActor : UntypedActor
         _file.Tell(new Attach(_endpoint.Nic, (_endpoint.IsTap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo));
     }
 
+    /// <inheritdoc />
     protected override void OnReceive(object message)
     {
         switch (message)

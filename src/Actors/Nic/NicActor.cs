@@ -28,6 +28,7 @@ public sealed class NicActor : UntypedActor
     private Queue<(IActorRef File, NicDequeue Read)>? _waitingReads; // blocking reads on an empty queue, lazily
     private SimClock? _clock;               // looked up on the first capture
 
+    /// <summary>The NIC described by <paramref name="info"/>, child of the stack <paramref name="stack"/>; use <see cref="Props"/>.</summary>
     public NicActor(NicInfo info, IActorRef stack, int queueLength)
     {
         _info = info;
@@ -36,9 +37,11 @@ public sealed class NicActor : UntypedActor
         _readable = new Readable(info.Name);
     }
 
+    /// <summary>A NIC with an outbound queue of <paramref name="queueLength"/> frames; only its StackActor creates one.</summary>
     public static Props Props(NicInfo info, IActorRef stack, int queueLength) =>
         Akka.Actor.Props.Create(typeof(NicActor), info, stack, queueLength).WithSimDispatcher();
 
+    /// <inheritdoc />
     protected override void OnReceive(object message)
     {
         switch (message)
@@ -94,6 +97,7 @@ public sealed class NicActor : UntypedActor
         }
     }
 
+    /// <inheritdoc />
     protected override void PostStop()
     {
         // Like tun_ring_recv once the device is gone (RCV_SHUTDOWN): blocked readers wake with EFAULT.

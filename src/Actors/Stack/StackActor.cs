@@ -31,6 +31,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
     private readonly SimClock _clock;
     private readonly int _nicQueueLength;
 
+    /// <summary>Set by Akka (IWithTimers).</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>A host called <paramref name="hostName"/>; use <see cref="Props"/>.</summary>
@@ -60,10 +61,12 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         Akka.Actor.Props.Create(() => new StackActor(hostName, options)).WithSimDispatcher();
 
     // A NIC that throws is stopped, not restarted: its files see it terminate and get EIO, as after `ip link delete`.
+    /// <summary>A NIC that throws is stopped, not restarted (see the class remarks).</summary>
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
     private TimeSpan Now => _clock.Elapsed;
 
+    /// <inheritdoc />
     protected override void OnReceive(object message)
     {
         if (!OnHostMessage(message)) OnRegistryMessage(message);

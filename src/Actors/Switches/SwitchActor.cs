@@ -29,6 +29,7 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
         public static readonly ForwardDue Instance = new();
     }
 
+    /// <summary>Set by Akka (IWithTimers).</summary>
     public ITimerScheduler Timers { get; set; } = null!;
     private readonly IActorRef? _creator;
     private readonly IActorRef[] _ports;
@@ -37,6 +38,7 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
     private long _taken, _delivered;
     private int _attached;
 
+    /// <summary>A switch called <paramref name="name"/>; use <see cref="Props"/>.</summary>
     public SwitchActor(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator, TimeSpan delay = default)
     {
         _name = name;
@@ -47,12 +49,14 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
         _ports = new IActorRef[_endpoints.Length];
     }
 
+    /// <summary>A learning switch with one port per TAP NIC of <paramref name="endpoints"/>; <paramref name="creator"/> hears LinkReady or LinkFailed once every port attached.</summary>
     public static Props Props(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator = null, TimeSpan delay = default) =>
         Akka.Actor.Props.Create(() => new SwitchActor(name, endpoints, ageing, creator, delay)).WithSimDispatcher();
 
     private readonly SimClock _clock = SimClock.For(Context.System);
     private TimeSpan Now => _clock.Elapsed;
 
+    /// <inheritdoc />
     protected override void PreStart()
     {
         for (var i = 0; i < _endpoints.Length; i++)
@@ -62,6 +66,7 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
         }
     }
 
+    /// <inheritdoc />
     protected override void OnReceive(object message)
     {
         switch (message)

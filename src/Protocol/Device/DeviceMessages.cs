@@ -44,6 +44,7 @@ public sealed record WriteBatch([property: Key(0)] IReadOnlyList<ReadOnlyMemory<
 [MessagePackObject]
 public sealed record Read : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly Read Instance = new();
 }
 
@@ -58,6 +59,7 @@ public sealed record ReadBatch([property: Key(0)] int MaxFrames) : INetSimMessag
 [MessagePackObject]
 public sealed record GetInfo : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly GetInfo Instance = new();
 }
 
@@ -95,6 +97,7 @@ public sealed record UnsubscribeReadable([property: Key(0)] IActorRef Subscriber
 [MessagePackObject]
 public sealed record Close : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly Close Instance = new();
 }
 
@@ -150,5 +153,6 @@ public sealed record Readable([property: Key(0)] string NicName) : INetSimMessag
 [MessagePackObject]
 public sealed record Closed : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly Closed Instance = new();
 }

@@ -62,6 +62,7 @@ public sealed record NicFileDetached([property: Key(0)] IActorRef File, [propert
 [MessagePackObject]
 public sealed record GetNicCounters : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly GetNicCounters Instance = new();
 }
 

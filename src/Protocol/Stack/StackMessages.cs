@@ -63,6 +63,7 @@ public sealed record LookupNicById([property: Key(0)] int NicId) : INetSimMessag
 [MessagePackObject]
 public sealed record ListNics : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly ListNics Instance = new();
 }
 
@@ -128,6 +129,7 @@ public sealed record SubscribeInbound([property: Key(0)] IActorRef Subscriber) :
 [MessagePackObject]
 public sealed record InboundSubscribed : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly InboundSubscribed Instance = new();
 }
 
@@ -156,6 +158,7 @@ public sealed record FileAttached([property: Key(0)] NicInfo Nic) : INetSimMessa
 [MessagePackObject]
 public sealed record DetachFile : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly DetachFile Instance = new();
 }
 
