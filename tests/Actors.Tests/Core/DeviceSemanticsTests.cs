@@ -7,7 +7,7 @@ using Xunit;
 
 namespace NetSim.Actors.Tests.Core;
 
-/// <summary>One test (at least) per row of the device semantics table in ../shared/DESIGN.md section 2.</summary>
+/// <summary>One test (at least) per row of the device semantics table in docs/design.md, section 2.</summary>
 public sealed class DeviceSemanticsTests : DeviceTestKit
 {
     private const TunFlags TunNoPi = TunFlags.Tun | TunFlags.NoPacketInfo;
