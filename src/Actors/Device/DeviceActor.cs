@@ -68,8 +68,11 @@ public sealed class DeviceActor : UntypedActor
             case FileAttached m: OnAttached(m.Nic); break;
             case OperationFailed m when _attachRequester is not null: OnAttachFailed(m); break;
             case GetInfo:
-                // TUNGETIFF: Linux adds IFF_NOFILTER when no socket filter is set (always, here).
-                Sender.Tell(new DeviceInfo(_info?.Name ?? "", (_flags & (TunFlags.Tun | TunFlags.Tap | TunFlags.NoPacketInfo)) | TunFlags.NoFilter));
+                // TUNGETIFF: Linux adds IFF_NOFILTER when no socket filter is set (always, here); IFF_PERSIST is the
+                // NIC's, so the stack that holds it answers while the NIC exists.
+                var flags = (_flags & (TunFlags.Tun | TunFlags.Tap | TunFlags.NoPacketInfo)) | TunFlags.NoFilter;
+                if (_info is not null && !_nicRemoved) _stack.Tell(new GetNicFlags(_info.NicId, flags), Sender);
+                else Sender.Tell(new DeviceInfo(_info?.Name ?? "", flags));
                 break;
             case SetPersist m:
                 if (_info is null) Fail(Errno.EBADFD, "set-persist");
@@ -166,7 +169,8 @@ public sealed class DeviceActor : UntypedActor
         if (errno != Errno.None) { Fail(errno, "write"); return; }
         // Reply first, then forward: the writer hears Written before anything the frame sets off can reach it.
         Sender.Tell(new Written(m.Frame.Length));
-        if (Strip(m.Frame, out var frame)) _nic!.Tell(new NicInbound(frame.Protocol, frame.Frame));
+        // The writer is the sender: should the NIC stop before taking the frame, the writer hears FramesLost (LostFrames).
+        if (Strip(m.Frame, out var frame)) _nic!.Tell(new NicInbound(frame.Protocol, frame.Frame), Sender);
     }
 
     private void OnWriteBatch(WriteBatch m)
@@ -186,7 +190,7 @@ public sealed class DeviceActor : UntypedActor
         // sendmmsg semantics: an error on the first frame is the call's error; a later one ends the batch early.
         if (frames == 0 && stoppedBy != Errno.None) { Fail(stoppedBy, "write-batch"); return; }
         Sender.Tell(new BatchWritten(frames, bytes, stoppedBy));
-        if (accepted.Count > 0) _nic!.Tell(new NicInboundBatch(accepted));
+        if (accepted.Count > 0) _nic!.Tell(new NicInboundBatch(accepted), Sender);
     }
 
     /// <summary>The errno a write of <paramref name="length"/> bytes fails with, in the device's order of checks.</summary>

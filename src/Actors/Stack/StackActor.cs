@@ -44,6 +44,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         // Derived from the run's seed by name: the same host gets the same MACs whatever else exists.
         _macRandom = SimSeed.For(Context.System).Stream("host/" + hostName + "/mac");
         _clock = SimClock.For(Context.System);
+        LostFrames.Ensure(Context.System); // frames that die in a stopped NIC's mailbox come back as FramesLost
         var stackSeed = (int)SimSeed.For(Context.System).Stream("host/" + hostName + "/stack").NextUInt32();
         options = (options ?? HostStackConfig.Read(config, hostName)) with { Name = hostName, Seed = stackSeed };
         _host = new HostStack(options, new HostEvents(this));
@@ -82,7 +83,12 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
             case DetachFile: Detach(Sender); break;
             case Terminated t: OnTerminated(t.ActorRef); break;
             case NicStopped m: OnNicStopped(m); break;
+            case FramesLost m: _drops.Count(m.Reason, m.Frames); break; // sent to a NIC that had stopped
             case SetNicPersist m: OnSetPersist(m); break;
+            case GetNicFlags m:
+                var nic = _registry.ById(m.NicId);
+                Sender.Tell(new DeviceInfo(nic?.Name ?? "", m.FileFlags | (nic is { Persistent: true } ? TunFlags.Persist : TunFlags.None)));
+                break;
             case CreateNic m: OnCreateNic(m); break;
             case SetNicMac m: OnSetLink(m.Name, "set-mac", e => LinkLimits.CheckMac(m.Mac, e.IsTap), e => { e.Mac = m.Mac; _host.SetMac(e.Id, m.Mac); }); break;
             case SetNicMtu m: OnSetLink(m.Name, "set-mtu", e => LinkLimits.CheckMtu(m.Mtu, e.IsTap), e => { e.Mtu = m.Mtu; _host.SetMtu(e.Id, m.Mtu); }); break;
@@ -124,6 +130,15 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         {
             if (replyTo is null) CountDrop("no-such-nic");
             else replyTo.Tell(new OperationFailed(Errno.ENODEV, "send-frame", $"{_hostName} has no tun/tap NIC {m.NicId}"));
+            return;
+        }
+        // Never above the MTU: the packet (the frame without its Ethernet header on a TAP) must fit, as Linux's
+        // packet sockets refuse a larger one with EMSGSIZE.
+        var packetLength = m.Frame.Length - (entry.IsTap && m.Destination is null ? EthernetHeader.Length : 0);
+        if (packetLength > entry.Mtu)
+        {
+            if (replyTo is null) CountDrop("too-big");
+            else replyTo.Tell(new OperationFailed(Errno.EMSGSIZE, "send-frame", $"{packetLength} bytes is above {entry.Name}'s MTU {entry.Mtu}"));
             return;
         }
         var frame = m.Frame;

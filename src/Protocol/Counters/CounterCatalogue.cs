@@ -14,11 +14,12 @@ public static class CounterCatalogue
     public static IReadOnlyList<string> HostCounters { get; } = Constants(typeof(HostCounterNames))
         .Where(n => n != HostCounterNames.StackDropPrefix).Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>NIC counter names (without <c>drop.REASON</c>), in <c>ip -s link</c> order.</summary>
+    /// <summary>NIC counter names (without <c>drop.REASON</c>), in <c>ip -s link</c> order, then the queue's length.</summary>
     public static IReadOnlyList<string> NicCounters { get; } =
     [
         NicCounterNames.RxPackets, NicCounterNames.RxBytes, NicCounterNames.RxDropped, NicCounterNames.RxErrors,
         NicCounterNames.TxPackets, NicCounterNames.TxBytes, NicCounterNames.TxDropped, NicCounterNames.TxErrors,
+        NicCounterNames.Queued,
     ];
 
     /// <summary>The reasons a NIC counts drops and errors under (<c>drop.REASON</c>).</summary>

@@ -24,6 +24,8 @@ public static class NicCounterNames
     public const string TxDropped = "tx_dropped";
     /// <summary>Transmit failures (none today).</summary>
     public const string TxErrors = "tx_errors";
+    /// <summary>Frames waiting in the outbound queue for a file to read them (at the end of a run: never read).</summary>
+    public const string Queued = "queued";
     /// <summary>Prefix of a drop or error broken down by reason: <c>drop.queue-full</c>.</summary>
     public const string DropPrefix = "drop.";
 

@@ -129,7 +129,10 @@ public sealed record Packet([property: Key(0)] ReadOnlyMemory<byte> Frame) : INe
 [MessagePackObject]
 public sealed record PacketBatch([property: Key(0)] IReadOnlyList<ReadOnlyMemory<byte>> Frames) : INetSimMessage;
 
-/// <summary>Reply to <see cref="GetInfo"/>: the NIC name and the file's flags with IFF_NOFILTER added, as Linux reports.</summary>
+/// <summary>
+/// Reply to <see cref="GetInfo"/>, as Linux's TUNGETIFF reports: the NIC name; the file's IFF_TUN or IFF_TAP and
+/// IFF_NO_PI; IFF_NOFILTER (no socket filter is ever set); and IFF_PERSIST when the NIC is persistent.
+/// </summary>
 [MessagePackObject]
 public sealed record DeviceInfo([property: Key(0)] string Name, [property: Key(1)] TunFlags Flags) : INetSimMessage;
 
@@ -156,3 +159,11 @@ public sealed record Closed : INetSimMessage
     /// <summary>The one instance: the message has no fields.</summary>
     public static readonly Closed Instance = new();
 }
+
+/// <summary>
+/// Sent to a writer when <paramref name="Frames"/> frames it was told were written never reached a NIC: the NIC
+/// stopped before taking them ("nic-gone"), or the file closed before reading the write ("file-closed"). Rare (a
+/// NIC removed while frames are on their way to it), and never silent: links and switches count these as drops.
+/// </summary>
+[MessagePackObject]
+public sealed record FramesLost([property: Key(0)] int Frames, [property: Key(1)] string Reason) : INetSimMessage;

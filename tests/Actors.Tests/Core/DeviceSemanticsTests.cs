@@ -304,6 +304,26 @@ public sealed class DeviceSemanticsTests : DeviceTestKit
         var info = ExpectMsg<DeviceInfo>();
         Assert.Equal("tap3", info.Name);
         Assert.Equal((ushort)(0x0002 | 0x1000), (ushort)info.Flags);
+        file.Tell(new SetPersist(true), TestActor);
+        ExpectMsg<PersistSet>();
+        file.Tell(GetInfo.Instance, TestActor);
+        Assert.Equal((ushort)(0x0002 | 0x1000 | 0x0800), (ushort)ExpectMsg<DeviceInfo>().Flags); // IFF_PERSIST, as Linux reports
+        file.Tell(new SetPersist(false), TestActor);
+        ExpectMsg<PersistSet>();
+        file.Tell(GetInfo.Instance, TestActor);
+        Assert.Equal((ushort)(0x0002 | 0x1000), (ushort)ExpectMsg<DeviceInfo>().Flags);
+    }
+
+    [Fact]
+    public void GetInfo_on_a_NIC_made_by_CreateNic_reports_IFF_PERSIST()
+    {
+        var host = NewHost();
+        host.Tell(new CreateNic("tun7", IsTap: false), TestActor);
+        ExpectMsg<NicInfo>();
+        var file = Open(host);
+        Attach(file, "tun7", TunNoPi);
+        file.Tell(GetInfo.Instance, TestActor);
+        Assert.Equal(TunFlags.Tun | TunFlags.NoPacketInfo | TunFlags.Persist, ExpectMsg<DeviceInfo>(i => i.Name == "tun7").Flags);
     }
 
     [Fact]

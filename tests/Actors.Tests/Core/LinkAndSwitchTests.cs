@@ -84,8 +84,11 @@ public sealed class LinkAndSwitchTests : DeviceTestKit
             link.Tell(GetLinkCounters.Instance, TestActor);
             var c = ExpectMsg<LinkCounters>();
             Assert.Equal(13, c.Taken);
-            Assert.Equal(3, c.DropReasons["link-down"]);
+            Assert.Equal(3, c.DropReasons["down"]);
             Assert.Equal(0, c.Delivered);
+            var aToB = c.Directions[0];
+            Assert.Equal((13L, 10L, 3L, 0L), (aToB.Offered, aToB.Dropped["loss"], aToB.Dropped["down"], aToB.Delivered));
+            Assert.Equal(0, c.Directions[1].Offered);
         });
         in2.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
@@ -103,8 +106,9 @@ public sealed class LinkAndSwitchTests : DeviceTestKit
         {
             link.Tell(GetLinkCounters.Instance, TestActor);
             var c = ExpectMsg<LinkCounters>();
-            Assert.Equal(1, c.DropReasons["write-failed:EMSGSIZE"]);
+            Assert.Equal(1, c.DropReasons["too-big"]);
             Assert.Equal(0, c.Delivered);
+            Assert.Equal((1L, 0L, 1L), (c.Directions[0].Offered, c.Directions[0].Delivered, c.Directions[0].Dropped["too-big"]));
         });
     }
 
@@ -176,5 +180,23 @@ public sealed class LinkAndSwitchTests : DeviceTestKit
         host.Tell(new CloseFiles("tun0"), TestActor);
         ExpectMsg(new FilesClosed("tun0", 1));
         ExpectTerminated(nic);
+    }
+
+    [Fact]
+    public void A_port_write_batch_reports_the_refused_frame_and_the_rest_of_its_batch_as_failed()
+    {
+        // A bridge writes what it read from the kernel in batches; write-batch stops at the first refused frame
+        // (sendmmsg), so that frame and every later one come back as failures to be counted, none lost silently.
+        var (h1, _) = HostWithNic(tap: false);
+        var port = Sys.ActorOf(PortActor.Props(0, new NicEndpoint(h1, "h1", "eth0", false), TestActor));
+        Assert.Equal(Errno.None, ExpectMsg<PortAttached>().Errno);
+        var ok = new byte[100];
+        ok[0] = 0x45;
+        var tooBig = new byte[2000];
+        tooBig[0] = 0x45;
+        port.Tell(new PortWriteBatch([ok, ok, tooBig, ok]));
+        Assert.Equal(new PortWriteFailed(0, "too-big", 2), ExpectMsg<PortWriteFailed>());
+        port.Tell(new PortWriteBatch([tooBig]));
+        Assert.Equal(new PortWriteFailed(0, "too-big", 1), ExpectMsg<PortWriteFailed>());
     }
 }

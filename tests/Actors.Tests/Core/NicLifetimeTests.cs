@@ -39,6 +39,32 @@ public sealed class NicLifetimeTests : DeviceTestKit
     }
 
     [Fact]
+    public void Frames_that_reach_a_stopped_NIC_come_back_to_their_writer_as_lost_not_silently_dead()
+    {
+        var host = NewHost();
+        var file = Open(host);
+        Attach(file, "tun0", TunNoPi);
+        var nic = Lookup(host, "tun0").Nic;
+        Watch(nic);
+        host.Tell(new RemoveNic("tun0"), TestActor);
+        ExpectMsg<NicRemoved>();
+        ExpectTerminated(nic);
+        // What a file sends on a writer's behalf after the NIC stopped (the file had not heard of the removal yet).
+        nic.Tell(new NetSim.Protocol.Nic.NicInbound(0x0800, Ipv4()), TestActor);
+        nic.Tell(new NetSim.Protocol.Nic.NicInboundBatch([new(0x0800, Ipv4()), new(0x0800, Ipv4())]), TestActor);
+        ExpectMsg<FramesLost>(m => m.Frames == 1 && m.Reason == "nic-gone");
+        ExpectMsg<FramesLost>(m => m.Frames == 2 && m.Reason == "nic-gone");
+        // A write sent to a file that has closed.
+        var closed = Open(host);
+        Watch(closed);
+        closed.Tell(Close.Instance, TestActor);
+        ExpectMsg<Closed>();
+        ExpectTerminated(closed);
+        closed.Tell(new Write(Ipv4()), TestActor);
+        ExpectMsg<FramesLost>(m => m.Frames == 1 && m.Reason == "file-closed");
+    }
+
+    [Fact]
     public void A_crashing_file_counts_as_closed()
     {
         var host = NewHost();
