@@ -11,11 +11,11 @@ mkdir -p "$work"
 version="0.1.0-local.$(date +%Y%m%d%H%M%S).$$"
 feed="$work/feed"
 cache=$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')
-cleanup() { for id in netsim.protocol netsim.network netsim.actors netsim.scenario netsim.cli; do rm -rf "$cache/$id/$version"; done; }
+cleanup() { for id in netsim.protocol netsim.network netsim.actors netsim.bridge netsim.scenario netsim.cli; do rm -rf "$cache/$id/$version"; done; }
 trap cleanup EXIT
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-for project in Protocol Network Actors Scenario Cli; do
+for project in Protocol Network Actors Bridge Scenario Cli; do
   dotnet pack "$root/src/$project" -c Release -p:Version="$version" -o "$feed" -v q --nologo
 done
 echo "packed: $(cd "$feed" && ls *.nupkg | tr '\n' ' ')"

@@ -17,7 +17,7 @@ public sealed class PackagesTests
             var r = SampleProcess.Run("bash", [Path.Combine(SampleProcess.Root, "samples/Packages/run.sh"), work],
                 SampleProcess.Root, TimeSpan.FromMinutes(20));
             Assert.True(r.ExitCode == 0, r.ToString());
-            foreach (var id in new[] { "NetSim.Protocol", "NetSim.Network", "NetSim.Actors", "NetSim.Scenario", "NetSim.Cli" })
+            foreach (var id in new[] { "NetSim.Protocol", "NetSim.Network", "NetSim.Actors", "NetSim.Bridge", "NetSim.Scenario", "NetSim.Cli" })
             {
                 Assert.Contains(id + ".0.1.0-local.", r.Output);
                 var package = Assert.Single(Directory.GetFiles(Path.Combine(work, "feed"), id + ".0.1.0-local.*.nupkg"));

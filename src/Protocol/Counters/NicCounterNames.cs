@@ -3,7 +3,7 @@ namespace NetSim.Protocol.Counters;
 /// <summary>
 /// The names of a NIC's counters as <c>ip -s link</c> shows them, spelled as report.json, counters.csv and scenario
 /// expectations (<c>host.nic.COUNTER</c>) spell them. RX is what files wrote into the NIC (the stack received), TX what
-/// the stack sent out of it (queued for files to read). Drops and errors are broken down by reason as
+/// files read of what the stack sent out of it. Drops and errors are broken down by reason as
 /// <c>drop.REASON</c> (<see cref="DropReasons"/>).
 /// </summary>
 public static class NicCounterNames
@@ -16,9 +16,9 @@ public static class NicCounterNames
     public const string RxDropped = "rx_dropped";
     /// <summary>Written frames ignored as too short for their headers (<see cref="DropReasons.ShortForPacketInfo"/>, <see cref="DropReasons.ShortForEthernet"/>).</summary>
     public const string RxErrors = "rx_errors";
-    /// <summary>Frames the stack queued for the NIC's files.</summary>
+    /// <summary>Frames files read from the NIC (counted at the read, as Linux's tun_put_user does).</summary>
     public const string TxPackets = "tx_packets";
-    /// <summary>Bytes of the frames the stack queued.</summary>
+    /// <summary>Bytes of the frames files read.</summary>
     public const string TxBytes = "tx_bytes";
     /// <summary>Frames the stack sent that never reached a reader (<see cref="DropReasons.QueueFull"/>, <see cref="DropReasons.Closed"/>).</summary>
     public const string TxDropped = "tx_dropped";
