@@ -9,6 +9,7 @@ namespace NetSim.Actors;
 /// </summary>
 public sealed class NetSimSettings : IExtension
 {
+    /// <summary>Reads and checks the <c>netsim</c> section of <paramref name="config"/> (a whole system config).</summary>
     public NetSimSettings(Config config)
     {
         var netsim = config.GetConfig("netsim") ?? throw new ConfigurationException("missing 'netsim' section; merge NetSimConfig.Default");
@@ -17,6 +18,14 @@ public sealed class NetSimSettings : IExtension
         NetAdmin = netsim.GetBoolean("stack.net-admin", true);
         if (QueueLength < 1) throw new ConfigurationException($"netsim.nic.queue-length must be at least 1, not {QueueLength}");
         if (Mtu < 68 || Mtu > 65535) throw new ConfigurationException($"netsim.nic.mtu must be 68..65535, not {Mtu}");
+        // Host stack options are read per host when it starts; a bad value must fail here, at start-up, with its key.
+        Stack.HostStackConfig.Read(config, "default");
+        if (config.GetConfig("netsim.stack.hosts") is { } hosts)
+            foreach (var host in hosts.AsEnumerable().Select(e => e.Key.Split('.')[0]).Distinct())
+            {
+                Stack.HostStackConfig.Read(config, host);
+                Stack.HostStackConfig.NicQueueLength(config, host);
+            }
     }
 
     /// <summary>netsim.nic.queue-length: capacity of each NIC's outbound queue.</summary>
@@ -33,5 +42,6 @@ public sealed class NetSimSettings : IExtension
 /// <summary>Creates <see cref="NetSimSettings"/> for a system.</summary>
 public sealed class NetSimSettingsProvider : ExtensionIdProvider<NetSimSettings>
 {
+    /// <inheritdoc />
     public override NetSimSettings CreateExtension(ExtendedActorSystem system) => new(system.Settings.Config);
 }

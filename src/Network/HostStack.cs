@@ -105,6 +105,15 @@ public sealed partial class HostStack
         return Errno.None;
     }
 
+    /// <summary>Changes a TAP NIC's MAC (ip link set address): frames sent from now on carry it. EINVAL for a TUN NIC or a multicast / zero MAC.</summary>
+    public Errno SetMac(int nicId, MacAddress mac)
+    {
+        if (!_interfaces.TryGetValue(nicId, out var nic)) return Errno.ENODEV;
+        if (!nic.IsTap || mac.IsMulticast || mac == MacAddress.Zero) return Errno.EINVAL;
+        nic.Mac = mac;
+        return Errno.None;
+    }
+
     /// <summary>Ids of the NICs, in no particular order.</summary>
     public IEnumerable<int> InterfaceIds => _interfaces.Keys;
 

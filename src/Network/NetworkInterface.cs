@@ -15,7 +15,7 @@ internal sealed class NetworkInterface(int nicId, string name, bool isTap, MacAd
     public string Name { get; } = name;
     /// <summary>TAP carries Ethernet and resolves neighbours; TUN is point-to-point and carries bare IP.</summary>
     public bool IsTap { get; } = isTap;
-    public MacAddress Mac { get; } = mac;
+    public MacAddress Mac { get; set; } = mac;
     /// <summary>Largest IP packet the link carries (Linux semantics: Ethernet header not included).</summary>
     public int Mtu { get; set; } = mtu;
     public List<(Ipv4Address Address, int PrefixLength)> V4 { get; } = [];

@@ -16,7 +16,7 @@ public enum Errno
     EBADF = 9,
     /// <summary>Bad address: a blocked Read whose NIC was removed (Linux's tun_ring_recv after the device went away).</summary>
     EFAULT = 14,
-    /// <summary>Try again: Read on an empty queue (EWOULDBLOCK has the same value).</summary>
+    /// <summary>Try again: Read on the empty queue of a non-blocking file (EWOULDBLOCK has the same value).</summary>
     EAGAIN = 11,
     /// <summary>File exists: Attach with TUN_EXCL to a name in use.</summary>
     EEXIST = 17,
@@ -36,6 +36,8 @@ public enum Errno
     ECONNREFUSED = 111,
     /// <summary>Address already in use: a UDP port bound twice.</summary>
     EADDRINUSE = 98,
+    /// <summary>Cannot assign requested address: a multicast or all-zero MAC for a NIC (eth_prepare_mac_addr_change).</summary>
+    EADDRNOTAVAIL = 99,
     /// <summary>No such device: a NIC name or ID the stack does not know.</summary>
     ENODEV = 19,
     /// <summary>Broken pipe: TCP send after this side shut down writing, or after the connection ended.</summary>
@@ -86,6 +88,7 @@ public static class ErrnoExtensions
         Errno.ENOTCONN => "Transport endpoint is not connected",
         Errno.ETIMEDOUT => "Connection timed out",
         Errno.EINPROGRESS => "Operation now in progress",
+        Errno.EADDRNOTAVAIL => "Cannot assign requested address",
         _ => $"Unknown error {(int)errno}",
     };
 }

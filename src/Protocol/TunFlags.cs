@@ -6,6 +6,7 @@ namespace NetSim.Protocol;
 [Flags]
 public enum TunFlags : ushort
 {
+    /// <summary>None (0).</summary>
     None = 0,
     /// <summary>IFF_TUN: a layer-3 device that carries IP packets.</summary>
     Tun = 0x0001,
@@ -37,7 +38,9 @@ public static class TunFlagsExtensions
         return tun ^ tap;
     }
 
+    /// <summary>True for a TAP file (Ethernet frames).</summary>
     public static bool IsTap(this TunFlags flags) => (flags & TunFlags.Tap) != 0;
 
+    /// <summary>True unless NO_PI is set: frames carry the 4-byte packet information header.</summary>
     public static bool HasPacketInfo(this TunFlags flags) => (flags & TunFlags.NoPacketInfo) == 0;
 }

@@ -1,3 +1,4 @@
+using NetSim.Protocol.Counters;
 using System.Collections.Immutable;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -468,18 +469,20 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
         if (parts.Length == 2 || !nics.Contains(new NicRef(parts[0], parts[1])))
         {
             var stackCounter = string.Join('.', parts[1..]);
-            if (ScenarioLoader.HostCounterNames.Contains(stackCounter) || (stackCounter.StartsWith("stack.", StringComparison.Ordinal) && stackCounter.Length > 6))
-                return new CounterSubject(parts[0], null, stackCounter);
-            var nearCounter = ValueParsers.Nearest(stackCounter, ScenarioLoader.HostCounterNames);
-            e.Error("counter", $"'{stackCounter}' is neither a NIC of {parts[0]} nor a host counter (the names of report.json's \"hosts\" section, e.g. icmpv4.in.time-exceeded, or stack.REASON){(nearCounter is null ? "" : $"; did you mean '{nearCounter}'?")}");
-            return null;
+            if (!CounterCatalogue.IsHostCounter(stackCounter))
+            {
+                var nearHost = ValueParsers.Nearest(stackCounter, CounterCatalogue.HostCounters);
+                e.Error("counter", $"'{stackCounter}' is neither a NIC of {parts[0]} nor a host counter (docs/counters.md lists them, e.g. icmpv4.in.time-exceeded, or stack.REASON){(nearHost is null ? "" : $"; did you mean '{nearHost}'?")}");
+                return null;
+            }
+            return new CounterSubject(parts[0], null, stackCounter);
         }
         var counter = string.Join('.', parts[2..]); // drop reasons are named drop.REASON
         if (ResolveNic($"{parts[0]}.{parts[1]}", e.KeyPath("counter"), hosts, nics) is null) return null;
-        if (!ScenarioLoader.NicCounterNames.Contains(counter) && !(counter.StartsWith("drop.", StringComparison.Ordinal) && counter.Length > 5))
+        if (!CounterCatalogue.IsNicCounter(counter))
         {
-            var near = ValueParsers.Nearest(counter, ScenarioLoader.NicCounterNames);
-            e.Error("counter", $"'{counter}' is not a NIC counter ({string.Join(", ", ScenarioLoader.NicCounterNames)}, or drop.REASON){(near is null ? "" : $"; did you mean '{near}'?")}");
+            var near = ValueParsers.Nearest(counter, CounterCatalogue.NicCounters);
+            e.Error("counter", $"'{counter}' is not a NIC counter ({string.Join(", ", CounterCatalogue.NicCounters)}, or drop.REASON){(near is null ? "" : $"; did you mean '{near}'?")}");
             return null;
         }
         return new CounterSubject(parts[0], parts[1], counter);

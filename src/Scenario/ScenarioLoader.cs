@@ -23,14 +23,6 @@ public static class ScenarioLoader
          .. TcpFlowMetrics];
 
 
-    /// <summary>NIC counters an expectation can name as <c>host.nic.COUNTER</c>.</summary>
-    public static readonly ImmutableArray<string> NicCounterNames =
-        ["rx_packets", "rx_bytes", "rx_dropped", "rx_errors", "tx_packets", "tx_bytes", "tx_dropped", "tx_errors", "queued"];
-
-    /// <summary>Host stack counters an expectation can name as <c>host.COUNTER</c> (besides <c>stack.REASON</c> drop counters).</summary>
-    public static readonly ImmutableHashSet<string> HostCounterNames =
-        [.. NetSim.Actors.Stack.HostCounterNames.ToDictionary(new NetSim.Network.HostCounters()).Keys];
-
     private static readonly Lazy<Config> Defaults = new(() =>
     {
         using var stream = typeof(ScenarioLoader).Assembly.GetManifestResourceStream("NetSim.Scenario.scenario-defaults.conf")

@@ -182,4 +182,14 @@ public class ErrorTests
         Assert.Equal(["seed", "time-mode"], errors.Select(e => e.Key));
         Assert.Equal([13, 14], errors.Select(e => e.Line));
     }
+
+    [Fact]
+    public void An_unknown_host_counter_in_an_expectation_names_the_nearest_catalogued_one()
+    {
+        var path = LoaderTests.Write(Base + "script = [\n  { at = 1s, expect { counter = h1.ipv4.forwarded-datagram, at-least { value = 0 } } }\n]\n");
+        var e = Assert.Single(LoaderTests.Errors(path));
+        Assert.Equal("script[0].expect.counter", e.Key);
+        Assert.Contains("'ipv4.forwarded-datagram' is neither a NIC of h1 nor a host counter", e.Message);
+        Assert.Contains("did you mean 'ipv4.forwarded-datagrams'?", e.Message);
+    }
 }

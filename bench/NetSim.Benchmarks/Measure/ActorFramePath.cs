@@ -43,8 +43,8 @@ public sealed class ActorFramePath : IDisposable
         {
             var timeout = TimeSpan.FromSeconds(10);
             var host = sim.AddHost("h1");
-            var fileA = sim.OpenDevice(host);
-            var fileB = sim.OpenDevice(host);
+            var fileA = sim.OpenDevice(host, nonBlocking: true); // read on Readable until EAGAIN
+            var fileB = sim.OpenDevice(host, nonBlocking: true);
             var a = Expect<Attached>(fileA.Ask<object>(new Attach("tunA", TunFlags.Tun), timeout).Result);
             var b = Expect<Attached>(fileB.Ask<object>(new Attach("tunB", TunFlags.Tun), timeout).Result);
             if (router)

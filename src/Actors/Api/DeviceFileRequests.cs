@@ -43,6 +43,10 @@ public static class DeviceFileRequests
     public static Task SetPersistAsync(this IActorRef file, bool persist, CancellationToken cancellationToken = default) =>
         file.RequestAsync<PersistSet>(new SetPersist(persist), cancellationToken: cancellationToken);
 
+    /// <summary>fcntl(F_SETFL, O_NONBLOCK) (<see cref="SetNonBlocking"/>): whether an empty read fails with EAGAIN instead of waiting.</summary>
+    public static Task SetNonBlockingAsync(this IActorRef file, bool nonBlocking, CancellationToken cancellationToken = default) =>
+        file.RequestAsync<NonBlockingSet>(new SetNonBlocking(nonBlocking), cancellationToken: cancellationToken);
+
     /// <summary>close(2) (<see cref="Close"/>): the file's reference on its NIC is dropped and the file stops.</summary>
     public static Task CloseAsync(this IActorRef file, CancellationToken cancellationToken = default) =>
         file.RequestAsync<Closed>(Close.Instance, cancellationToken: cancellationToken);

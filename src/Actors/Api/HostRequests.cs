@@ -7,7 +7,7 @@ using NetSim.Protocol.Wire;
 namespace NetSim.Actors;
 
 /// <summary>
-/// A host's stack (<see cref="NetSimSystem.AddHost"/>) as awaitable calls: <c>ip tuntap</c>, <c>ip addr</c>,
+/// A host's stack (<c>NetSimSystem.AddHost</c>) as awaitable calls: <c>ip tuntap</c>, <c>ip addr</c>,
 /// <c>ip route</c>, sysctl, UDP sockets and counters. Each sends one request of <c>NetSim.Protocol.Stack</c>;
 /// a failure throws <see cref="ErrnoException"/> with Linux's errno (ENODEV, EEXIST, EINVAL, ENETUNREACH, ...).
 /// </summary>
@@ -25,6 +25,14 @@ public static class HostRequests
     /// <summary><c>ip link show</c> (<see cref="ListNics"/>): every NIC in ID order.</summary>
     public static async Task<IReadOnlyList<NicInfo>> ListNicsAsync(this IActorRef host, CancellationToken cancellationToken = default) =>
         (await host.RequestAsync<NicList>(ListNics.Instance, cancellationToken: cancellationToken).ConfigureAwait(false)).Nics;
+
+    /// <summary><c>ip link set NAME address MAC</c> (<see cref="SetNicMac"/>): EADDRNOTAVAIL for a multicast or zero MAC, EOPNOTSUPP on a TUN NIC.</summary>
+    public static Task<NicInfo> SetNicMacAsync(this IActorRef host, string name, MacAddress mac, CancellationToken cancellationToken = default) =>
+        host.RequestAsync<NicInfo>(new SetNicMac(name, mac), cancellationToken: cancellationToken);
+
+    /// <summary><c>ip link set NAME mtu N</c> (<see cref="SetNicMtu"/>): EINVAL outside 68..65535 (65521 for a TAP).</summary>
+    public static Task<NicInfo> SetNicMtuAsync(this IActorRef host, string name, int mtu, CancellationToken cancellationToken = default) =>
+        host.RequestAsync<NicInfo>(new SetNicMtu(name, mtu), cancellationToken: cancellationToken);
 
     /// <summary><c>ip link delete</c> (<see cref="RemoveNic"/>).</summary>
     public static Task<NicRemoved> RemoveNicAsync(this IActorRef host, string name, CancellationToken cancellationToken = default) =>

@@ -6,6 +6,7 @@ using NetSim.Protocol.Device;
 using NetSim.Protocol.Nic;
 using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
+using NetSim.Protocol.Counters;
 
 namespace NetSim.Actors.Device;
 
@@ -19,6 +20,7 @@ public sealed class DeviceActor : UntypedActor
 {
     private readonly IActorRef _stack;
     private readonly bool _netAdmin;
+    private bool _nonBlocking;                // O_NONBLOCK: an empty read is EAGAIN instead of waiting
 
     private IActorRef? _nic;                  // null until attached
     private NicInfo? _info;
@@ -28,19 +30,25 @@ public sealed class DeviceActor : UntypedActor
     private List<(object Message, IActorRef Sender)>? _stashed; // requests that arrived while attaching
     private List<IActorRef>? _subscribers;    // readiness subscribers registered before or after attach
 
-    public DeviceActor(IActorRef stack, bool netAdmin)
+    /// <summary>A file on the host whose stack is <paramref name="stack"/>; use <see cref="Props"/>.</summary>
+    public DeviceActor(IActorRef stack, bool netAdmin, bool nonBlocking)
     {
         _stack = stack;
         _netAdmin = netAdmin;
+        _nonBlocking = nonBlocking;
     }
 
-    /// <summary>An open file on the host whose StackActor is <paramref name="stack"/>, with or without CAP_NET_ADMIN.</summary>
+    /// <summary>
+    /// An open file on the host whose StackActor is <paramref name="stack"/>, with or without CAP_NET_ADMIN; blocking
+    /// (reads wait for a frame) unless <paramref name="nonBlocking"/> (O_NONBLOCK: an empty read is EAGAIN).
+    /// </summary>
     // Props from a type and arguments, not an expression tree: building one per file costs 5-10x less (bench: NIC churn).
-    public static Props Props(IActorRef stack, bool netAdmin = true) =>
-        Akka.Actor.Props.Create(typeof(DeviceActor), stack, netAdmin).WithSimDispatcher();
+    public static Props Props(IActorRef stack, bool netAdmin = true, bool nonBlocking = false) =>
+        Akka.Actor.Props.Create(typeof(DeviceActor), stack, netAdmin, nonBlocking).WithSimDispatcher();
 
     private bool PacketInfo => _flags.HasPacketInfo();
 
+    /// <inheritdoc />
     protected override void OnReceive(object message)
     {
         // While TUNSETIFF is in flight the file behaves as if the ioctl had not returned yet: later requests wait.
@@ -71,6 +79,10 @@ public sealed class DeviceActor : UntypedActor
                 else if (_nicRemoved) Fail(Errno.EIO, "set-persist");
                 else _stack.Forward(new SetNicPersist(_info.NicId, m.Persist));
                 break;
+            case SetNonBlocking m:
+                _nonBlocking = m.NonBlocking;
+                Sender.Tell(new NonBlockingSet(m.NonBlocking));
+                break;
             case SubscribeReadable m: OnSubscribe(m.Subscriber, true); break;
             case UnsubscribeReadable m: OnSubscribe(m.Subscriber, false); break;
             case Close:
@@ -78,6 +90,9 @@ public sealed class DeviceActor : UntypedActor
                 Sender.Tell(Closed.Instance);
                 if (_nic is not null) _stack.Tell(DetachFile.Instance);
                 Context.Stop(Self);
+                break;
+            case NicChanged c when c.Nic.NicId == _info?.NicId:
+                _info = c.Nic; // ip link set mtu/address: later writes are checked against the new MTU
                 break;
             case NicRemoved r when r.NicId == _info?.NicId:
                 _nicRemoved = true; // the stack tells the files of a NIC it removes (no DeathWatch per file: memory)
@@ -141,9 +156,11 @@ public sealed class DeviceActor : UntypedActor
         var op = batch ? "read-batch" : "read";
         if (maxFrames < 1) { Fail(Errno.EINVAL, op); return; }
         if (_nic is null) { Fail(Errno.EBADFD, op); return; }
-        // gVisor's Read does not check attachment: a removed NIC's queue is closed, so there is nothing to read.
-        if (_nicRemoved) { Fail(Errno.EAGAIN, op); return; }
-        _nic.Tell(new NicDequeue(Sender, PacketInfo, maxFrames, batch), ActorRefs.NoSender);
+        // gVisor's Read does not check attachment: a removed NIC's queue is closed, so there is nothing to read; a
+        // blocking read would wait forever, so it fails as Linux wakes a reader whose device went away (EFAULT).
+        if (_nicRemoved) { Fail(_nonBlocking ? Errno.EAGAIN : Errno.EFAULT, op); return; }
+        // Sent as the file: a read the NIC parks is answered EBADF when this file detaches.
+        _nic.Tell(new NicDequeue(Sender, PacketInfo, maxFrames, batch, Block: !_nonBlocking), Self);
     }
 
     private void OnWrite(Write m)
@@ -198,14 +215,14 @@ public sealed class DeviceActor : UntypedActor
         var known = false;
         if (PacketInfo)
         {
-            if (!PacketInfoHeader.Check(data.Span)) { Ignore(NicCounterSet.Reasons.ShortForPacketInfo, raw.Length); return false; }
+            if (!PacketInfoHeader.Check(data.Span)) { Ignore(NicCounterNames.DropReasons.ShortForPacketInfo, raw.Length); return false; }
             protocol = PacketInfoHeader.Parse(data.Span).Protocol;
             known = true;
             data = data[PacketInfoHeader.Length..];
         }
         if (_info!.IsTap)
         {
-            if (!EthernetHeader.Check(data.Span)) { Ignore(NicCounterSet.Reasons.ShortForEthernet, raw.Length); return false; }
+            if (!EthernetHeader.Check(data.Span)) { Ignore(NicCounterNames.DropReasons.ShortForEthernet, raw.Length); return false; }
             if (!known) protocol = EthernetHeader.Parse(data.Span).EtherType;
         }
         else if (!known && data.Length > 0)

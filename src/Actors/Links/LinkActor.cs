@@ -43,8 +43,10 @@ public sealed class LinkActor : UntypedActor, IWithTimers
 
     private readonly DelayLine<Arrival> _onWire = new("arrival", ArrivalDue.Instance);
 
+    /// <summary>Set by Akka (IWithTimers).</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>A link between <paramref name="a"/> and <paramref name="b"/>; use <see cref="Props"/>.</summary>
     public LinkActor(string name, NicEndpoint a, NicEndpoint b, LinkParameters parameters, IActorRef? creator)
     {
         _name = name;
@@ -63,11 +65,13 @@ public sealed class LinkActor : UntypedActor, IWithTimers
     private readonly SimClock _clock = SimClock.For(Context.System);
     private TimeSpan Now => _clock.Elapsed;
 
+    /// <inheritdoc />
     protected override void PreStart()
     {
         for (var i = 0; i < 2; i++) _ports[i] = Context.ActorOf(PortActor.Props(i, _ends[i], Self), "port-" + (i == 0 ? "a" : "b"));
     }
 
+    /// <inheritdoc />
     protected override void OnReceive(object message)
     {
         switch (message)

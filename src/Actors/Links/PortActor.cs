@@ -11,12 +11,13 @@ namespace NetSim.Actors.Links;
 /// <summary>Where a link or switch port plugs in: a NIC by name on a host.</summary>
 public sealed record NicEndpoint(IActorRef Host, string HostName, string Nic, bool IsTap)
 {
+    /// <summary>host.nic, as scenario files name it.</summary>
     public override string ToString() => $"{HostName}.{Nic}";
 }
 
 /// <summary>
 /// One end of a link or one port of a switch: the process that holds a /dev/net/tun file attached to a host's NIC
-/// (../shared/DESIGN.md section 1). It reads whatever the stack queues on that NIC (on each readiness
+/// (docs/design.md, "Architecture"). It reads whatever the stack queues on that NIC (on each readiness
 /// notification, in batches until EAGAIN) and hands it to its owner, and writes what the owner gives it into the NIC.
 /// The file is its child: when the port stops, the file closes and its NIC reference goes with it.
 /// </summary>
@@ -32,6 +33,7 @@ public sealed class PortActor : UntypedActor
     private readonly ReadBatch _readBatch = new(ReadBatchSize);
     private readonly Queue<int> _batchesInFlight = new(); // sizes of WriteBatches not yet answered, in order
 
+    /// <summary>Port <paramref name="index"/> of <paramref name="owner"/>, on <paramref name="endpoint"/>; use <see cref="Props"/>.</summary>
     public PortActor(int index, NicEndpoint endpoint, IActorRef owner)
     {
         _index = index;
@@ -39,17 +41,21 @@ public sealed class PortActor : UntypedActor
         _owner = owner;
     }
 
+    /// <summary>A port that reports to <paramref name="owner"/> as port <paramref name="index"/>; it opens its own non-blocking file on <paramref name="endpoint"/>.</summary>
     public static Props Props(int index, NicEndpoint endpoint, IActorRef owner) =>
         Akka.Actor.Props.Create(typeof(PortActor), index, endpoint, owner).WithSimDispatcher();
 
+    /// <inheritdoc />
     protected override void PreStart()
     {
-        _file = Context.ActorOf(DeviceActor.Props(_endpoint.Host, netAdmin: true), "file");
+        // Non-blocking: the port reads on readiness until EAGAIN (an epoll loop), never parking a read in the NIC.
+        _file = Context.ActorOf(DeviceActor.Props(_endpoint.Host, netAdmin: true, nonBlocking: true), "file");
         Context.Watch(_file);
         // No PI: a port moves whole link-layer frames, and the protocol travels inside them (Ethernet type / IP version).
         _file.Tell(new Attach(_endpoint.Nic, (_endpoint.IsTap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo));
     }
 
+    /// <inheritdoc />
     protected override void OnReceive(object message)
     {
         switch (message)

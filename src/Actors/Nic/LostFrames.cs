@@ -54,6 +54,7 @@ public sealed class LostFrames : IExtension
     /// <summary>The extension's ID.</summary>
     public sealed class Id : ExtensionIdProvider<LostFrames>
     {
+        /// <inheritdoc />
         public override LostFrames CreateExtension(ExtendedActorSystem system) => new(system);
     }
 }

@@ -6,6 +6,7 @@ using NetSim.Protocol.Device;
 using NetSim.Protocol.Nic;
 using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
+using NetSim.Protocol.Counters;
 
 namespace NetSim.Actors.Nic;
 
@@ -24,8 +25,10 @@ public sealed class NicActor : UntypedActor
     private List<(IActorRef File, IActorRef Subscriber)>? _subscribers; // lazily: most NICs have none
     private readonly Readable _readable;
     private List<IActorRef>? _captureSinks; // lazily: capture is the exception
+    private Queue<(IActorRef File, NicDequeue Read)>? _waitingReads; // blocking reads on an empty queue, lazily
     private SimClock? _clock;               // looked up on the first capture
 
+    /// <summary>The NIC described by <paramref name="info"/>, child of the stack <paramref name="stack"/>; use <see cref="Props"/>.</summary>
     public NicActor(NicInfo info, IActorRef stack, int queueLength)
     {
         _info = info;
@@ -34,9 +37,11 @@ public sealed class NicActor : UntypedActor
         _readable = new Readable(info.Name);
     }
 
+    /// <summary>A NIC with an outbound queue of <paramref name="queueLength"/> frames; only its StackActor creates one.</summary>
     public static Props Props(NicInfo info, IActorRef stack, int queueLength) =>
         Akka.Actor.Props.Create(typeof(NicActor), info, stack, queueLength).WithSimDispatcher();
 
+    /// <inheritdoc />
     protected override void OnReceive(object message)
     {
         switch (message)
@@ -63,9 +68,11 @@ public sealed class NicActor : UntypedActor
                 break;
             case NicTransmit m:
                 Enqueue(new ProtocolFrame(m.Protocol, m.Frame));
+                if (_waitingReads is not null) ServeWaitingReads();
                 break;
             case NicTransmitBatch m:
                 foreach (var f in m.Frames) Enqueue(f);
+                if (_waitingReads is not null) ServeWaitingReads();
                 break;
             case NicDequeue m:
                 Dequeue(m);
@@ -78,7 +85,8 @@ public sealed class NicActor : UntypedActor
                 break;
             case NicFileDetached m:
                 _subscribers?.RemoveAll(s => s.File.Equals(m.File));
-                if (m.LastFile && !_queue.IsEmpty) _counters.CountTxDrop(NicCounterSet.Reasons.Closed, _queue.Clear());
+                if (_waitingReads is not null) FailWaitingReads(Errno.EBADF, m.File);
+                if (m.LastFile && !_queue.IsEmpty) _counters.CountTxDrop(NicCounterNames.DropReasons.Closed, _queue.Clear());
                 break;
             case GetNicCounters:
                 Sender.Tell(_counters.Snapshot(_info.Name, _info.NicId, _queue.Count));
@@ -89,8 +97,11 @@ public sealed class NicActor : UntypedActor
         }
     }
 
+    /// <inheritdoc />
     protected override void PostStop()
     {
+        // Like tun_ring_recv once the device is gone (RCV_SHUTDOWN): blocked readers wake with EFAULT.
+        if (_waitingReads is not null) FailWaitingReads(Errno.EFAULT, null);
         _stack.Tell(new NicStopped(_info.NicId));
         // Its last word for reports: whoever listens (a scenario run) learns what the NIC counted before it went.
         Context.System.EventStream.Publish(new NicFinalCounters(_stack, _counters.Snapshot(_info.Name, _info.NicId, _queue.Count)));
@@ -110,7 +121,7 @@ public sealed class NicActor : UntypedActor
         if (!_queue.TryEnqueue(frame))
         {
             // Never silent: the frame that does not fit is the one dropped, as gVisor's channel endpoint does.
-            _counters.CountTxDrop(NicCounterSet.Reasons.QueueFull);
+            _counters.CountTxDrop(NicCounterNames.DropReasons.QueueFull);
             return;
         }
         if (wasEmpty && _subscribers is { Count: > 0 })
@@ -121,7 +132,8 @@ public sealed class NicActor : UntypedActor
     {
         if (_queue.IsEmpty)
         {
-            request.ReplyTo.Tell(OperationFailed.Of(Errno.EAGAIN, request.Batch ? "read-batch" : "read"));
+            if (request.Block) (_waitingReads ??= new()).Enqueue((Sender, request));
+            else request.ReplyTo.Tell(OperationFailed.Of(Errno.EAGAIN, request.Batch ? "read-batch" : "read"));
             return;
         }
         if (!request.Batch)
@@ -133,6 +145,26 @@ public sealed class NicActor : UntypedActor
         var frames = new ReadOnlyMemory<byte>[n];
         for (var i = 0; i < n; i++) frames[i] = Take(request.PacketInfo);
         request.ReplyTo.Tell(new PacketBatch(frames));
+    }
+
+    /// <summary>Frames arrived: blocked reads are answered in the order they came, while frames last.</summary>
+    private void ServeWaitingReads()
+    {
+        while (!_queue.IsEmpty && _waitingReads!.TryDequeue(out var waiting)) Dequeue(waiting.Read);
+        if (_waitingReads!.Count == 0) _waitingReads = null;
+    }
+
+    /// <summary>Answers the blocked reads of <paramref name="file"/> (of every file when null) with <paramref name="errno"/>.</summary>
+    private void FailWaitingReads(Errno errno, IActorRef? file)
+    {
+        var keep = new Queue<(IActorRef File, NicDequeue Read)>();
+        foreach (var waiting in _waitingReads!)
+        {
+            if (file is null || waiting.File.Equals(file))
+                waiting.Read.ReplyTo.Tell(OperationFailed.Of(errno, waiting.Read.Batch ? "read-batch" : "read"));
+            else keep.Enqueue(waiting);
+        }
+        _waitingReads = keep.Count > 0 ? keep : null;
     }
 
     /// <summary>

@@ -11,19 +11,6 @@ internal sealed class NicCounterSet
     public readonly long RxDropped = 0, TxErrors = 0;
     private Dictionary<string, long>? _reasons; // allocated on the first drop: most NICs never drop
 
-    /// <summary>Well-known drop and error reasons (the keys of <see cref="NicCounters.DropReasons"/>).</summary>
-    public static class Reasons
-    {
-        /// <summary>The outbound queue was full (tx_dropped).</summary>
-        public const string QueueFull = "queue-full";
-        /// <summary>The last file closed with frames still queued (tx_dropped).</summary>
-        public const string Closed = "closed";
-        /// <summary>A written frame was too short for its PI header (rx_errors).</summary>
-        public const string ShortForPacketInfo = "short-for-pi";
-        /// <summary>A written frame was too short for its Ethernet header (rx_errors).</summary>
-        public const string ShortForEthernet = "short-for-ethernet";
-    }
-
     public void CountTxDrop(string reason, long n = 1)
     {
         TxDropped += n;

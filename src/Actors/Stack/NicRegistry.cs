@@ -10,8 +10,8 @@ internal sealed class NicEntry(int id, string name, bool isTap, int mtu, MacAddr
     public int Id { get; } = id;
     public string Name { get; } = name;
     public bool IsTap { get; } = isTap;
-    public int Mtu { get; } = mtu;
-    public MacAddress Mac { get; } = mac;
+    public int Mtu { get; set; } = mtu;
+    public MacAddress Mac { get; set; } = mac;
     public IActorRef Nic { get; } = nic;
     /// <summary>False for the stack's own interfaces (loopback): files cannot attach to them (EOPNOTSUPP).</summary>
     public bool IsTunTap { get; } = isTunTap;

@@ -29,33 +29,45 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
     private readonly DropCounter _drops = new();
     private readonly HostStack _host;
     private readonly SimClock _clock;
+    private readonly int _nicQueueLength;
 
+    /// <summary>Set by Akka (IWithTimers).</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public StackActor(string hostName)
+    /// <summary>A host called <paramref name="hostName"/>; use <see cref="Props"/>.</summary>
+    public StackActor(string hostName, HostStackOptions? options)
     {
         _hostName = hostName;
         _settings = NetSimSettings.Get(Context.System);
+        var config = Context.System.Settings.Config;
+        _nicQueueLength = HostStackConfig.NicQueueLength(config, hostName) ?? _settings.QueueLength;
         // Derived from the run's seed by name: the same host gets the same MACs whatever else exists.
         _macRandom = SimSeed.For(Context.System).Stream("host/" + hostName + "/mac");
         _clock = SimClock.For(Context.System);
         LostFrames.Ensure(Context.System); // frames that die in a stopped NIC's mailbox come back as FramesLost
         var stackSeed = (int)SimSeed.For(Context.System).Stream("host/" + hostName + "/stack").NextUInt32();
-        _host = new HostStack(new HostStackOptions { Name = hostName, Seed = stackSeed }, new HostEvents(this));
+        options = (options ?? HostStackConfig.Read(config, hostName)) with { Name = hostName, Seed = stackSeed };
+        _host = new HostStack(options, new HostEvents(this));
         // The loopback interface: a NIC that is not tun/tap, so attaching to its name is EOPNOTSUPP, as on Linux.
         _registry.Add(new NicEntry(_registry.NextId(), "lo", isTap: false, mtu: 65536, MacAddress.Zero, ActorRefs.Nobody, isTunTap: false)
             { Persistent = true });
     }
 
-    /// <summary>A host called <paramref name="hostName"/>; its random choices come from the run's seed (netsim.random.seed).</summary>
-    public static Props Props(string hostName) =>
-        Akka.Actor.Props.Create(() => new StackActor(hostName)).WithSimDispatcher();
+    /// <summary>
+    /// A host called <paramref name="hostName"/>; its random choices come from the run's seed (netsim.random.seed).
+    /// Its stack options are <paramref name="options"/>, or when null those of netsim.stack (and
+    /// netsim.stack.hosts.NAME) in the system's config. The options' Name and Seed are always the host's own.
+    /// </summary>
+    public static Props Props(string hostName, HostStackOptions? options = null) =>
+        Akka.Actor.Props.Create(() => new StackActor(hostName, options)).WithSimDispatcher();
 
     // A NIC that throws is stopped, not restarted: its files see it terminate and get EIO, as after `ip link delete`.
+    /// <summary>A NIC that throws is stopped, not restarted (see the class remarks).</summary>
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
     private TimeSpan Now => _clock.Elapsed;
 
+    /// <inheritdoc />
     protected override void OnReceive(object message)
     {
         if (!OnHostMessage(message) && !OnTcpMessage(message)) OnRegistryMessage(message);
@@ -79,6 +91,8 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
                 Sender.Tell(new DeviceInfo(nic?.Name ?? "", m.FileFlags | (nic is { Persistent: true } ? TunFlags.Persist : TunFlags.None)));
                 break;
             case CreateNic m: OnCreateNic(m); break;
+            case SetNicMac m: OnSetLink(m.Name, "set-mac", e => LinkLimits.CheckMac(m.Mac, e.IsTap), e => { e.Mac = m.Mac; _host.SetMac(e.Id, m.Mac); }); break;
+            case SetNicMtu m: OnSetLink(m.Name, "set-mtu", e => LinkLimits.CheckMtu(m.Mtu, e.IsTap), e => { e.Mtu = m.Mtu; _host.SetMtu(e.Id, m.Mtu); }); break;
             case LookupNic m: Reply(_registry.ByName(m.Name), "lookup", m.Name); break;
             case LookupNicById m: Reply(_registry.ById(m.NicId), "lookup", m.NicId.ToString()); break;
             case ListNics: Sender.Tell(new NicList(_registry.All.Select(e => e.ToInfo()).ToList())); break;
@@ -174,7 +188,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         var macAddress = isTap ? mac ?? _macRandom.NextLocalMac() : MacAddress.Zero;
         var info = new NicInfo(id, name, isTap, mtu ?? _settings.Mtu, macAddress, persistent, 0, ActorRefs.Nobody);
         // Not watched: the NIC reports its own stop (NicStopped from PostStop), which costs far less memory.
-        var nic = Context.ActorOf(NicActor.Props(info, Self, queueLength ?? _settings.QueueLength), "nic-" + id);
+        var nic = Context.ActorOf(NicActor.Props(info, Self, queueLength ?? _nicQueueLength), "nic-" + id);
         var entry = new NicEntry(id, name, isTap, info.Mtu, macAddress, nic, isTunTap: true) { Persistent = persistent };
         _registry.Add(entry);
         _host.AddInterface(id, name, isTap, macAddress, info.Mtu);
@@ -193,13 +207,36 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
             Sender.Tell(new OperationFailed(Errno.EINVAL, "create", $"queue length {m.QueueLength} is below 1"));
             return;
         }
-        if (m.Mtu is < 68 or > 65535)
+        if (m.Mtu is { } mtu && LinkLimits.CheckMtu(mtu, m.IsTap) is var mtuError and not Errno.None)
         {
-            Sender.Tell(new OperationFailed(Errno.EINVAL, "create", $"MTU {m.Mtu} is outside 68..65535"));
+            Sender.Tell(new OperationFailed(mtuError, "create", $"MTU {mtu} is outside {LinkLimits.MinMtu}..{LinkLimits.MaxMtuFor(m.IsTap)}"));
+            return;
+        }
+        if (m.Mac is { } mac && LinkLimits.CheckMac(mac, m.IsTap) is var macError and not Errno.None)
+        {
+            Sender.Tell(new OperationFailed(macError, "create", $"MAC {mac} cannot be a {(m.IsTap ? "TAP" : "TUN")} NIC's address"));
             return;
         }
         // `ip tuntap add` makes a persistent NIC: it lives until removed, with or without files.
         Sender.Tell(NewNic(m.Name, m.IsTap, m.Mtu, m.Mac, m.QueueLength, persistent: true).ToInfo());
+    }
+
+    /// <summary><c>ip link set</c>: checks the change, applies it to the registry and the host, tells the NIC's files.</summary>
+    private void OnSetLink(string name, string operation, Func<NicEntry, Errno> check, Action<NicEntry> apply)
+    {
+        var entry = _registry.ByName(name);
+        if (entry is null) { Sender.Tell(new OperationFailed(Errno.ENODEV, operation, $"{_hostName} has no NIC '{name}'")); return; }
+        var errno = entry.IsTunTap ? check(entry) : Errno.EOPNOTSUPP;
+        if (errno != Errno.None) { Sender.Tell(new OperationFailed(errno, operation, $"{_hostName}.{name}")); return; }
+        apply(entry);
+        var info = entry.ToInfo();
+        // Files first: a write the requester makes after hearing the reply already meets the new MTU.
+        if (entry.Files > 0)
+        {
+            var changed = new NicChanged(info);
+            foreach (var file in _registry.FilesOf(entry)) file.Tell(changed);
+        }
+        Sender.Tell(info);
     }
 
     private void OnSetPersist(SetNicPersist m)

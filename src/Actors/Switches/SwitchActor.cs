@@ -29,6 +29,7 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
         public static readonly ForwardDue Instance = new();
     }
 
+    /// <summary>Set by Akka (IWithTimers).</summary>
     public ITimerScheduler Timers { get; set; } = null!;
     private readonly IActorRef? _creator;
     private readonly IActorRef[] _ports;
@@ -39,8 +40,11 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
 
     private readonly IReadOnlyList<Func<int, IActorRef, Props>> _otherPorts;
 
-    // otherPorts: ports that are not NICs (a bridge's kernel device), as Props of an actor speaking the port
-    // protocol given its index and owner; they follow the NIC ports.
+    /// <summary>
+    /// A switch called <paramref name="name"/>; use <see cref="Props"/>. <paramref name="otherPorts"/>: ports that are
+    /// not NICs (a bridge's kernel device), as Props of an actor speaking the port protocol given its index and owner;
+    /// they follow the NIC ports.
+    /// </summary>
     public SwitchActor(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator, TimeSpan delay = default,
         IReadOnlyList<Func<int, IActorRef, Props>>? otherPorts = null)
     {
@@ -55,6 +59,7 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
         _egress = [.. Enumerable.Range(0, _ports.Length).Select(i => new WireCounter(name, PortName(i)))];
     }
 
+    /// <summary>A learning switch with one port per TAP NIC of <paramref name="endpoints"/> (and per <paramref name="otherPorts"/>); <paramref name="creator"/> hears LinkReady or LinkFailed once every port attached.</summary>
     public static Props Props(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator = null, TimeSpan delay = default,
         IReadOnlyList<Func<int, IActorRef, Props>>? otherPorts = null) =>
         Akka.Actor.Props.Create(() => new SwitchActor(name, endpoints, ageing, creator, delay, otherPorts)).WithSimDispatcher();
@@ -65,6 +70,7 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
     private readonly SimClock _clock = SimClock.For(Context.System);
     private TimeSpan Now => _clock.Elapsed;
 
+    /// <inheritdoc />
     protected override void PreStart()
     {
         for (var i = 0; i < _endpoints.Length; i++)
@@ -76,6 +82,7 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
             _ports[i] = Context.ActorOf(_otherPorts[i - _endpoints.Length](i, Self), "port-" + i);
     }
 
+    /// <inheritdoc />
     protected override void OnReceive(object message)
     {
         switch (message)

@@ -114,7 +114,19 @@ public sealed class SimulationDriver : IExtension
         else _system.Stop(actor);
     }
 
-    /// <summary>Same as <see cref="RunUntil"/> with a target of <see cref="Now"/> + <paramref name="duration"/>.</summary>
+    /// <summary>
+    /// Runs as <see cref="RunUntil(TimeSpan)"/> does, but stops at the end of the first instant (the current one
+    /// included) after which <paramref name="condition"/> holds, and leaves the clock there: "run until the reply comes,
+    /// but at most until <paramref name="simulatedTime"/>". Returns whether the condition held.
+    /// </summary>
+    public bool RunUntil(TimeSpan simulatedTime, Func<bool> condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        _scheduler.RunUntil(simulatedTime, condition);
+        return condition();
+    }
+
+    /// <summary>Same as <see cref="RunUntil(TimeSpan)"/> with a target of <see cref="Now"/> + <paramref name="duration"/>.</summary>
     public long RunFor(TimeSpan duration)
     {
         if (duration < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(duration), duration, "Time only moves forward.");

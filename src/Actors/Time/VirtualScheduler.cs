@@ -200,7 +200,13 @@ public sealed class VirtualScheduler : SchedulerBase
     /// next timer is later than <paramref name="target"/> or no timer is left. The clock ends at
     /// <paramref name="target"/> (time passes even when nothing happens), unless it is already later.
     /// </summary>
-    internal long RunUntil(TimeSpan target)
+    internal long RunUntil(TimeSpan target) => RunUntil(target, null);
+
+    /// <summary>
+    /// As <see cref="RunUntil(TimeSpan)"/>, but stops after the first instant at whose end <paramref name="stop"/> is
+    /// true; the clock then stays at that instant instead of moving on to <paramref name="target"/>.
+    /// </summary>
+    internal long RunUntil(TimeSpan target, Func<bool>? stop)
     {
         EnterDriver();
         try
@@ -208,6 +214,7 @@ public sealed class VirtualScheduler : SchedulerBase
             var executed = DrainCurrentInstant();
             while (true)
             {
+                if (stop?.Invoke() == true) return executed;
                 long next;
                 lock (_gate)
                 {

@@ -8,6 +8,7 @@ namespace NetSim.Protocol.Bridge;
 [MessagePackObject]
 public sealed record GetBridgeCounters : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly GetBridgeCounters Instance = new();
 }
 

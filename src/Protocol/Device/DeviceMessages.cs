@@ -34,16 +34,24 @@ public sealed record Write([property: Key(0)] ReadOnlyMemory<byte> Frame) : INet
 public sealed record WriteBatch([property: Key(0)] IReadOnlyList<ReadOnlyMemory<byte>> Frames) : INetSimMessage;
 
 /// <summary>
-/// read(2): dequeue one frame. Replies <see cref="Packet"/>, or <see cref="OperationFailed"/> EAGAIN when the queue is
-/// empty (subscribe with <see cref="SubscribeReadable"/> to learn when to read again), EBADFD when not attached.
+/// read(2): dequeue one frame. Replies <see cref="Packet"/>. On an empty queue a blocking file (the default, as
+/// Linux opens /dev/net/tun) answers when the next frame arrives; a non-blocking one (O_NONBLOCK: opened with
+/// <c>nonBlocking: true</c> or after <see cref="SetNonBlocking"/>) answers <see cref="OperationFailed"/> EAGAIN at once
+/// (subscribe with <see cref="SubscribeReadable"/> to learn when to read again). Other errors: EBADFD when not
+/// attached; EBADF when the file is closed while the read waits; EFAULT when the NIC is removed while it waits, or
+/// for a blocking read after its removal (a non-blocking one gets EAGAIN, as in gVisor).
 /// </summary>
 [MessagePackObject]
 public sealed record Read : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly Read Instance = new();
 }
 
-/// <summary>recvmmsg-like: dequeue up to <paramref name="MaxFrames"/> frames. Replies <see cref="PacketBatch"/> (never empty) or EAGAIN.</summary>
+/// <summary>
+/// recvmmsg-like: dequeue up to <paramref name="MaxFrames"/> frames. Replies <see cref="PacketBatch"/> (never empty);
+/// blocks or fails as <see cref="Read"/> does, and EINVAL for <paramref name="MaxFrames"/> below 1.
+/// </summary>
 [MessagePackObject]
 public sealed record ReadBatch([property: Key(0)] int MaxFrames) : INetSimMessage;
 
@@ -51,6 +59,7 @@ public sealed record ReadBatch([property: Key(0)] int MaxFrames) : INetSimMessag
 [MessagePackObject]
 public sealed record GetInfo : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly GetInfo Instance = new();
 }
 
@@ -60,6 +69,13 @@ public sealed record GetInfo : INetSimMessage
 /// </summary>
 [MessagePackObject]
 public sealed record SetPersist([property: Key(0)] bool Persist) : INetSimMessage;
+
+/// <summary>
+/// fcntl(F_SETFL, O_NONBLOCK): whether reads on an empty queue fail with EAGAIN (true) or wait for a frame (false).
+/// A read already waiting keeps waiting. Replies <see cref="NonBlockingSet"/>.
+/// </summary>
+[MessagePackObject]
+public sealed record SetNonBlocking([property: Key(0)] bool NonBlocking) : INetSimMessage;
 
 /// <summary>
 /// poll/epoll registration: <paramref name="Subscriber"/> receives <see cref="Readable"/> when the NIC's queue goes
@@ -73,10 +89,15 @@ public sealed record SubscribeReadable([property: Key(0)] IActorRef Subscriber) 
 [MessagePackObject]
 public sealed record UnsubscribeReadable([property: Key(0)] IActorRef Subscriber) : INetSimMessage;
 
-/// <summary>close(2): drop this file's reference on its NIC and stop the file. Replies <see cref="Closed"/>.</summary>
+/// <summary>
+/// close(2): drop this file's reference on its NIC and stop the file. Replies <see cref="Closed"/>; a read of this
+/// file still waiting for a frame is then answered <see cref="OperationFailed"/> EBADF (Linux would leave it blocked
+/// until a frame or signal came; an actor nobody can signal must not wait forever).
+/// </summary>
 [MessagePackObject]
 public sealed record Close : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly Close Instance = new();
 }
 
@@ -119,6 +140,10 @@ public sealed record DeviceInfo([property: Key(0)] string Name, [property: Key(1
 [MessagePackObject]
 public sealed record PersistSet([property: Key(0)] bool Persist) : INetSimMessage;
 
+/// <summary>Reply to <see cref="SetNonBlocking"/>.</summary>
+[MessagePackObject]
+public sealed record NonBlockingSet([property: Key(0)] bool NonBlocking) : INetSimMessage;
+
 /// <summary>Reply to <see cref="SubscribeReadable"/> / <see cref="UnsubscribeReadable"/>.</summary>
 [MessagePackObject]
 public sealed record Subscribed([property: Key(0)] bool Active) : INetSimMessage;
@@ -131,6 +156,7 @@ public sealed record Readable([property: Key(0)] string NicName) : INetSimMessag
 [MessagePackObject]
 public sealed record Closed : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly Closed Instance = new();
 }
 

@@ -43,6 +43,7 @@ public sealed record LinkParametersSet([property: Key(0)] LinkParameters Paramet
 [MessagePackObject]
 public sealed record GetLinkCounters : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly GetLinkCounters Instance = new();
 }
 
@@ -117,6 +118,7 @@ public sealed record PortAttached([property: Key(0)] int Port, [property: Key(1)
 [MessagePackObject]
 public sealed record GetMacTable : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly GetMacTable Instance = new();
 }
 

@@ -30,15 +30,18 @@ public sealed record NicTransmitBatch([property: Key(0)] IReadOnlyList<ProtocolF
 
 /// <summary>
 /// A file's read: dequeue up to <paramref name="MaxFrames"/> and reply to <paramref name="ReplyTo"/> directly
-/// (Packet / PacketBatch / OperationFailed EAGAIN), adding the PI header when <paramref name="PacketInfo"/> is set.
-/// <paramref name="Batch"/> chooses PacketBatch over Packet for the reply.
+/// (Packet / PacketBatch / OperationFailed), adding the PI header when <paramref name="PacketInfo"/> is set.
+/// <paramref name="Batch"/> chooses PacketBatch over Packet for the reply. On an empty queue a non-blocking read
+/// (<paramref name="Block"/> false) is answered EAGAIN; a blocking one waits in the NIC, in arrival order, until a frame
+/// comes (answered then), its file detaches (EBADF) or the NIC stops (EFAULT). The sender is the file.
 /// </summary>
 [MessagePackObject]
 public sealed record NicDequeue(
     [property: Key(0)] IActorRef ReplyTo,
     [property: Key(1)] bool PacketInfo,
     [property: Key(2)] int MaxFrames,
-    [property: Key(3)] bool Batch) : INetSimMessage;
+    [property: Key(3)] bool Batch,
+    [property: Key(4)] bool Block = false) : INetSimMessage;
 
 /// <summary>
 /// A file registers (or, with <paramref name="Active"/> false, removes) a readiness subscriber: the NIC sends
@@ -49,7 +52,7 @@ public sealed record NicDequeue(
 public sealed record NicSubscribe([property: Key(0)] IActorRef File, [property: Key(1)] IActorRef Subscriber, [property: Key(2)] bool Active) : INetSimMessage;
 
 /// <summary>
-/// The stack tells the NIC a file detached: its readiness subscribers are dropped. <paramref name="LastFile"/>: no file is left, so the queue is drained
+/// The stack tells the NIC a file detached: its readiness subscribers are dropped and its blocked reads answered EBADF. <paramref name="LastFile"/>: no file is left, so the queue is drained
 /// (its frames have no reader) and counted as tx_dropped ("closed").
 /// </summary>
 [MessagePackObject]
@@ -59,6 +62,7 @@ public sealed record NicFileDetached([property: Key(0)] IActorRef File, [propert
 [MessagePackObject]
 public sealed record GetNicCounters : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly GetNicCounters Instance = new();
 }
 

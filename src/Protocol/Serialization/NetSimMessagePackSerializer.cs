@@ -34,6 +34,7 @@ public sealed class NetSimMessagePackSerializer : SerializerWithStringManifest
         TypeByManifest = types.ToFrozenDictionary(ManifestOf, t => t);
     }
 
+    /// <summary>Created by Akka for the system that binds it (config/netsim.conf).</summary>
     public NetSimMessagePackSerializer(ExtendedActorSystem system) : base(system)
     {
         _options = MessagePackSerializerOptions.Standard
@@ -46,10 +47,13 @@ public sealed class NetSimMessagePackSerializer : SerializerWithStringManifest
     /// <summary>Every message type this serializer handles (for tests and documentation).</summary>
     public static IReadOnlyCollection<Type> MessageTypes => ManifestByType.Keys;
 
+    /// <inheritdoc />
     public override int Identifier => Id;
 
+    /// <inheritdoc />
     public override byte[] ToBinary(object obj) => MessagePackSerializer.Serialize(obj.GetType(), obj, _options);
 
+    /// <inheritdoc />
     public override object FromBinary(byte[] bytes, string manifest)
     {
         if (!TypeByManifest.TryGetValue(manifest, out var type))
@@ -58,6 +62,7 @@ public sealed class NetSimMessagePackSerializer : SerializerWithStringManifest
                ?? throw new SerializationException($"NetSim: '{manifest}' deserialized to null");
     }
 
+    /// <inheritdoc />
     public override string Manifest(object o) =>
         ManifestByType.TryGetValue(o.GetType(), out var manifest)
             ? manifest

@@ -116,6 +116,7 @@ public sealed record IcmpEvent(
 [MessagePackObject]
 public sealed record GetHostCounters : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly GetHostCounters Instance = new();
 }
 

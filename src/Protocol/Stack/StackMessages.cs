@@ -20,9 +20,11 @@ public sealed record NicInfo(
 
 /// <summary>
 /// Creates a persistent NIC with no file attached, as <c>ip tuntap add</c> does. An empty name gets
-/// <c>tun&lt;ID&gt;</c>/<c>tap&lt;ID&gt;</c>. Null MTU / MAC take the defaults (MTU from config; a TAP gets a unique
-/// locally-administered MAC; the queue length comes from netsim.nic.queue-length). Replies <see cref="NicInfo"/> or
-/// <see cref="OperationFailed"/> EEXIST / EINVAL.
+/// <c>tun&lt;ID&gt;</c>/<c>tap&lt;ID&gt;</c>. Null MTU / MAC take the defaults (MTU from config; a TAP gets a random
+/// locally-administered unicast MAC, as Linux's eth_hw_addr_random, drawn from the run's seed; the queue length comes
+/// from netsim.nic.queue-length). Replies <see cref="NicInfo"/> or <see cref="OperationFailed"/>: EEXIST (the name is
+/// taken), EINVAL (queue length below 1, MTU out of range), EADDRNOTAVAIL (multicast or zero MAC), EOPNOTSUPP (a MAC
+/// for a TUN NIC). To choose the MAC of a NIC that a file creates, attach, then send <see cref="SetNicMac"/>.
 /// </summary>
 [MessagePackObject]
 public sealed record CreateNic(
@@ -31,6 +33,23 @@ public sealed record CreateNic(
     [property: Key(2)] int? Mtu = null,
     [property: Key(3)] MacAddress? Mac = null,
     [property: Key(4)] int? QueueLength = null) : INetSimMessage;
+
+/// <summary>
+/// <c>ip link set NAME address MAC</c>: a TAP NIC's MAC from now on (frames the stack sends from then carry it).
+/// Replies the updated <see cref="NicInfo"/> or <see cref="OperationFailed"/>: ENODEV (no such NIC), EOPNOTSUPP (a TUN
+/// NIC, which has no MAC, or lo), EADDRNOTAVAIL (a multicast or all-zero MAC, as Linux's eth_mac_addr).
+/// Works on any NIC, persistent or not: choosing a MAC does not make a NIC outlive its files.
+/// </summary>
+[MessagePackObject]
+public sealed record SetNicMac([property: Key(0)] string Name, [property: Key(1)] MacAddress Mac) : INetSimMessage;
+
+/// <summary>
+/// <c>ip link set NAME mtu N</c>: the NIC's MTU from now on (writes above it are EMSGSIZE; the stack fragments to it).
+/// Replies the updated <see cref="NicInfo"/> or <see cref="OperationFailed"/>: ENODEV, EOPNOTSUPP (lo), EINVAL (outside
+/// 68..65535, 68..65521 for a TAP, as Linux's dev_validate_mtu).
+/// </summary>
+[MessagePackObject]
+public sealed record SetNicMtu([property: Key(0)] string Name, [property: Key(1)] int Mtu) : INetSimMessage;
 
 /// <summary>Looks a NIC up by name; replies <see cref="NicInfo"/> or <see cref="OperationFailed"/> ENODEV.</summary>
 [MessagePackObject]
@@ -44,6 +63,7 @@ public sealed record LookupNicById([property: Key(0)] int NicId) : INetSimMessag
 [MessagePackObject]
 public sealed record ListNics : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly ListNics Instance = new();
 }
 
@@ -109,6 +129,7 @@ public sealed record SubscribeInbound([property: Key(0)] IActorRef Subscriber) :
 [MessagePackObject]
 public sealed record InboundSubscribed : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly InboundSubscribed Instance = new();
 }
 
@@ -137,8 +158,13 @@ public sealed record FileAttached([property: Key(0)] NicInfo Nic) : INetSimMessa
 [MessagePackObject]
 public sealed record DetachFile : INetSimMessage
 {
+    /// <summary>The one instance: the message has no fields.</summary>
     public static readonly DetachFile Instance = new();
 }
+
+/// <summary>The stack tells the files attached to a NIC that its MAC or MTU changed (<see cref="SetNicMac"/>, <see cref="SetNicMtu"/>).</summary>
+[MessagePackObject]
+public sealed record NicChanged([property: Key(0)] NicInfo Nic) : INetSimMessage;
 
 /// <summary>A file sets TUNSETPERSIST on its NIC. Replies <see cref="Device.PersistSet"/>.</summary>
 [MessagePackObject]

@@ -5,13 +5,16 @@ namespace NetSim.Protocol.Wire;
 /// <summary>ARP operation codes (RFC 826).</summary>
 public enum ArpOperation : ushort
 {
+    /// <summary>Request (1).</summary>
     Request = 1,
+    /// <summary>Reply (2).</summary>
     Reply = 2,
 }
 
 /// <summary>A view over an ARP packet for Ethernet and IPv4 (RFC 826), the only kind a TAP host needs.</summary>
 public readonly ref struct ArpPacket
 {
+    /// <summary>Length in bytes.</summary>
     public const int Length = 28;
     private const ushort HardwareEthernet = 1;
 
@@ -30,12 +33,18 @@ public readonly ref struct ArpPacket
         return op is (ushort)ArpOperation.Request or (ushort)ArpOperation.Reply;
     }
 
+    /// <summary>A view over the start of the buffer (call Check first).</summary>
     public static ArpPacket Parse(ReadOnlySpan<byte> packet) => new(packet[..Length]);
 
+    /// <summary>The operation field.</summary>
     public ArpOperation Operation => (ArpOperation)BinaryPrimitives.ReadUInt16BigEndian(_bytes[6..]);
+    /// <summary>The sender hardware address field.</summary>
     public MacAddress SenderHardwareAddress => MacAddress.Read(_bytes[8..]);
+    /// <summary>The sender protocol address field.</summary>
     public Ipv4Address SenderProtocolAddress => Ipv4Address.Read(_bytes[14..]);
+    /// <summary>The target hardware address field.</summary>
     public MacAddress TargetHardwareAddress => MacAddress.Read(_bytes[18..]);
+    /// <summary>The target protocol address field.</summary>
     public Ipv4Address TargetProtocolAddress => Ipv4Address.Read(_bytes[24..]);
 
     /// <summary>Writes the 28-byte packet.</summary>

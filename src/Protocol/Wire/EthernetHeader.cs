@@ -8,6 +8,7 @@ namespace NetSim.Protocol.Wire;
 /// </summary>
 public readonly ref struct EthernetHeader
 {
+    /// <summary>Length in bytes.</summary>
     public const int Length = 14;
     private readonly ReadOnlySpan<byte> _bytes;
 
@@ -19,8 +20,11 @@ public readonly ref struct EthernetHeader
     /// <summary>A view over the first 14 bytes; call <see cref="Check"/> first.</summary>
     public static EthernetHeader Parse(ReadOnlySpan<byte> frame) => new(frame[..Length]);
 
+    /// <summary>The destination address.</summary>
     public MacAddress Destination => MacAddress.Read(_bytes);
+    /// <summary>The source address.</summary>
     public MacAddress Source => MacAddress.Read(_bytes[6..]);
+    /// <summary>The ether type field.</summary>
     public ushort EtherType => BinaryPrimitives.ReadUInt16BigEndian(_bytes[12..]);
 
     /// <summary>Writes a header into the first 14 bytes of <paramref name="destination"/>.</summary>

@@ -5,19 +5,28 @@ namespace NetSim.Protocol.Wire;
 /// <summary>ICMPv4 message types this simulator speaks (RFC 792).</summary>
 public static class IcmpV4Type
 {
+    /// <summary>Echo Reply: 0.</summary>
     public const byte EchoReply = 0;
+    /// <summary>Destination Unreachable: 3.</summary>
     public const byte DestinationUnreachable = 3;
+    /// <summary>Echo Request: 8.</summary>
     public const byte EchoRequest = 8;
+    /// <summary>Time Exceeded: 11.</summary>
     public const byte TimeExceeded = 11;
+    /// <summary>Parameter Problem: 12.</summary>
     public const byte ParameterProblem = 12;
 }
 
 /// <summary>ICMPv4 Destination Unreachable codes (RFC 792, RFC 1812).</summary>
 public static class IcmpV4UnreachableCode
 {
+    /// <summary>Network: 0.</summary>
     public const byte Network = 0;
+    /// <summary>Host: 1.</summary>
     public const byte Host = 1;
+    /// <summary>Protocol: 2.</summary>
     public const byte Protocol = 2;
+    /// <summary>Port: 3.</summary>
     public const byte Port = 3;
     /// <summary>Fragmentation needed and DF set; the next-hop MTU is in bytes 6..7 (RFC 1191).</summary>
     public const byte FragmentationNeeded = 4;
@@ -26,7 +35,9 @@ public static class IcmpV4UnreachableCode
 /// <summary>ICMPv4 Time Exceeded codes.</summary>
 public static class IcmpV4TimeExceededCode
 {
+    /// <summary>Ttl Exceeded: 0.</summary>
     public const byte TtlExceeded = 0;
+    /// <summary>Fragment Reassembly: 1.</summary>
     public const byte FragmentReassembly = 1;
 }
 
@@ -36,6 +47,7 @@ public static class IcmpV4TimeExceededCode
 /// </summary>
 public readonly ref struct IcmpV4
 {
+    /// <summary>Length of the fixed header in bytes.</summary>
     public const int HeaderLength = 8;
     private readonly ReadOnlySpan<byte> _bytes;
 
@@ -52,17 +64,26 @@ public readonly ref struct IcmpV4
         return true;
     }
 
+    /// <summary>A view over the start of the buffer (call Check first).</summary>
     public static IcmpV4 Parse(ReadOnlySpan<byte> message) => new(message);
 
+    /// <summary>The bytes this view reads.</summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
+    /// <summary>The message type.</summary>
     public byte Type => _bytes[0];
+    /// <summary>The message code.</summary>
     public byte Code => _bytes[1];
+    /// <summary>The checksum field as sent.</summary>
     public ushort Checksum => BinaryPrimitives.ReadUInt16BigEndian(_bytes[2..]);
+    /// <summary>The identifier field (echo messages).</summary>
     public ushort Identifier => BinaryPrimitives.ReadUInt16BigEndian(_bytes[4..]);
+    /// <summary>The sequence number field (echo messages).</summary>
     public ushort SequenceNumber => BinaryPrimitives.ReadUInt16BigEndian(_bytes[6..]);
     /// <summary>The next-hop MTU of a Fragmentation Needed message (RFC 1191), 0 from old routers.</summary>
     public ushort NextHopMtu => BinaryPrimitives.ReadUInt16BigEndian(_bytes[6..]);
+    /// <summary>What follows the 8-byte header.</summary>
     public ReadOnlySpan<byte> Data => _bytes[HeaderLength..];
+    /// <summary>True for an error message (it quotes the packet that caused it).</summary>
     public bool IsError => Type is IcmpV4Type.DestinationUnreachable or IcmpV4Type.TimeExceeded or IcmpV4Type.ParameterProblem;
     /// <summary>True when the checksum over the whole message sums to zero.</summary>
     public bool IsChecksumValid => InternetChecksum.Compute(_bytes) == 0;

@@ -5,46 +5,67 @@ namespace NetSim.Protocol.Wire;
 /// <summary>ICMPv6 message types this simulator speaks (RFC 4443, RFC 4861).</summary>
 public static class IcmpV6Type
 {
+    /// <summary>Destination Unreachable: 1.</summary>
     public const byte DestinationUnreachable = 1;
+    /// <summary>Packet Too Big: 2.</summary>
     public const byte PacketTooBig = 2;
+    /// <summary>Time Exceeded: 3.</summary>
     public const byte TimeExceeded = 3;
+    /// <summary>Parameter Problem: 4.</summary>
     public const byte ParameterProblem = 4;
+    /// <summary>Echo Request: 128.</summary>
     public const byte EchoRequest = 128;
+    /// <summary>Echo Reply: 129.</summary>
     public const byte EchoReply = 129;
+    /// <summary>Router Solicitation: 133.</summary>
     public const byte RouterSolicitation = 133;
+    /// <summary>Router Advertisement: 134.</summary>
     public const byte RouterAdvertisement = 134;
+    /// <summary>Neighbor Solicitation: 135.</summary>
     public const byte NeighborSolicitation = 135;
+    /// <summary>Neighbor Advertisement: 136.</summary>
     public const byte NeighborAdvertisement = 136;
 }
 
 /// <summary>ICMPv6 Destination Unreachable codes (RFC 4443 3.1).</summary>
 public static class IcmpV6UnreachableCode
 {
+    /// <summary>No Route: 0.</summary>
     public const byte NoRoute = 0;
+    /// <summary>Administratively Prohibited: 1.</summary>
     public const byte AdministrativelyProhibited = 1;
+    /// <summary>Beyond Scope: 2.</summary>
     public const byte BeyondScope = 2;
+    /// <summary>Address Unreachable: 3.</summary>
     public const byte AddressUnreachable = 3;
+    /// <summary>Port Unreachable: 4.</summary>
     public const byte PortUnreachable = 4;
 }
 
 /// <summary>ICMPv6 Time Exceeded codes (RFC 4443 3.3).</summary>
 public static class IcmpV6TimeExceededCode
 {
+    /// <summary>Hop Limit Exceeded: 0.</summary>
     public const byte HopLimitExceeded = 0;
+    /// <summary>Fragment Reassembly: 1.</summary>
     public const byte FragmentReassembly = 1;
 }
 
 /// <summary>ICMPv6 Parameter Problem codes (RFC 4443 3.4).</summary>
 public static class IcmpV6ParameterProblemCode
 {
+    /// <summary>Erroneous Header Field: 0.</summary>
     public const byte ErroneousHeaderField = 0;
+    /// <summary>Unrecognized Next Header: 1.</summary>
     public const byte UnrecognizedNextHeader = 1;
 }
 
 /// <summary>NDP option types (RFC 4861 4.6).</summary>
 public static class NdpOptionType
 {
+    /// <summary>Source Link Layer Address: 1.</summary>
     public const byte SourceLinkLayerAddress = 1;
+    /// <summary>Target Link Layer Address: 2.</summary>
     public const byte TargetLinkLayerAddress = 2;
 }
 
@@ -54,11 +75,15 @@ public static class NdpOptionType
 /// </summary>
 public readonly ref struct IcmpV6
 {
+    /// <summary>Length of the fixed header in bytes.</summary>
     public const int HeaderLength = 8;
     /// <summary>NS/NA: 8-byte header (with flags/reserved) plus the 16-byte target address.</summary>
     public const int NeighborMessageLength = HeaderLength + Ipv6Address.Length;
+    /// <summary>Na Flag Router: 0x80.</summary>
     public const byte NaFlagRouter = 0x80;
+    /// <summary>Na Flag Solicited: 0x40.</summary>
     public const byte NaFlagSolicited = 0x40;
+    /// <summary>Na Flag Override: 0x20.</summary>
     public const byte NaFlagOverride = 0x20;
 
     private readonly ReadOnlySpan<byte> _bytes;
@@ -96,18 +121,26 @@ public readonly ref struct IcmpV6
         return true;
     }
 
+    /// <summary>A view over the start of the buffer (call Check first).</summary>
     public static IcmpV6 Parse(ReadOnlySpan<byte> message) => new(message);
 
+    /// <summary>The bytes this view reads.</summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
+    /// <summary>The message type.</summary>
     public byte Type => _bytes[0];
+    /// <summary>The message code.</summary>
     public byte Code => _bytes[1];
+    /// <summary>The checksum field as sent.</summary>
     public ushort Checksum => BinaryPrimitives.ReadUInt16BigEndian(_bytes[2..]);
+    /// <summary>The identifier field (echo messages).</summary>
     public ushort Identifier => BinaryPrimitives.ReadUInt16BigEndian(_bytes[4..]);
+    /// <summary>The sequence number field (echo messages).</summary>
     public ushort SequenceNumber => BinaryPrimitives.ReadUInt16BigEndian(_bytes[6..]);
     /// <summary>The MTU of a Packet Too Big message.</summary>
     public uint Mtu => BinaryPrimitives.ReadUInt32BigEndian(_bytes[4..]);
     /// <summary>Echo data, or the invoking packet of an error message.</summary>
     public ReadOnlySpan<byte> Data => _bytes[HeaderLength..];
+    /// <summary>True for an error message (it quotes the packet that caused it).</summary>
     public bool IsError => Type < 128;
     /// <summary>NA flags byte (R, S, O in the top bits).</summary>
     public byte NeighborAdvertisementFlags => _bytes[4];

@@ -5,7 +5,9 @@ namespace NetSim.Protocol.Wire;
 /// <summary>IP version of an <see cref="IpAddress"/>.</summary>
 public enum IpVersion : byte
 {
+    /// <summary>V4 (4).</summary>
     V4 = 4,
+    /// <summary>V6 (6).</summary>
     V6 = 6,
 }
 
@@ -18,8 +20,10 @@ public readonly struct IpAddress : IEquatable<IpAddress>
     private readonly Ipv6Address _v6;
     private readonly uint _v4;
 
+    /// <summary>The version field.</summary>
     public IpVersion Version { get; }
 
+    /// <summary>An address of IPv4.</summary>
     public IpAddress(Ipv4Address address)
     {
         Version = IpVersion.V4;
@@ -27,6 +31,7 @@ public readonly struct IpAddress : IEquatable<IpAddress>
         _v6 = default;
     }
 
+    /// <summary>An address of IPv6.</summary>
     public IpAddress(Ipv6Address address)
     {
         Version = IpVersion.V6;
@@ -34,7 +39,9 @@ public readonly struct IpAddress : IEquatable<IpAddress>
         _v4 = 0;
     }
 
+    /// <summary>True when the address is v4.</summary>
     public bool IsV4 => Version == IpVersion.V4;
+    /// <summary>True when the address is v6.</summary>
     public bool IsV6 => Version == IpVersion.V6;
 
     /// <summary>The IPv4 address; throws when this is an IPv6 address.</summary>
@@ -45,7 +52,9 @@ public readonly struct IpAddress : IEquatable<IpAddress>
     /// <summary>Maximum prefix length of the family: 32 or 128.</summary>
     public int MaxPrefixLength => IsV4 ? 32 : 128;
 
+    /// <summary>True when the address is unspecified.</summary>
     public bool IsUnspecified => IsV4 ? _v4 == 0 : _v6.IsUnspecified;
+    /// <summary>True when the address is multicast.</summary>
     public bool IsMulticast => IsV4 ? new Ipv4Address(_v4).IsMulticast : _v6.IsMulticast;
 
     /// <summary>True when both are the same family and the first <paramref name="prefixLength"/> bits match.</summary>
@@ -57,13 +66,20 @@ public readonly struct IpAddress : IEquatable<IpAddress>
     public IpAddress Network(int prefixLength) =>
         IsV4 ? new IpAddress(new Ipv4Address(_v4).Network(prefixLength)) : new IpAddress(_v6.Network(prefixLength));
 
+    /// <summary>Wraps the address.</summary>
     public static implicit operator IpAddress(Ipv4Address address) => new(address);
+    /// <summary>Wraps the address.</summary>
     public static implicit operator IpAddress(Ipv6Address address) => new(address);
 
+    /// <inheritdoc />
     public bool Equals(IpAddress other) => Version == other.Version && _v4 == other._v4 && _v6 == other._v6;
+    /// <inheritdoc />
     public override bool Equals(object? obj) => obj is IpAddress other && Equals(other);
+    /// <inheritdoc />
     public override int GetHashCode() => IsV4 ? (int)_v4 : _v6.GetHashCode();
+    /// <summary>Same version and address.</summary>
     public static bool operator ==(IpAddress left, IpAddress right) => left.Equals(right);
+    /// <summary>Different version or address.</summary>
     public static bool operator !=(IpAddress left, IpAddress right) => !left.Equals(right);
 
     /// <summary>Parses either family's text form.</summary>
@@ -76,8 +92,10 @@ public readonly struct IpAddress : IEquatable<IpAddress>
         return false;
     }
 
+    /// <summary>Parses the text form; throws FormatException when it is not one.</summary>
     public static IpAddress Parse(string text) =>
         TryParse(text, out var a) ? a : throw new FormatException($"'{text}' is not an IP address");
 
+    /// <inheritdoc />
     public override string ToString() => IsV4 ? new Ipv4Address(_v4).ToString() : _v6.ToString();
 }

@@ -7,10 +7,14 @@ namespace NetSim.Protocol.Wire;
 /// <summary>An IPv4 address held as a host-order uint (10.0.0.1 is 0x0A000001): free to copy, compare and hash.</summary>
 public readonly record struct Ipv4Address(uint Value) : IComparable<Ipv4Address>
 {
+    /// <summary>Length in bytes.</summary>
     public const int Length = 4;
+    /// <summary>The any address.</summary>
     public static readonly Ipv4Address Any = new(0);
+    /// <summary>The broadcast address.</summary>
     public static readonly Ipv4Address Broadcast = new(0xFFFF_FFFFu);
 
+    /// <summary>A ipv4 address.</summary>
     public Ipv4Address(byte a, byte b, byte c, byte d) : this(((uint)a << 24) | ((uint)b << 16) | ((uint)c << 8) | d) { }
 
     /// <summary>Reads 4 bytes, network order.</summary>
@@ -19,7 +23,9 @@ public readonly record struct Ipv4Address(uint Value) : IComparable<Ipv4Address>
     /// <summary>Writes 4 bytes, network order.</summary>
     public void Write(Span<byte> destination) => BinaryPrimitives.WriteUInt32BigEndian(destination, Value);
 
+    /// <summary>True for the unspecified address.</summary>
     public bool IsUnspecified => Value == 0;
+    /// <summary>True for the broadcast address.</summary>
     public bool IsBroadcast => Value == 0xFFFF_FFFFu;
     /// <summary>224.0.0.0/4.</summary>
     public bool IsMulticast => (Value & 0xF000_0000u) == 0xE000_0000u;
@@ -49,6 +55,7 @@ public readonly record struct Ipv4Address(uint Value) : IComparable<Ipv4Address>
     /// <summary>The Ethernet multicast address of an IPv4 multicast group (01:00:5e + low 23 bits, RFC 1112).</summary>
     public MacAddress MulticastMac => new(0x0100_5E00_0000UL | (Value & 0x007F_FFFFu));
 
+    /// <inheritdoc />
     public int CompareTo(Ipv4Address other) => Value.CompareTo(other.Value);
 
     /// <summary>Parses dotted-quad text, four decimal parts 0..255.</summary>
@@ -74,15 +81,18 @@ public readonly record struct Ipv4Address(uint Value) : IComparable<Ipv4Address>
         return true;
     }
 
+    /// <summary>Parses the text form; false when it is not one.</summary>
     public static bool TryParse([NotNullWhen(true)] string? text, out Ipv4Address address)
     {
         address = Any;
         return text is not null && TryParse(text.AsSpan(), out address);
     }
 
+    /// <summary>Parses the text form; throws FormatException when it is not one.</summary>
     public static Ipv4Address Parse(string text) =>
         TryParse(text, out var a) ? a : throw new FormatException($"'{text}' is not an IPv4 address (a.b.c.d)");
 
+    /// <inheritdoc />
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Value >> 24}.{(Value >> 16) & 0xFF}.{(Value >> 8) & 0xFF}.{Value & 0xFF}");
 }

@@ -8,9 +8,13 @@ namespace NetSim.Protocol.Wire;
 /// </summary>
 public readonly ref struct Ipv4Header
 {
+    /// <summary>Length of a header without options, in bytes.</summary>
     public const int MinLength = 20;
+    /// <summary>Max Packet Length: 65535.</summary>
     public const int MaxPacketLength = 65535;
+    /// <summary>Flag Dont Fragment: 0x4000.</summary>
     public const ushort FlagDontFragment = 0x4000;
+    /// <summary>Flag More Fragments: 0x2000.</summary>
     public const ushort FlagMoreFragments = 0x2000;
     private const ushort FragmentOffsetMask = 0x1FFF;
 
@@ -39,27 +43,42 @@ public readonly ref struct Ipv4Header
 
     /// <summary>The packet bytes this view covers (header and payload, link padding excluded).</summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
+    /// <summary>The version field.</summary>
     public int Version => _bytes[0] >> 4;
     /// <summary>Header length in bytes (IHL * 4), options included.</summary>
     public int HeaderLength => (_bytes[0] & 0x0F) * 4;
+    /// <summary>The options length field.</summary>
     public int OptionsLength => HeaderLength - MinLength;
+    /// <summary>The options field.</summary>
     public ReadOnlySpan<byte> Options => _bytes[MinLength..HeaderLength];
+    /// <summary>The type of service field.</summary>
     public byte TypeOfService => _bytes[1];
+    /// <summary>The total length field.</summary>
     public int TotalLength => BinaryPrimitives.ReadUInt16BigEndian(_bytes[2..]);
+    /// <summary>The identification field.</summary>
     public ushort Identification => BinaryPrimitives.ReadUInt16BigEndian(_bytes[4..]);
     private ushort FlagsAndOffset => BinaryPrimitives.ReadUInt16BigEndian(_bytes[6..]);
+    /// <summary>The dont fragment field.</summary>
     public bool DontFragment => (FlagsAndOffset & FlagDontFragment) != 0;
+    /// <summary>The more fragments field.</summary>
     public bool MoreFragments => (FlagsAndOffset & FlagMoreFragments) != 0;
     /// <summary>Fragment offset in bytes (the field counts 8-byte units).</summary>
     public int FragmentOffset => (FlagsAndOffset & FragmentOffsetMask) * 8;
     /// <summary>True when this packet is one fragment of a larger datagram.</summary>
     public bool IsFragment => MoreFragments || FragmentOffset != 0;
+    /// <summary>The ttl field.</summary>
     public byte Ttl => _bytes[8];
+    /// <summary>The protocol field.</summary>
     public byte Protocol => _bytes[9];
+    /// <summary>The checksum field as sent.</summary>
     public ushort Checksum => BinaryPrimitives.ReadUInt16BigEndian(_bytes[10..]);
+    /// <summary>The source address.</summary>
     public Ipv4Address Source => Ipv4Address.Read(_bytes[12..]);
+    /// <summary>The destination address.</summary>
     public Ipv4Address Destination => Ipv4Address.Read(_bytes[16..]);
+    /// <summary>The header field.</summary>
     public ReadOnlySpan<byte> Header => _bytes[..HeaderLength];
+    /// <summary>What follows the header.</summary>
     public ReadOnlySpan<byte> Payload => _bytes[HeaderLength..];
 
     /// <summary>True when the header checksum sums to zero.</summary>

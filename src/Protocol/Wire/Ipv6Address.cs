@@ -10,8 +10,11 @@ namespace NetSim.Protocol.Wire;
 /// </summary>
 public readonly record struct Ipv6Address(ulong High, ulong Low)
 {
+    /// <summary>Length in bytes.</summary>
     public const int Length = 16;
+    /// <summary>The unspecified address.</summary>
     public static readonly Ipv6Address Unspecified = new(0, 0);
+    /// <summary>The loopback address.</summary>
     public static readonly Ipv6Address Loopback = new(0, 1);
     /// <summary>ff02::1, every node on the link.</summary>
     public static readonly Ipv6Address AllNodes = new(0xFF02_0000_0000_0000UL, 1);
@@ -29,7 +32,9 @@ public readonly record struct Ipv6Address(ulong High, ulong Low)
         BinaryPrimitives.WriteUInt64BigEndian(destination[8..], Low);
     }
 
+    /// <summary>True for the unspecified address.</summary>
     public bool IsUnspecified => High == 0 && Low == 0;
+    /// <summary>True for the loopback address.</summary>
     public bool IsLoopback => High == 0 && Low == 1;
     /// <summary>ff00::/8.</summary>
     public bool IsMulticast => (High >> 56) == 0xFF;
@@ -92,6 +97,7 @@ public readonly record struct Ipv6Address(ulong High, ulong Low)
         return true;
     }
 
+    /// <summary>Parses the text form; throws FormatException when it is not one.</summary>
     public static Ipv6Address Parse(string text) =>
         TryParse(text, out var a) ? a : throw new FormatException($"'{text}' is not an IPv6 address");
 

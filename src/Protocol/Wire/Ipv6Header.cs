@@ -7,6 +7,7 @@ namespace NetSim.Protocol.Wire;
 /// </summary>
 public readonly ref struct Ipv6Header
 {
+    /// <summary>Length in bytes.</summary>
     public const int Length = 40;
     /// <summary>The minimum link MTU every IPv6 link must carry (RFC 8200 5).</summary>
     public const int MinimumMtu = 1280;
@@ -28,15 +29,25 @@ public readonly ref struct Ipv6Header
     public static Ipv6Header Parse(ReadOnlySpan<byte> packet) =>
         new(packet[..(Length + BinaryPrimitives.ReadUInt16BigEndian(packet[4..]))]);
 
+    /// <summary>The bytes this view reads.</summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
+    /// <summary>The version field.</summary>
     public int Version => _bytes[0] >> 4;
+    /// <summary>The traffic class field.</summary>
     public byte TrafficClass => (byte)((BinaryPrimitives.ReadUInt16BigEndian(_bytes) >> 4) & 0xFF);
+    /// <summary>The flow label field.</summary>
     public uint FlowLabel => BinaryPrimitives.ReadUInt32BigEndian(_bytes) & 0xF_FFFF;
+    /// <summary>The payload length field.</summary>
     public int PayloadLength => BinaryPrimitives.ReadUInt16BigEndian(_bytes[4..]);
+    /// <summary>The next header field.</summary>
     public byte NextHeader => _bytes[6];
+    /// <summary>The hop limit field.</summary>
     public byte HopLimit => _bytes[7];
+    /// <summary>The source address.</summary>
     public Ipv6Address Source => Ipv6Address.Read(_bytes[8..]);
+    /// <summary>The destination address.</summary>
     public Ipv6Address Destination => Ipv6Address.Read(_bytes[24..]);
+    /// <summary>What follows the header.</summary>
     public ReadOnlySpan<byte> Payload => _bytes[Length..];
 
     /// <summary>Writes the 40-byte header into <paramref name="destination"/>.</summary>
@@ -66,6 +77,7 @@ public readonly ref struct Ipv6Header
 /// <summary>A view over the 8-byte IPv6 Fragment extension header (RFC 8200 4.5).</summary>
 public readonly ref struct Ipv6FragmentHeader
 {
+    /// <summary>Length in bytes.</summary>
     public const int Length = 8;
     private readonly ReadOnlySpan<byte> _bytes;
 
@@ -74,14 +86,19 @@ public readonly ref struct Ipv6FragmentHeader
     /// <summary>True when the buffer holds the 8 bytes of the header.</summary>
     public static bool Check(ReadOnlySpan<byte> buffer) => buffer.Length >= Length;
 
+    /// <summary>A view over the start of the buffer (call Check first).</summary>
     public static Ipv6FragmentHeader Parse(ReadOnlySpan<byte> buffer) => new(buffer[..Length]);
 
+    /// <summary>The next header field.</summary>
     public byte NextHeader => _bytes[0];
     /// <summary>Offset of the fragment in bytes.</summary>
     public int FragmentOffset => BinaryPrimitives.ReadUInt16BigEndian(_bytes[2..]) & 0xFFF8;
+    /// <summary>The more fragments field.</summary>
     public bool MoreFragments => (_bytes[3] & 1) != 0;
+    /// <summary>The identification field.</summary>
     public uint Identification => BinaryPrimitives.ReadUInt32BigEndian(_bytes[4..]);
 
+    /// <summary>Writes the header into destination.</summary>
     public static void Emit(Span<byte> destination, byte nextHeader, int fragmentOffset, bool moreFragments, uint identification)
     {
         if ((fragmentOffset & 7) != 0) throw new ArgumentOutOfRangeException(nameof(fragmentOffset), fragmentOffset, "fragment offset must be a multiple of 8");

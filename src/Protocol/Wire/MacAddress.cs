@@ -6,8 +6,11 @@ namespace NetSim.Protocol.Wire;
 /// <summary>A 48-bit Ethernet address held in the low bits of a ulong: a value type, free to copy and compare.</summary>
 public readonly record struct MacAddress(ulong Value)
 {
+    /// <summary>Length in bytes.</summary>
     public const int Length = 6;
+    /// <summary>The zero address.</summary>
     public static readonly MacAddress Zero = new(0);
+    /// <summary>The broadcast address.</summary>
     public static readonly MacAddress Broadcast = new(0xFFFF_FFFF_FFFFUL);
 
     /// <summary>Reads 6 bytes, network order.</summary>
@@ -21,6 +24,7 @@ public readonly record struct MacAddress(ulong Value)
         BinaryPrimitives.WriteUInt32BigEndian(destination[2..], (uint)Value);
     }
 
+    /// <summary>True for the broadcast address.</summary>
     public bool IsBroadcast => Value == Broadcast.Value;
     /// <summary>The I/G bit: group (multicast or broadcast) address.</summary>
     public bool IsMulticast => ((Value >> 40) & 0x01) != 0;
@@ -50,9 +54,11 @@ public readonly record struct MacAddress(ulong Value)
         return true;
     }
 
+    /// <summary>Parses the text form; throws FormatException when it is not one.</summary>
     public static MacAddress Parse(string text) =>
         TryParse(text, out var mac) ? mac : throw new FormatException($"'{text}' is not a MAC address (aa:bb:cc:dd:ee:ff)");
 
+    /// <inheritdoc />
     public override string ToString()
     {
         Span<byte> b = stackalloc byte[6];

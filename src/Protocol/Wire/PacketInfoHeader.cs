@@ -9,6 +9,7 @@ namespace NetSim.Protocol.Wire;
 /// </summary>
 public readonly ref struct PacketInfoHeader
 {
+    /// <summary>Length in bytes.</summary>
     public const int Length = 4;
     private readonly ReadOnlySpan<byte> _bytes;
 

@@ -7,14 +7,23 @@ namespace NetSim.Protocol.Wire;
 [Flags]
 public enum TcpFlags : byte
 {
+    /// <summary>No control bit.</summary>
     None = 0,
+    /// <summary>FIN: the sender has no more data.</summary>
     Fin = 0x01,
+    /// <summary>SYN: synchronise sequence numbers (opening).</summary>
     Syn = 0x02,
+    /// <summary>RST: reset the connection.</summary>
     Rst = 0x04,
+    /// <summary>PSH: push the data to the reader.</summary>
     Psh = 0x08,
+    /// <summary>ACK: the acknowledgment field is significant.</summary>
     Ack = 0x10,
+    /// <summary>URG: the urgent pointer is significant.</summary>
     Urg = 0x20,
+    /// <summary>ECE: ECN echo (RFC 3168).</summary>
     Ece = 0x40,
+    /// <summary>CWR: congestion window reduced (RFC 3168).</summary>
     Cwr = 0x80,
 }
 
@@ -34,20 +43,32 @@ public struct SackBlocks
 /// </summary>
 public struct TcpOptionSet
 {
+    /// <summary>The most SACK blocks a segment carries (four fit in 40 option bytes without timestamps).</summary>
     public const int MaxSackBlocks = 4;
+    /// <summary>Option kinds (IANA TCP option numbers).</summary>
     public const byte KindEnd = 0, KindNop = 1, KindMss = 2, KindWindowScale = 3, KindSackPermitted = 4, KindSack = 5, KindTimestamps = 8;
     /// <summary>RFC 7323 2.3: a shift above 14 is used as 14.</summary>
     public const int MaxWindowScale = 14;
 
+    /// <summary>Maximum segment size the sender can receive (valid when <see cref="HasMss"/>).</summary>
     public ushort Mss;
+    /// <summary>The MSS option is present.</summary>
     public bool HasMss;
+    /// <summary>Window shift count (valid when <see cref="HasWindowScale"/>).</summary>
     public byte WindowScale;
+    /// <summary>The window scale option is present.</summary>
     public bool HasWindowScale;
+    /// <summary>The SACK-permitted option is present (SYN segments only).</summary>
     public bool SackPermitted;
+    /// <summary>The timestamps option is present.</summary>
     public bool HasTimestamps;
+    /// <summary>Timestamp value (TSval).</summary>
     public uint TsVal;
+    /// <summary>Timestamp echo reply (TSecr).</summary>
     public uint TsEcr;
+    /// <summary>How many of <see cref="Sack"/>'s blocks are in use.</summary>
     public int SackCount;
+    /// <summary>The SACK blocks, first <see cref="SackCount"/> of them valid.</summary>
     public SackBlocks Sack;
 
     /// <summary>Bytes these options take on the wire, in the layout <see cref="TcpHeader.EmitHeader"/> writes (a multiple of 4).</summary>
@@ -73,7 +94,9 @@ public struct TcpOptionSet
 /// </summary>
 public readonly ref struct TcpHeader
 {
+    /// <summary>Length of a header without options.</summary>
     public const int MinLength = 20;
+    /// <summary>Longest header: data offset 15 words.</summary>
     public const int MaxLength = 60;
     private readonly ReadOnlySpan<byte> _bytes;
 
@@ -90,23 +113,37 @@ public readonly ref struct TcpHeader
     /// <summary>A view over the whole segment (the IP layer has already trimmed it); call <see cref="Check"/> first.</summary>
     public static TcpHeader Parse(ReadOnlySpan<byte> segment) => new(segment);
 
+    /// <summary>The whole segment.</summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
+    /// <summary>Source port.</summary>
     public ushort SourcePort => BinaryPrimitives.ReadUInt16BigEndian(_bytes);
+    /// <summary>Destination port.</summary>
     public ushort DestinationPort => BinaryPrimitives.ReadUInt16BigEndian(_bytes[2..]);
+    /// <summary>Sequence number of the first byte (or of the SYN).</summary>
     public uint SequenceNumber => BinaryPrimitives.ReadUInt32BigEndian(_bytes[4..]);
+    /// <summary>Next sequence number the sender expects (when ACK is set).</summary>
     public uint AcknowledgmentNumber => BinaryPrimitives.ReadUInt32BigEndian(_bytes[8..]);
     /// <summary>Header length in bytes (data offset * 4), options included.</summary>
     public int HeaderLength => (_bytes[12] >> 4) * 4;
+    /// <summary>The control bits.</summary>
     public TcpFlags Flags => (TcpFlags)_bytes[13];
+    /// <summary>SYN is set.</summary>
     public bool Syn => (Flags & TcpFlags.Syn) != 0;
+    /// <summary>ACK is set.</summary>
     public bool Ack => (Flags & TcpFlags.Ack) != 0;
+    /// <summary>FIN is set.</summary>
     public bool Fin => (Flags & TcpFlags.Fin) != 0;
+    /// <summary>RST is set.</summary>
     public bool Rst => (Flags & TcpFlags.Rst) != 0;
     /// <summary>The raw 16-bit window field (not yet scaled).</summary>
     public ushort Window => BinaryPrimitives.ReadUInt16BigEndian(_bytes[14..]);
+    /// <summary>The checksum field as carried.</summary>
     public ushort Checksum => BinaryPrimitives.ReadUInt16BigEndian(_bytes[16..]);
+    /// <summary>The urgent pointer field.</summary>
     public ushort UrgentPointer => BinaryPrimitives.ReadUInt16BigEndian(_bytes[18..]);
+    /// <summary>The option bytes (between the fixed header and the data offset).</summary>
     public ReadOnlySpan<byte> Options => _bytes[MinLength..HeaderLength];
+    /// <summary>The data after the header.</summary>
     public ReadOnlySpan<byte> Payload => _bytes[HeaderLength..];
     /// <summary>Sequence space the segment occupies: payload plus one for SYN and one for FIN.</summary>
     public int SegmentLength => Payload.Length + (Syn ? 1 : 0) + (Fin ? 1 : 0);
@@ -269,9 +306,11 @@ public readonly ref struct TcpHeader
         return length;
     }
 
+    /// <summary>The partial checksum of the IPv4 pseudo-header for a segment of <paramref name="tcpLength"/> bytes.</summary>
     public static uint PseudoHeader(Ipv4Address source, Ipv4Address destination, int tcpLength) =>
         InternetChecksum.PseudoHeaderV4(source, destination, IpProtocol.Tcp, tcpLength);
 
+    /// <summary>The partial checksum of the IPv6 pseudo-header for a segment of <paramref name="tcpLength"/> bytes.</summary>
     public static uint PseudoHeader(Ipv6Address source, Ipv6Address destination, int tcpLength) =>
         InternetChecksum.PseudoHeaderV6(source, destination, IpProtocol.Tcp, tcpLength);
 }

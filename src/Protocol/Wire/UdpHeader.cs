@@ -5,6 +5,7 @@ namespace NetSim.Protocol.Wire;
 /// <summary>A view over a UDP datagram (RFC 768): 8-byte header and payload. Nothing is copied.</summary>
 public readonly ref struct UdpHeader
 {
+    /// <summary>Length in bytes.</summary>
     public const int Length = 8;
     private readonly ReadOnlySpan<byte> _bytes;
 
@@ -21,11 +22,17 @@ public readonly ref struct UdpHeader
     /// <summary>A view trimmed to the length field; call <see cref="Check"/> first.</summary>
     public static UdpHeader Parse(ReadOnlySpan<byte> datagram) => new(datagram[..BinaryPrimitives.ReadUInt16BigEndian(datagram[4..])]);
 
+    /// <summary>The bytes this view reads.</summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
+    /// <summary>The source port field.</summary>
     public ushort SourcePort => BinaryPrimitives.ReadUInt16BigEndian(_bytes);
+    /// <summary>The destination port field.</summary>
     public ushort DestinationPort => BinaryPrimitives.ReadUInt16BigEndian(_bytes[2..]);
+    /// <summary>The total length field.</summary>
     public int TotalLength => BinaryPrimitives.ReadUInt16BigEndian(_bytes[4..]);
+    /// <summary>The checksum field as sent.</summary>
     public ushort Checksum => BinaryPrimitives.ReadUInt16BigEndian(_bytes[6..]);
+    /// <summary>What follows the header.</summary>
     public ReadOnlySpan<byte> Payload => _bytes[Length..];
 
     /// <summary>True when the checksum verifies against the IPv4 pseudo-header, or is 0 (none sent, RFC 768).</summary>
@@ -58,9 +65,11 @@ public readonly ref struct UdpHeader
         return length;
     }
 
+    /// <summary>The checksum sum of the IP pseudo-header, to seed Emit with.</summary>
     public static uint PseudoHeader(Ipv4Address source, Ipv4Address destination, int udpLength) =>
         InternetChecksum.PseudoHeaderV4(source, destination, IpProtocol.Udp, udpLength);
 
+    /// <summary>The checksum sum of the IP pseudo-header, to seed Emit with.</summary>
     public static uint PseudoHeader(Ipv6Address source, Ipv6Address destination, int udpLength) =>
         InternetChecksum.PseudoHeaderV6(source, destination, IpProtocol.Udp, udpLength);
 }

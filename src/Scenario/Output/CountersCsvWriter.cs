@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using NetSim.Protocol.Counters;
 using NetSim.Scenario.Reports;
 
 namespace NetSim.Scenario.Output;
@@ -19,16 +20,8 @@ public static class CountersCsvWriter
         foreach (var n in report.Nics)
         {
             var name = $"{n.Host}.{n.Nic}";
-            rows.Add(("nic", name, "rx_packets", n.RxPackets));
-            rows.Add(("nic", name, "rx_bytes", n.RxBytes));
-            rows.Add(("nic", name, "rx_dropped", n.RxDropped));
-            rows.Add(("nic", name, "rx_errors", n.RxErrors));
-            rows.Add(("nic", name, "tx_packets", n.TxPackets));
-            rows.Add(("nic", name, "tx_bytes", n.TxBytes));
-            rows.Add(("nic", name, "tx_dropped", n.TxDropped));
-            rows.Add(("nic", name, "tx_errors", n.TxErrors));
-            rows.Add(("nic", name, "queued", n.Queued));
-            foreach (var (reason, count) in n.DropReasons) rows.Add(("nic", name, "drop." + reason, count));
+            foreach (var (counter, value) in n.Values()) rows.Add(("nic", name, counter, value));
+            foreach (var (reason, count) in n.DropReasons) rows.Add(("nic", name, NicCounterNames.DropPrefix + reason, count));
         }
         foreach (var f in report.Flows)
             foreach (var (errno, count) in f.SendFailed ?? new Dictionary<string, long>()) rows.Add(("flow", f.Name, "send_failed." + errno, count));

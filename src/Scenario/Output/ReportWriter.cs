@@ -33,15 +33,8 @@ public static class ReportWriter
             w.WriteStartObject();
             w.WriteString("host", n.Host);
             w.WriteString("nic", n.Nic);
-            w.WriteNumber("rxPackets", n.RxPackets);
-            w.WriteNumber("rxBytes", n.RxBytes);
-            w.WriteNumber("rxDropped", n.RxDropped);
-            w.WriteNumber("rxErrors", n.RxErrors);
-            w.WriteNumber("txPackets", n.TxPackets);
-            w.WriteNumber("txBytes", n.TxBytes);
-            w.WriteNumber("txDropped", n.TxDropped);
-            w.WriteNumber("txErrors", n.TxErrors);
-            w.WriteNumber("queued", n.Queued);
+            // The catalogue's names in JSON's camelCase: rx_packets -> rxPackets.
+            foreach (var (name, value) in n.Values()) w.WriteNumber(CamelCase(name), value);
             WriteMap(w, "dropReasons", n.DropReasons);
             w.WriteEndObject();
         }
@@ -203,4 +196,7 @@ public static class ReportWriter
         foreach (var (key, value) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal)) w.WriteNumber(key, value);
         w.WriteEndObject();
     }
+
+    private static string CamelCase(string snake) =>
+        string.Concat(snake.Split('_').Select((part, i) => i == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
 }

@@ -1,3 +1,4 @@
+using NetSim.Protocol.Counters;
 using NetSim.Actors.Time;
 
 namespace NetSim.Scenario.Reports;
@@ -18,7 +19,22 @@ public sealed record NicCounters(
     long TxDropped,
     long TxErrors,
     IReadOnlyDictionary<string, long> DropReasons,
-    long Queued = 0);
+    long Queued = 0)
+{
+    /// <summary>The <c>ip -s link</c> counters and the queue's length, by their catalogue names (<see cref="NicCounterNames"/>), in that order.</summary>
+    public IEnumerable<(string Name, long Value)> Values()
+    {
+        yield return (NicCounterNames.RxPackets, RxPackets);
+        yield return (NicCounterNames.RxBytes, RxBytes);
+        yield return (NicCounterNames.RxDropped, RxDropped);
+        yield return (NicCounterNames.RxErrors, RxErrors);
+        yield return (NicCounterNames.TxPackets, TxPackets);
+        yield return (NicCounterNames.TxBytes, TxBytes);
+        yield return (NicCounterNames.TxDropped, TxDropped);
+        yield return (NicCounterNames.TxErrors, TxErrors);
+        yield return (NicCounterNames.Queued, Queued);
+    }
+}
 
 /// <summary>Round-trip time statistics of a flow.</summary>
 public sealed record RttStatistics(TimeSpan Min, TimeSpan Mean, TimeSpan P50, TimeSpan P99, TimeSpan Max);

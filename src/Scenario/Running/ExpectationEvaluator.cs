@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetSim.Scenario.Reports;
+using N = NetSim.Protocol.Counters.NicCounterNames;
 
 namespace NetSim.Scenario.Running;
 
@@ -76,15 +77,9 @@ internal static class ExpectationEvaluator
         {
             var nic = nics.FirstOrDefault(n => n.Host == c.Host && n.Nic == c.Nic);
             if (nic is null) return null;
-            if (c.Counter.StartsWith("drop.", StringComparison.Ordinal))
-                return nic.DropReasons.GetValueOrDefault(c.Counter["drop.".Length..]);
-            return c.Counter switch
-            {
-                "rx_packets" => nic.RxPackets, "rx_bytes" => nic.RxBytes, "rx_dropped" => nic.RxDropped, "rx_errors" => nic.RxErrors,
-                "tx_packets" => nic.TxPackets, "tx_bytes" => nic.TxBytes, "tx_dropped" => nic.TxDropped, "tx_errors" => nic.TxErrors,
-                "queued" => nic.Queued,
-                _ => null,
-            };
+            if (c.Counter.StartsWith(N.DropPrefix, StringComparison.Ordinal))
+                return nic.DropReasons.GetValueOrDefault(c.Counter[N.DropPrefix.Length..]);
+            return nic.Values().FirstOrDefault(v => v.Name == c.Counter) is { Name: not null } found ? found.Value : null;
         }
         var host = hosts.FirstOrDefault(h => h.Host == c.Host);
         if (host is null) return null;

@@ -29,6 +29,8 @@ public sealed class RequestTests : DeviceTestKit
         ["CreateNicAsync"] = ((h, _) => h.CreateNicAsync("lo", isTap: false), Errno.EEXIST, "create"),
         ["LookupNicAsync"] = ((h, _) => h.LookupNicAsync("eth9"), Errno.ENODEV, "lookup"),
         ["RemoveNicAsync"] = ((h, _) => h.RemoveNicAsync("eth9"), Errno.ENODEV, "remove"),
+        ["SetNicMacAsync"] = ((h, _) => h.SetNicMacAsync("lo", MacAddress.Parse("02:00:00:00:00:01")), Errno.EOPNOTSUPP, "set-mac"),
+        ["SetNicMtuAsync"] = ((h, _) => h.SetNicMtuAsync("eth9", 1400), Errno.ENODEV, "set-mtu"),
         ["GetNicCountersAsync"] = ((h, _) => h.GetNicCountersAsync("eth9"), Errno.ENODEV, "lookup"),
         ["AddAddressAsync"] = ((h, _) => h.AddAddressAsync("eth9", Ip, 24), Errno.ENODEV, "add-address"),
         ["AddRouteAsync"] = ((h, _) => h.AddRouteAsync(IpAddress.Parse("10.9.0.0"), 16, nic: "eth9"), Errno.ENODEV, "add-route"),
@@ -62,8 +64,10 @@ public sealed class RequestTests : DeviceTestKit
         Assert.NotEqual(0, port);
         Assert.Equal(4, await host.UdpSendAsync(port, IpAddress.Parse("10.0.0.2"), 9, new byte[4]));
 
-        var file = Open(host);
+        var file = Open(host, nonBlocking: true);
         var attached = await file.AttachAsync("tun1", TunFlags.Tun | TunFlags.NoPacketInfo);
+        await file.SetNonBlockingAsync(false);
+        Assert.Equal(1400, (await host.SetNicMtuAsync("tun1", 1400)).Mtu);
         Assert.Equal(nic.NicId, attached.NicId);
         Assert.Equal(20 + 8 + 4, (await file.ReadAsync()).Length); // the datagram sent above
         var frame = Ipv4(marker: 7);

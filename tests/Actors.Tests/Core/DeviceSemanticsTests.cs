@@ -7,7 +7,7 @@ using Xunit;
 
 namespace NetSim.Actors.Tests.Core;
 
-/// <summary>One test (at least) per row of the device semantics table in ../shared/DESIGN.md section 2.</summary>
+/// <summary>One test (at least) per row of the device semantics table in docs/design.md, section 2.</summary>
 public sealed class DeviceSemanticsTests : DeviceTestKit
 {
     private const TunFlags TunNoPi = TunFlags.Tun | TunFlags.NoPacketInfo;
@@ -138,6 +138,10 @@ public sealed class DeviceSemanticsTests : DeviceTestKit
         Assert.Contains(both, m => m is NicRemoved r && r.NicId == a.NicId);
         Assert.Contains(both, m => m is Terminated t && t.ActorRef.Equals(nic));
         AwaitAssert(() => Assert.Equal(Errno.EIO, ExpectErrno(file, new Write(Ipv4()))));
+        // Nothing will ever come: a blocking read fails at once (EFAULT, as a woken Linux reader), a non-blocking one is EAGAIN.
+        Assert.Equal(Errno.EFAULT, ExpectErrno(file, Read.Instance));
+        file.Tell(new SetNonBlocking(true), TestActor);
+        ExpectMsg(new NonBlockingSet(true));
         Assert.Equal(Errno.EAGAIN, ExpectErrno(file, Read.Instance));
     }
 
@@ -189,7 +193,7 @@ public sealed class DeviceSemanticsTests : DeviceTestKit
     public void Read_on_an_empty_queue_is_EAGAIN_and_a_readiness_notification_follows_when_a_packet_arrives()
     {
         var host = NewHost();
-        var file = Open(host);
+        var file = Open(host, nonBlocking: true);
         var a = Attach(file, "tun0", TunNoPi);
         Assert.Equal(Errno.EAGAIN, ExpectErrno(file, Read.Instance));
         Assert.Equal(Errno.EAGAIN, ExpectErrno(file, new ReadBatch(4)));
@@ -242,7 +246,7 @@ public sealed class DeviceSemanticsTests : DeviceTestKit
     public void A_full_outbound_queue_drops_the_new_packet_and_counts_it()
     {
         var host = NewHost();
-        var file = Open(host);
+        var file = Open(host, nonBlocking: true);
         var a = Attach(file, "tun0", TunNoPi);
         for (var i = 0; i < 1030; i++) SendOut(host, a.NicId, EtherType.IPv4, Ipv4(marker: (byte)i));
         AwaitAssert(() => Assert.Equal(6, Counters(host, "tun0").TxDropped));

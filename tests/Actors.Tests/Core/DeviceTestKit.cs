@@ -16,7 +16,9 @@ public abstract class DeviceTestKit(Config? overrides = null)
 
     protected IActorRef NewHost() => Sys.ActorOf(NetSim.Actors.Stack.StackActor.Props("h" + ++_hosts));
 
-    protected IActorRef Open(IActorRef host, bool netAdmin = true) => Sys.ActorOf(NetSim.Actors.Device.DeviceActor.Props(host, netAdmin));
+    /// <summary>Opens a file on <paramref name="host"/>: blocking unless <paramref name="nonBlocking"/> (O_NONBLOCK), as open(2).</summary>
+    protected IActorRef Open(IActorRef host, bool netAdmin = true, bool nonBlocking = false) =>
+        Sys.ActorOf(NetSim.Actors.Device.DeviceActor.Props(host, netAdmin, nonBlocking));
 
     protected Attached Attach(IActorRef file, string name, TunFlags flags)
     {

@@ -108,8 +108,8 @@ public sealed class FramePathTests : DeviceTestKit
     public void Files_on_one_NIC_share_one_queue_each_frame_is_read_once()
     {
         var host = NewHost();
-        var f1 = Open(host);
-        var f2 = Open(host);
+        var f1 = Open(host, nonBlocking: true);
+        var f2 = Open(host, nonBlocking: true);
         var a = Attach(f1, "tun0", TunFlags.Tun | TunFlags.NoPacketInfo);
         Attach(f2, "tun0", TunFlags.Tun | TunFlags.NoPacketInfo);
         for (byte i = 0; i < 6; i++) SendOut(host, a.NicId, EtherType.IPv4, Ipv4(marker: i));

@@ -53,10 +53,10 @@ public abstract class StackTestKit : DeviceTestKit
         return host;
     }
 
-    /// <summary>A file attached to <paramref name="nic"/> with a readiness probe subscribed.</summary>
+    /// <summary>A non-blocking file attached to <paramref name="nic"/> with a readiness probe subscribed (an epoll loop).</summary>
     protected (IActorRef File, TestProbe Readable) OpenFile(IActorRef host, string nic, TunFlags flags)
     {
-        var file = Open(host);
+        var file = Open(host, nonBlocking: true);
         Attach(file, nic, flags);
         var probe = CreateTestProbe();
         file.Tell(new SubscribeReadable(probe), TestActor);

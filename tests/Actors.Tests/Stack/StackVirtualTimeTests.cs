@@ -32,7 +32,7 @@ public sealed class StackVirtualTimeTests
             var log = new List<object>();
             var me = driver.ActorOf(Props.Create(() => new Recorder(log)).WithSimDispatcher(), "me");
             var host = driver.ActorOf(StackActor.Props("h1"), "h1");
-            var file = driver.ActorOf(DeviceActor.Props(host), "file");
+            var file = driver.ActorOf(DeviceActor.Props(host, nonBlocking: true), "file");
 
             T Ask<T>(IActorRef target, object request)
             {
