@@ -26,7 +26,20 @@ public sealed record RunOptions(string? OutputDirectory, IProgress<RunProgress>?
 public readonly record struct RunProgress(TimeSpan Simulated, TimeSpan Duration);
 
 /// <summary>The report of a run and the files it wrote.</summary>
-public sealed record RunResult(RunReport Report, IReadOnlyList<string> Files);
+public sealed record RunResult(RunReport Report, IReadOnlyList<string> Files)
+{
+    /// <summary>Wall time of the run's phases (what `netsim bench --scale` reports).</summary>
+    public RunPhaseTimes Phases { get; init; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+}
+
+/// <summary>Wall time of building the actors (set-up), of simulated time passing (run), and of collecting and writing
+/// the results.</summary>
+/// <param name="Setup">Wall time from the start to the script's start.</param>
+/// <param name="Run">Wall time of the simulated duration passing.</param>
+/// <param name="Results">Wall time of collecting counters and writing the files.</param>
+/// <param name="RunCpu">Processor time of every thread of the process during the run phase (steadier than wall time on a
+/// busy machine).</param>
+public readonly record struct RunPhaseTimes(TimeSpan Setup, TimeSpan Run, TimeSpan Results, TimeSpan RunCpu);
 
 /// <summary>A scenario that could not be set up (a link to a NIC of the wrong type, an address the stack refused).</summary>
 public sealed class ScenarioSetupException(string message) : Exception(message);
@@ -44,6 +57,7 @@ public static class ScenarioRunner
 
     public static RunResult Run(Scenario scenario, RunOptions options)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var session = new SimulationSession(scenario.TimeMode, scenario.Seed);
         var files = new List<string>();
         if (options.OutputDirectory is not null) Directory.CreateDirectory(options.OutputDirectory);
@@ -113,6 +127,8 @@ public static class ScenarioRunner
             .Concat(scenario.Script.OfType<UdpStep>().Select(u => new FlowStats(u.Name, "udp")))
             .ToDictionary(f => f.Name, StringComparer.Ordinal);
         var countersAtClose = new ConcurrentDictionary<string, ProtocolNicCounters>(StringComparer.Ordinal);
+        var setup = clock.Elapsed;
+        var cpuAtStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows, countersAtClose)), "script");
         for (var i = 1; i <= ProgressSteps; i++)
         {
@@ -120,6 +136,9 @@ public static class ScenarioRunner
             session.AdvanceTo(until);
             options.Progress?.Report(new RunProgress(until, scenario.Duration));
         }
+
+        var run = clock.Elapsed - setup;
+        var runCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
 
         // Results.
         foreach (var sink in sinks) session.Request(sink, PcapSinkActor.Finish.Instance);
@@ -152,7 +171,7 @@ public static class ScenarioRunner
             CountersCsvWriter.Write(report, csvPath);
             files.InsertRange(0, [reportPath, csvPath]);
         }
-        return new RunResult(report, files);
+        return new RunResult(report, files) { Phases = new RunPhaseTimes(setup, run, clock.Elapsed - setup - run, runCpu) };
     }
 
     /// <summary>Converts the scenario model's address type.</summary>
