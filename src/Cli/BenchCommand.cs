@@ -55,9 +55,14 @@ internal static class BenchCommand
         return NetSimCommand.Ok;
     }
 
-    /// <summary>One child process of <see cref="Scale"/>.</summary>
+    /// <summary>One child process of <see cref="Scale"/>; with 0 runs, prints the scenario file instead.</summary>
     public static int ScaleRun(string topology, int n, int runs, TextWriter output)
     {
+        if (runs == 0)
+        {
+            output.Write(ScaleScenario.Create(topology, n).ToHocon());
+            return NetSimCommand.Ok;
+        }
         foreach (var r in NetSim.Benchmarks.Scale.ScaleRun.Run(ScaleScenario.Create(topology, n), runs))
             output.WriteLine(r.ToJson());
         return NetSimCommand.Ok;

@@ -62,35 +62,47 @@ public static class ScenarioRunner
         var files = new List<string>();
         if (options.OutputDirectory is not null) Directory.CreateDirectory(options.OutputDirectory);
 
-        // Hosts, NICs, addresses, routes.
+        // Hosts, NICs, addresses, routes: each step for every host at once (one drain of the run queue per step,
+        // not per message); to one host its messages arrive in the order a host-by-host set-up would send them.
         var hosts = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
         var hostByAddress = new Dictionary<IpAddress, string>();
         var nicKinds = new Dictionary<NicRef, bool>();
-        foreach (var h in scenario.Hosts)
+        var hostRefs = session.ActorsOf([.. scenario.Hosts.Select(h => (StackActor.Props(h.Name), "host-" + h.Name))]);
+        var nicsOfHosts = new List<(HostSpec Host, IActorRef Ref, NicSpec Nic)>();
+        for (var i = 0; i < hostRefs.Length; i++)
         {
-            var host = session.ActorOf(StackActor.Props(h.Name), "host-" + h.Name);
-            hosts[h.Name] = host;
-            Expect<HostConfigured>(session.Request(host, new SetForwarding(h.Forwarding)), $"host {h.Name}");
+            var h = scenario.Hosts[i];
+            hosts[h.Name] = hostRefs[i];
             foreach (var nic in h.Nics)
             {
-                var isTap = nic.Kind == NicKind.Tap;
-                nicKinds[new NicRef(h.Name, nic.Name)] = isTap;
-                Expect<NicInfo>(session.Request(host, new CreateNic(nic.Name, isTap, nic.Mtu, nic.Mac, nic.QueueLength)), $"{h.Name}.{nic.Name}");
-                // The NIC belongs to an open file of the host's: closing that file (close-devices) can make it go away.
-                var owner = session.ActorOf(DeviceActor.Props(host), $"file-{h.Name}-{nic.Name}");
-                Expect<Attached>(session.Request(owner, new Attach(nic.Name, (isTap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo)), $"{h.Name}.{nic.Name}");
-                Expect<PersistSet>(session.Request(owner, new SetPersist(false)), $"{h.Name}.{nic.Name}");
-                foreach (var a in nic.Addresses)
-                {
-                    var address = ToIp(a.Address);
-                    Expect<HostConfigured>(session.Request(host, new AddAddress(nic.Name, address, a.PrefixLength)), $"{h.Name}.{nic.Name} address {a}");
-                    hostByAddress.TryAdd(address, h.Name);
-                }
+                nicKinds[new NicRef(h.Name, nic.Name)] = nic.Kind == NicKind.Tap;
+                nicsOfHosts.Add((h, hostRefs[i], nic));
             }
-            foreach (var r in h.Routes)
-                Expect<HostConfigured>(session.Request(host, new AddRoute(ToIp(r.To.Network), r.To.PrefixLength, r.Via is null ? null : ToIp(r.Via), r.Device)),
-                    $"host {h.Name} route {r.To}");
         }
+        var configure = new List<(IActorRef, object, string)>();
+        foreach (var h in scenario.Hosts)
+        {
+            configure.Add((hosts[h.Name], new SetForwarding(h.Forwarding), $"host {h.Name}"));
+            foreach (var nic in h.Nics)
+                configure.Add((hosts[h.Name], new CreateNic(nic.Name, nic.Kind == NicKind.Tap, nic.Mtu, nic.Mac, nic.QueueLength), $"{h.Name}.{nic.Name}"));
+        }
+        RequestAll(session, configure);
+        // Each NIC belongs to an open file of its host's: closing that file (close-devices) can make it go away.
+        var owners = session.ActorsOf([.. nicsOfHosts.Select(n => (DeviceActor.Props(n.Ref), $"file-{n.Host.Name}-{n.Nic.Name}"))]);
+        RequestAll(session, [.. nicsOfHosts.Select((n, i) => (owners[i], (object)new Attach(n.Nic.Name, (n.Nic.Kind == NicKind.Tap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo), $"{n.Host.Name}.{n.Nic.Name}"))]);
+        RequestAll(session, [.. nicsOfHosts.Select((n, i) => (owners[i], (object)new SetPersist(false), $"{n.Host.Name}.{n.Nic.Name}"))]);
+        configure.Clear();
+        foreach (var (h, host, nic) in nicsOfHosts)
+            foreach (var a in nic.Addresses)
+            {
+                var address = ToIp(a.Address);
+                configure.Add((host, new AddAddress(nic.Name, address, a.PrefixLength), $"{h.Name}.{nic.Name} address {a}"));
+                hostByAddress.TryAdd(address, h.Name);
+            }
+        foreach (var h in scenario.Hosts)
+            foreach (var r in h.Routes)
+                configure.Add((hosts[h.Name], new AddRoute(ToIp(r.To.Network), r.To.PrefixLength, r.Via is null ? null : ToIp(r.Via), r.Device), $"host {h.Name} route {r.To}"));
+        RequestAll(session, configure);
 
         NicEndpoint Endpoint(NicRef n) => new(hosts[n.Host], n.Host, n.Nic, nicKinds[n]);
 
@@ -143,19 +155,23 @@ public static class ScenarioRunner
         // Results.
         foreach (var sink in sinks) session.Request(sink, PcapSinkActor.Finish.Instance);
         var nicReports = new List<Reports.NicCounters>();
-        foreach (var h in scenario.Hosts)
-            foreach (var nic in h.Nics)
-            {
-                var key = $"{h.Name}.{nic.Name}";
-                ProtocolNicCounters? c = session.Request(hosts[h.Name], new LookupNic(nic.Name)) is NicInfo info
-                    ? Expect<ProtocolNicCounters>(session.Request(info.Nic, GetNicCounters.Instance), key)
-                    : countersAtClose.GetValueOrDefault(key);
-                if (c is null) continue; // gone without a trace (cannot happen through the script, which records it)
-                nicReports.Add(new Reports.NicCounters(h.Name, nic.Name, c.RxPackets, c.RxBytes, c.RxDropped, c.RxErrors,
-                    c.TxPackets, c.TxBytes, c.TxDropped, c.TxErrors, new SortedDictionary<string, long>(new Dictionary<string, long>(c.DropReasons), StringComparer.Ordinal)));
-            }
-        var hostReports = scenario.Hosts
-            .Select(h => Expect<HostCounterSnapshot>(session.Request(hosts[h.Name], GetHostCounters.Instance), $"host {h.Name}"))
+        // Every NIC's counters, asked of all at once: the NICs still there answer; a closed one left its last counters.
+        var lookups = session.RequestAll([.. nicsOfHosts.Select(n => (n.Ref, (object)new LookupNic(n.Nic.Name)))]);
+        var open = lookups.OfType<NicInfo>().ToList();
+        var counters = session.RequestAll([.. open.Select(info => (info.Nic, (object)GetNicCounters.Instance))]);
+        for (int i = 0, next = 0; i < nicsOfHosts.Count; i++)
+        {
+            var (h, _, nic) = nicsOfHosts[i];
+            var key = $"{h.Name}.{nic.Name}";
+            ProtocolNicCounters? c = lookups[i] is NicInfo
+                ? Expect<ProtocolNicCounters>(counters[next++], key)
+                : countersAtClose.GetValueOrDefault(key);
+            if (c is null) continue; // gone without a trace (cannot happen through the script, which records it)
+            nicReports.Add(new Reports.NicCounters(h.Name, nic.Name, c.RxPackets, c.RxBytes, c.RxDropped, c.RxErrors,
+                c.TxPackets, c.TxBytes, c.TxDropped, c.TxErrors, new SortedDictionary<string, long>(new Dictionary<string, long>(c.DropReasons), StringComparer.Ordinal)));
+        }
+        var hostReports = session.RequestAll([.. hostRefs.Select(host => (host, (object)GetHostCounters.Instance))])
+            .Select((answer, i) => Expect<HostCounterSnapshot>(answer, $"host {scenario.Hosts[i].Name}"))
             .Select(s => new HostStackCounters(s.Host, s.Counters))
             .ToList();
         var flowReports = flows.Values.Select(f => f.ToReport()).ToList();
@@ -176,6 +192,21 @@ public static class ScenarioRunner
 
     /// <summary>Converts the scenario model's address type.</summary>
     internal static IpAddress ToIp(System.Net.IPAddress address) => IpAddress.Parse(address.ToString());
+
+    /// <summary>Sends a batch of set-up requests and checks every answer is an acknowledgement (the types each message
+    /// is answered with on success); the first failure, in request order, is the error.</summary>
+    private static void RequestAll(SimulationSession session, IReadOnlyList<(IActorRef Target, object Message, string What)> requests)
+    {
+        var answers = session.RequestAll([.. requests.Select(r => (r.Target, r.Message))]);
+        for (var i = 0; i < answers.Length; i++)
+            _ = requests[i].Message switch
+            {
+                CreateNic => Expect<NicInfo>(answers[i], requests[i].What),
+                Attach => Expect<Attached>(answers[i], requests[i].What),
+                SetPersist => Expect<PersistSet>(answers[i], requests[i].What),
+                _ => Expect<HostConfigured>(answers[i], requests[i].What) as object,
+            };
+    }
 
     private static T Expect<T>(object answer, string what) => answer switch
     {
