@@ -33,7 +33,7 @@ public sealed partial class HostStack
     private readonly Dictionary<Ipv6Address, NetworkInterface> _localV6 = [];
     /// <summary>Directed broadcast addresses of the host's IPv4 prefixes (shorter than /31), with how many addresses give each.</summary>
     private readonly Dictionary<Ipv4Address, int> _directedBroadcastsV4 = [];
-    private readonly bool[] _boundPorts = new bool[65536];
+    private readonly PortSet _boundPorts = new();
     private readonly Queue<PendingPacket> _loopback = new();
     private ushort _nextIpId;
     private uint _nextIpv6FragmentId;

@@ -13,8 +13,8 @@ namespace NetSim.Network;
 internal sealed class RouteTable
 {
     private readonly List<Route> _routes = [];
-    private readonly Dictionary<IpAddress, List<Route>>?[] _v4 = new Dictionary<IpAddress, List<Route>>?[33];
-    private readonly Dictionary<IpAddress, List<Route>>?[] _v6 = new Dictionary<IpAddress, List<Route>>?[129];
+    // One table per prefix length, allocated with the family's first route (most hosts have no IPv6 route at all).
+    private Dictionary<IpAddress, List<Route>>?[] _v4 = [], _v6 = [];
     /// <summary>Prefix lengths with at least one route, longest first.</summary>
     private int[] _v4Lengths = [], _v6Lengths = [];
 
@@ -33,8 +33,8 @@ internal sealed class RouteTable
         var removed = _routes.RemoveAll(match);
         if (removed > 0)
         {
-            Array.Clear(_v4);
-            Array.Clear(_v6);
+            _v4 = [];
+            _v6 = [];
             _v4Lengths = [];
             _v6Lengths = [];
             foreach (var r in _routes) Index(r);
@@ -44,7 +44,7 @@ internal sealed class RouteTable
 
     /// <summary>The routes for exactly <paramref name="network"/>/<paramref name="prefixLength"/> (host bits clear), first added first.</summary>
     public IReadOnlyList<Route> For(IpAddress network, int prefixLength) =>
-        Tables(network)[prefixLength] is { } table && table.TryGetValue(network, out var routes) ? routes : [];
+        Tables(network) is { Length: > 0 } tables && tables[prefixLength] is { } table && table.TryGetValue(network, out var routes) ? routes : [];
 
     /// <summary>Longest-prefix match for <paramref name="destination"/> (the first added wins a tie); with
     /// <paramref name="connectedOnly"/>, among connected routes only.</summary>
@@ -69,6 +69,11 @@ internal sealed class RouteTable
 
     private void Index(Route route)
     {
+        if (Tables(route.Prefix).Length == 0)
+        {
+            if (route.Prefix.IsV4) _v4 = new Dictionary<IpAddress, List<Route>>?[33];
+            else _v6 = new Dictionary<IpAddress, List<Route>>?[129];
+        }
         var tables = Tables(route.Prefix);
         if (tables[route.PrefixLength] is not { } table)
         {
