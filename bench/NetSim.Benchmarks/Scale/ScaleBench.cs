@@ -48,14 +48,14 @@ public static class ScaleBench
                         if (results.Count != 2) throw new InvalidOperationException($"netsim {topology} {n}: {string.Join("\n", lines)}");
                         cold.Add(results[0]);
                         warm.Add(results[1]);
-                        log($"  netsim {topology} {n}: cold {results[0].SetupSeconds + results[0].ParseSeconds:0.000} + {results[0].RunSeconds:0.000} s, warm {results[1].SetupSeconds + results[1].ParseSeconds:0.000} + {results[1].RunSeconds:0.000} s, {results[1].Frames} frames, {results[1].PeakRssKib / 1024} MiB");
+                        log($"  netsim {topology} {n}: cold {results[0].SetupSeconds + results[0].ParseSeconds:0.000} + {results[0].RunSeconds:0.000} s (run CPU {results[0].RunCpuSeconds:0.000}), warm {results[1].SetupSeconds + results[1].ParseSeconds:0.000} + {results[1].RunSeconds:0.000} s (set-up CPU {results[1].SetupCpuSeconds:0.000}, run CPU {results[1].RunCpuSeconds:0.000}), {results[1].Frames} frames, {results[1].PeakRssKib / 1024} MiB");
                     }
                     void RunNs3()
                     {
                         var lines = RunProcess(ns3Program, scenario.Ns3Arguments());
                         var json = JsonDocument.Parse(lines.Single(l => l.StartsWith('{'))).RootElement.Clone();
                         ns3.Add(json);
-                        log($"  ns-3   {topology} {n}: {json.GetProperty("setup_seconds").GetDouble():0.000} + {json.GetProperty("run_seconds").GetDouble():0.000} s, {json.GetProperty("frames").GetInt64()} frames, {json.GetProperty("peak_rss_kib").GetInt64() / 1024} MiB");
+                        log($"  ns-3   {topology} {n}: {json.GetProperty("setup_seconds").GetDouble():0.000} + {json.GetProperty("run_seconds").GetDouble():0.000} s (run CPU {json.GetProperty("run_cpu_seconds").GetDouble():0.000}), {json.GetProperty("frames").GetInt64()} frames, {json.GetProperty("peak_rss_kib").GetInt64() / 1024} MiB");
                     }
                     if (p % 2 == 0) { RunNetSim(); RunNs3(); } else { RunNs3(); RunNetSim(); }
                 }

@@ -29,7 +29,7 @@ public readonly record struct RunProgress(TimeSpan Simulated, TimeSpan Duration)
 public sealed record RunResult(RunReport Report, IReadOnlyList<string> Files)
 {
     /// <summary>Wall time of the run's phases (what `netsim bench --scale` reports).</summary>
-    public RunPhaseTimes Phases { get; init; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+    public RunPhaseTimes Phases { get; init; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
 }
 
 /// <summary>Wall time of building the actors (set-up), of simulated time passing (run), and of collecting and writing
@@ -39,7 +39,8 @@ public sealed record RunResult(RunReport Report, IReadOnlyList<string> Files)
 /// <param name="Results">Wall time of collecting counters and writing the files.</param>
 /// <param name="RunCpu">Processor time of every thread of the process during the run phase (steadier than wall time on a
 /// busy machine).</param>
-public readonly record struct RunPhaseTimes(TimeSpan Setup, TimeSpan Run, TimeSpan Results, TimeSpan RunCpu);
+/// <param name="SetupCpu">Processor time of the process during set-up.</param>
+public readonly record struct RunPhaseTimes(TimeSpan Setup, TimeSpan Run, TimeSpan Results, TimeSpan RunCpu, TimeSpan SetupCpu);
 
 /// <summary>A scenario that could not be set up (a link to a NIC of the wrong type, an address the stack refused).</summary>
 public sealed class ScenarioSetupException(string message) : Exception(message);
@@ -58,6 +59,7 @@ public static class ScenarioRunner
     public static RunResult Run(Scenario scenario, RunOptions options)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cpuAtSetup = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         using var session = new SimulationSession(scenario.TimeMode, scenario.Seed);
         var files = new List<string>();
         if (options.OutputDirectory is not null) Directory.CreateDirectory(options.OutputDirectory);
@@ -187,7 +189,7 @@ public static class ScenarioRunner
             CountersCsvWriter.Write(report, csvPath);
             files.InsertRange(0, [reportPath, csvPath]);
         }
-        return new RunResult(report, files) { Phases = new RunPhaseTimes(setup, run, clock.Elapsed - setup - run, runCpu) };
+        return new RunResult(report, files) { Phases = new RunPhaseTimes(setup, run, clock.Elapsed - setup - run, runCpu, cpuAtStart - cpuAtSetup) };
     }
 
     /// <summary>Converts the scenario model's address type.</summary>
