@@ -9,7 +9,7 @@ namespace NetSim.Benchmarks.Scale;
 /// <summary>One NetSim run of a <see cref="ScaleScenario"/>, timed by phase (wall seconds).</summary>
 public sealed record ScaleRunResult(
     string Simulator, string Topology, int N, int Run, double ParseSeconds, double SetupSeconds, double RunSeconds,
-    double ResultsSeconds, double TotalSeconds, double RunCpuSeconds, double SetupCpuSeconds, long Frames, long PingsSent, long PingsAnswered, long PeakRssKib)
+    double ResultsSeconds, double TotalSeconds, double RunCpuSeconds, double SetupCpuSeconds, long RunTurns, long Frames, long PingsSent, long PingsAnswered, long PeakRssKib)
 {
     public double FramesPerSecond => RunSeconds > 0 ? Frames / RunSeconds : 0;
 
@@ -43,7 +43,7 @@ public static class ScaleRun
                 var report = result.Report;
                 yield return new ScaleRunResult("netsim", scenario.Topology, scenario.N, run, parse.TotalSeconds,
                     result.Phases.Setup.TotalSeconds, result.Phases.Run.TotalSeconds, result.Phases.Results.TotalSeconds,
-                    total.Elapsed.TotalSeconds, result.Phases.RunCpu.TotalSeconds, result.Phases.SetupCpu.TotalSeconds, report.Nics.Sum(n => n.RxPackets), report.Flows.Sum(f => f.Sent),
+                    total.Elapsed.TotalSeconds, result.Phases.RunCpu.TotalSeconds, result.Phases.SetupCpu.TotalSeconds, result.Phases.RunTurns, report.Nics.Sum(n => n.RxPackets), report.Flows.Sum(f => f.Sent),
                     report.Flows.Sum(f => f.Received), PeakRssKib());
             }
             finally

@@ -40,7 +40,8 @@ public sealed record RunResult(RunReport Report, IReadOnlyList<string> Files)
 /// <param name="RunCpu">Processor time of every thread of the process during the run phase (steadier than wall time on a
 /// busy machine).</param>
 /// <param name="SetupCpu">Processor time of the process during set-up.</param>
-public readonly record struct RunPhaseTimes(TimeSpan Setup, TimeSpan Run, TimeSpan Results, TimeSpan RunCpu, TimeSpan SetupCpu);
+/// <param name="RunTurns">Virtual time: mailbox runs and timer firings of the run phase (what a frame costs in scheduler work).</param>
+public readonly record struct RunPhaseTimes(TimeSpan Setup, TimeSpan Run, TimeSpan Results, TimeSpan RunCpu, TimeSpan SetupCpu, long RunTurns = 0);
 
 /// <summary>A scenario that could not be set up (a link to a NIC of the wrong type, an address the stack refused).</summary>
 public sealed class ScenarioSetupException(string message) : Exception(message);
@@ -143,11 +144,12 @@ public static class ScenarioRunner
         var countersAtClose = new ConcurrentDictionary<string, ProtocolNicCounters>(StringComparer.Ordinal);
         var setup = clock.Elapsed;
         var cpuAtStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        long turns = 0;
         session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows, countersAtClose)), "script");
         for (var i = 1; i <= ProgressSteps; i++)
         {
             var until = TimeSpan.FromTicks(scenario.Duration.Ticks * i / ProgressSteps);
-            session.AdvanceTo(until);
+            turns += session.AdvanceTo(until);
             options.Progress?.Report(new RunProgress(until, scenario.Duration));
         }
 
@@ -189,7 +191,7 @@ public static class ScenarioRunner
             CountersCsvWriter.Write(report, csvPath);
             files.InsertRange(0, [reportPath, csvPath]);
         }
-        return new RunResult(report, files) { Phases = new RunPhaseTimes(setup, run, clock.Elapsed - setup - run, runCpu, cpuAtStart - cpuAtSetup) };
+        return new RunResult(report, files) { Phases = new RunPhaseTimes(setup, run, clock.Elapsed - setup - run, runCpu, cpuAtStart - cpuAtSetup, turns) };
     }
 
     /// <summary>Converts the scenario model's address type.</summary>

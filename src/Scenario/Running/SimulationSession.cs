@@ -81,16 +81,14 @@ internal sealed class SimulationSession : IDisposable
         if (_driver is not null) _driver.RunUntilIdle();
     }
 
-    /// <summary>Runs until simulated time <paramref name="until"/>.</summary>
-    public void AdvanceTo(TimeSpan until)
+    /// <summary>Runs until simulated time <paramref name="until"/>; returns the scheduler turns (mailbox runs and
+    /// timer firings) that took in virtual time, 0 in real time.</summary>
+    public long AdvanceTo(TimeSpan until)
     {
-        if (_driver is not null)
-        {
-            _driver.RunUntil(until);
-            return;
-        }
+        if (_driver is not null) return _driver.RunUntil(until);
         var wait = _realStart + until - DateTime.UtcNow;
         if (wait > TimeSpan.Zero) Thread.Sleep(wait); // the runner's own thread, not an actor: real mode waits for real
+        return 0;
     }
 
     public void Dispose() => System.Terminate().Wait(TimeSpan.FromSeconds(30));
