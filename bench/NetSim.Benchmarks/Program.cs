@@ -8,6 +8,7 @@ using NetSim.Benchmarks.Measure;
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --memory 100000    bytes per idle NIC and its baseline
 //                                                     (several counts allowed; --no-baseline skips the bare-actor run)
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --quick [seconds]  QuickBench, Stopwatch loops (default 20 s)
+// dotnet run -c Release --project bench/NetSim.Benchmarks -- --flow-memory 10000000   peak working set of one N-datagram flow
 
 if (args.Length > 0 && args[0] == "--memory")
 {
@@ -40,6 +41,15 @@ if (args.Length > 0 && args[0] == "--memory")
             return 1;
         }
     }
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--flow-memory")
+{
+    // --flow-memory N: one run, one process (a peak working set only grows: compare counts in separate runs).
+    var n = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+    Console.WriteLine($"flow memory: one UDP flow of {n:N0} datagrams, virtual time");
+    Console.WriteLine($"  {FlowMemory.Measure(n)}");
     return 0;
 }
 

@@ -1,6 +1,7 @@
 using NetSim.Actors.Time;
 using Akka.Actor;
 using NetSim.Actors.Device;
+using NetSim.Actors.Nic;
 using NetSim.Protocol;
 using NetSim.Protocol.Device;
 using NetSim.Protocol.Links;
@@ -29,6 +30,7 @@ public sealed class PortActor : UntypedActor
     private bool _reading;
     private bool _fileClosed;                // the file was closed under us (the host's NIC went away)
     private readonly ReadBatch _readBatch = new(ReadBatchSize);
+    private readonly Queue<int> _batchesInFlight = new(); // sizes of WriteBatches not yet answered, in order
 
     public PortActor(int index, NicEndpoint endpoint, IActorRef owner)
     {
@@ -54,8 +56,20 @@ public sealed class PortActor : UntypedActor
         {
             case PortWrite m:
                 // A closed file cannot take the frame: the owner counts it as dropped rather than losing it.
-                if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, Errno.EBADFD));
+                if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, LostFrames.FileClosed));
                 else _file.Tell(new Write(m.Frame));
+                break;
+            case PortWriteBatch m:
+                if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, LostFrames.FileClosed, m.Frames.Count));
+                else { _batchesInFlight.Enqueue(m.Frames.Count); _file.Tell(new WriteBatch(m.Frames)); }
+                break;
+            case BatchWritten m:
+                // sendmmsg semantics: the batch stopped at its first refused frame; the rest were not written either.
+                var refused = _batchesInFlight.Dequeue() - m.Frames;
+                if (refused > 0) _owner.Tell(new PortWriteFailed(_index, WireCounter.WriteFailure(m.Error), refused));
+                break;
+            case OperationFailed { Operation: "write-batch" } e:
+                _owner.Tell(new PortWriteFailed(_index, WireCounter.WriteFailure(e.Errno), _batchesInFlight.Dequeue()));
                 break;
             case Terminated t when t.ActorRef.Equals(_file):
                 _fileClosed = true;
@@ -69,17 +83,20 @@ public sealed class PortActor : UntypedActor
                 break;
             case Written:
                 break;
-            case DeviceError { Errno: Errno.EAGAIN }:
+            case OperationFailed { Errno: Errno.EAGAIN }:
                 _reading = false;
                 break;
-            case DeviceError { Operation: "write" } e:
-                _owner.Tell(new PortWriteFailed(_index, e.Errno));
+            case OperationFailed { Operation: "write" } e:
+                _owner.Tell(new PortWriteFailed(_index, WireCounter.WriteFailure(e.Errno)));
+                break;
+            case FramesLost m: // written, but the NIC stopped before taking them (or the file closed first)
+                _owner.Tell(new PortWriteFailed(_index, m.Reason, m.Frames));
                 break;
             case Attached a:
                 _file.Tell(new SubscribeReadable(Self));
                 _owner.Tell(new PortAttached(_index, a.Mtu, Errno.None));
                 break;
-            case DeviceError { Operation: "attach" } e:
+            case OperationFailed { Operation: "attach" } e:
                 _owner.Tell(new PortAttached(_index, 0, e.Errno));
                 break;
             case Subscribed:

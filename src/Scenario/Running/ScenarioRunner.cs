@@ -15,12 +15,18 @@ using NetSim.Scenario.Output;
 using NetSim.Scenario.Reports;
 using ProtocolNicCounters = NetSim.Protocol.Nic.NicCounters;
 using GetNicCounters = NetSim.Protocol.Nic.GetNicCounters;
+using NicFinalCounters = NetSim.Protocol.Nic.NicFinalCounters;
 using NetSim.Actors.Time;
 
 namespace NetSim.Scenario.Running;
 
-/// <summary>Where a run writes its results, and whom it tells how far it got.</summary>
-public sealed record RunOptions(string? OutputDirectory, IProgress<RunProgress>? Progress = null);
+/// <summary>Where a run writes its results, whom it tells how far it got, and what stops it early.</summary>
+/// <param name="OutputDirectory">Folder of report.json, counters.csv and the pcaps; null writes nothing.</param>
+/// <param name="Progress">Told the simulated time reached, 50 times per run.</param>
+/// <param name="Cancellation">Stops the run at its next slice of simulated time (Ctrl-C, SIGTERM); the report then
+/// holds the figures reached and is marked interrupted.</param>
+/// <param name="Verbose">Let Akka's own log (actor failures, dead letters) through to the console; off otherwise.</param>
+public sealed record RunOptions(string? OutputDirectory, IProgress<RunProgress>? Progress = null, CancellationToken Cancellation = default, bool Verbose = false);
 
 /// <summary>Simulated time reached out of the scenario's duration.</summary>
 public readonly record struct RunProgress(TimeSpan Simulated, TimeSpan Duration);
@@ -55,22 +61,28 @@ public sealed class ScenarioSetupException(string message) : Exception(message);
 /// </summary>
 public static class ScenarioRunner
 {
-    private const int ProgressSteps = 50;
+    private const int ProgressSteps = 50, Slices = 1000;
 
     public static RunResult Run(Scenario scenario, RunOptions options)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var cpuAtSetup = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-        using var session = new SimulationSession(scenario.TimeMode, scenario.Seed);
+        // The kernel side of the bridges first, and removed last (after the actors using it have stopped).
+        using var bridges = RunBridges.Open(scenario);
+        using var session = new SimulationSession(scenario.TimeMode, scenario.Seed, options.Verbose);
         var files = new List<string>();
         if (options.OutputDirectory is not null) Directory.CreateDirectory(options.OutputDirectory);
+
+        // NICs that stop mid-run (close-devices) leave their final counters on the event stream.
+        var finalCounters = new ConcurrentQueue<object>();
+        session.System.EventStream.Subscribe(session.ActorOf(MessageRecorder.Props(finalCounters), "final-counters"), typeof(NicFinalCounters));
 
         // Hosts, NICs, addresses, routes: each step for every host at once (one drain of the run queue per step,
         // not per message); to one host its messages arrive in the order a host-by-host set-up would send them.
         var hosts = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
         var hostByAddress = new Dictionary<IpAddress, string>();
         var nicKinds = new Dictionary<NicRef, bool>();
-        var hostRefs = session.ActorsOf([.. scenario.Hosts.Select(h => (StackActor.Props(h.Name), "host-" + h.Name))]);
+        var hostRefs = session.ActorsOf([.. scenario.Hosts.Select(h => (StackActor.Props(h.Name), ActorNames.Of("host", h.Name)))]);
         var nicsOfHosts = new List<(HostSpec Host, IActorRef Ref, NicSpec Nic)>();
         for (var i = 0; i < hostRefs.Length; i++)
         {
@@ -91,7 +103,7 @@ public static class ScenarioRunner
         }
         RequestAll(session, configure);
         // Each NIC belongs to an open file of its host's: closing that file (close-devices) can make it go away.
-        var owners = session.ActorsOf([.. nicsOfHosts.Select(n => (DeviceActor.Props(n.Ref), $"file-{n.Host.Name}-{n.Nic.Name}"))]);
+        var owners = session.ActorsOf([.. nicsOfHosts.Select(n => (DeviceActor.Props(n.Ref), ActorNames.Of("file", n.Host.Name, n.Nic.Name)))]);
         RequestAll(session, [.. nicsOfHosts.Select((n, i) => (owners[i], (object)new Attach(n.Nic.Name, (n.Nic.Kind == NicKind.Tap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo), $"{n.Host.Name}.{n.Nic.Name}"))]);
         RequestAll(session, [.. nicsOfHosts.Select((n, i) => (owners[i], (object)new SetPersist(false), $"{n.Host.Name}.{n.Nic.Name}"))]);
         configure.Clear();
@@ -119,11 +131,13 @@ public static class ScenarioRunner
         {
             var p = new LinkParameters(l.Properties.Delay, l.Properties.Jitter, l.Properties.Loss, l.Properties.RateBitsPerSecond, l.Properties.QueueLength, l.Up);
             linkParameters[l.Name] = p;
-            links[l.Name] = session.ActorOf(LinkActor.Props(l.Name, Endpoint(l.A), Endpoint(l.B), p, recorder), "link-" + l.Name);
+            links[l.Name] = session.ActorOf(LinkActor.Props(l.Name, Endpoint(l.A), Endpoint(l.B), p, recorder), ActorNames.Of("link", l.Name));
         }
         foreach (var s in scenario.Switches)
-            switches[s.Name] = session.ActorOf(SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder, s.Delay), "switch-" + s.Name);
-        AwaitReady(session, readiness, links.Count + switches.Count);
+            switches[s.Name] = session.ActorOf(SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder, s.Delay, bridges.SwitchPorts(s.Name)), ActorNames.Of("switch", s.Name));
+        var nicBridges = bridges.StartNicBridges(session, Endpoint, recorder);
+        AwaitReady(session, readiness, links.Count + switches.Count + nicBridges);
+        bridges.FindSwitchPorts(session);
 
         // Captures.
         var sinks = new List<IActorRef>();
@@ -131,8 +145,14 @@ public static class ScenarioRunner
         {
             var info = Expect<NicInfo>(session.Request(hosts[c.Host], new LookupNic(c.Nic)), $"capture {c}");
             var path = Path.Combine(options.OutputDirectory ?? Path.GetTempPath(), $"{c.Host}.{c.Nic}.pcap");
-            var sink = session.ActorOf(PcapSinkActor.Props(PcapWriter.Create(path, info.IsTap ? PcapLinkType.Ethernet : PcapLinkType.Raw)), $"pcap-{c.Host}-{c.Nic}");
+            var sink = session.ActorOf(PcapSinkActor.Props(PcapWriter.Create(path, info.IsTap ? PcapLinkType.Ethernet : PcapLinkType.Raw)), ActorNames.Of("pcap", c.Host, c.Nic));
             Expect<CaptureStarted>(session.Request(info.Nic, new CaptureNic(sink, true)), $"capture {c}");
+            sinks.Add(sink);
+            if (options.OutputDirectory is not null) files.Add(path);
+        }
+
+        foreach (var (sink, path) in bridges.StartCaptures(session, options.OutputDirectory ?? Path.GetTempPath()))
+        {
             sinks.Add(sink);
             if (options.OutputDirectory is not null) files.Add(path);
         }
@@ -141,48 +161,55 @@ public static class ScenarioRunner
         var flows = scenario.Script.OfType<PingStep>().Select(p => new FlowStats(p.Name, "ping"))
             .Concat(scenario.Script.OfType<UdpStep>().Select(u => new FlowStats(u.Name, "udp")))
             .ToDictionary(f => f.Name, StringComparer.Ordinal);
-        var countersAtClose = new ConcurrentDictionary<string, ProtocolNicCounters>(StringComparer.Ordinal);
         var setup = clock.Elapsed;
         var cpuAtStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         long turns = 0;
-        session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows, countersAtClose)), "script");
-        for (var i = 1; i <= ProgressSteps; i++)
+        session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows)), "script");
+        // Time passes in slices, so a cancellation (Ctrl-C, SIGTERM) is seen promptly; progress every few slices.
+        var reached = TimeSpan.Zero;
+        for (var i = 1; i <= Slices && !options.Cancellation.IsCancellationRequested; i++)
         {
-            var until = TimeSpan.FromTicks(scenario.Duration.Ticks * i / ProgressSteps);
-            turns += session.AdvanceTo(until);
-            options.Progress?.Report(new RunProgress(until, scenario.Duration));
+            var until = TimeSpan.FromTicks((long)((Int128)scenario.Duration.Ticks * i / Slices));
+            turns += session.AdvanceTo(until, options.Cancellation);
+            reached = session.IsVirtual || !options.Cancellation.IsCancellationRequested ? until : session.Now;
+            if (i % (Slices / ProgressSteps) == 0) options.Progress?.Report(new RunProgress(until, scenario.Duration));
         }
-
+        var interrupted = reached < scenario.Duration;
         var run = clock.Elapsed - setup;
         var runCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
 
         // Results.
         foreach (var sink in sinks) session.Request(sink, PcapSinkActor.Finish.Instance);
+        var hostNames = hosts.ToDictionary(h => h.Value, h => h.Key);
+        var departed = new Dictionary<string, ProtocolNicCounters>(StringComparer.Ordinal);
+        while (finalCounters.TryDequeue(out var m))
+            if (m is NicFinalCounters f && hostNames.TryGetValue(f.Stack, out var hostName)) departed[$"{hostName}.{f.Counters.Name}"] = f.Counters;
         var nicReports = new List<Reports.NicCounters>();
-        // Every NIC's counters, asked of all at once: the NICs still there answer; a closed one left its last counters.
+        // Every NIC's counters, asked of all at once: the NICs still there answer; a closed one left its final counters.
         var lookups = session.RequestAll([.. nicsOfHosts.Select(n => (n.Ref, (object)new LookupNic(n.Nic.Name)))]);
-        var open = lookups.OfType<NicInfo>().ToList();
-        var counters = session.RequestAll([.. open.Select(info => (info.Nic, (object)GetNicCounters.Instance))]);
+        var counters = session.RequestAll([.. lookups.OfType<NicInfo>().Select(info => (info.Nic, (object)GetNicCounters.Instance))]);
         for (int i = 0, next = 0; i < nicsOfHosts.Count; i++)
         {
             var (h, _, nic) = nicsOfHosts[i];
             var key = $"{h.Name}.{nic.Name}";
             ProtocolNicCounters? c = lookups[i] is NicInfo
                 ? Expect<ProtocolNicCounters>(counters[next++], key)
-                : countersAtClose.GetValueOrDefault(key);
-            if (c is null) continue; // gone without a trace (cannot happen through the script, which records it)
+                : departed.GetValueOrDefault(key);
+            if (c is null) continue; // never created: cannot happen once setup succeeded
             nicReports.Add(new Reports.NicCounters(h.Name, nic.Name, c.RxPackets, c.RxBytes, c.RxDropped, c.RxErrors,
-                c.TxPackets, c.TxBytes, c.TxDropped, c.TxErrors, new SortedDictionary<string, long>(new Dictionary<string, long>(c.DropReasons), StringComparer.Ordinal)));
+                c.TxPackets, c.TxBytes, c.TxDropped, c.TxErrors, new SortedDictionary<string, long>(new Dictionary<string, long>(c.DropReasons), StringComparer.Ordinal), c.Queued));
         }
         var hostReports = session.RequestAll([.. hostRefs.Select(host => (host, (object)GetHostCounters.Instance))])
             .Select((answer, i) => Expect<HostCounterSnapshot>(answer, $"host {scenario.Hosts[i].Name}"))
             .Select(s => new HostStackCounters(s.Host, s.Counters))
             .ToList();
+        var linkReports = WireReports(session, scenario.Links.Select(l => (l.Name, links[l.Name])));
+        var switchReports = WireReports(session, scenario.Switches.Select(s => (s.Name, switches[s.Name])));
         var flowReports = flows.Values.Select(f => f.ToReport()).ToList();
         var expectations = ExpectationEvaluator.Evaluate(scenario.Script.OfType<ExpectStep>(), flowReports, nicReports, hostReports);
 
         var report = new RunReport(Path.GetFileName(scenario.SourcePath), scenario.Seed, scenario.TimeMode, scenario.Duration,
-            nicReports, flowReports, hostReports, expectations);
+            nicReports, flowReports, hostReports, expectations, linkReports, switchReports) { Interrupted = interrupted, Reached = reached, Bridges = bridges.Collect(session) };
         if (options.OutputDirectory is not null)
         {
             var reportPath = Path.Combine(options.OutputDirectory, "report.json");
@@ -193,6 +220,14 @@ public static class ScenarioRunner
         }
         return new RunResult(report, files) { Phases = new RunPhaseTimes(setup, run, clock.Elapsed - setup - run, runCpu, cpuAtStart - cpuAtSetup, turns) };
     }
+
+    /// <summary>The per-wire counters of links or switches, in scenario order.</summary>
+    private static List<WiresReport> WireReports(SimulationSession session, IEnumerable<(string Name, IActorRef Actor)> owners) =>
+        owners.Select(o => Expect<LinkCounters>(session.Request(o.Actor, GetLinkCounters.Instance), o.Name))
+            .Select(c => new WiresReport(c.Name, c.Directions
+                .Select(d => new WireReport(d.From, d.To, d.Offered, d.Delivered, new SortedDictionary<string, long>(new Dictionary<string, long>(d.Dropped), StringComparer.Ordinal), d.InFlight))
+                .ToList()))
+            .ToList();
 
     /// <summary>Converts the scenario model's address type.</summary>
     internal static IpAddress ToIp(System.Net.IPAddress address) => IpAddress.Parse(address.ToString());
@@ -215,8 +250,7 @@ public static class ScenarioRunner
     private static T Expect<T>(object answer, string what) => answer switch
     {
         T t => t,
-        StackError e => throw new ScenarioSetupException($"{what}: {e.Errno} ({e.Errno.Describe()}): {e.Detail}"),
-        DeviceError e => throw new ScenarioSetupException($"{what}: {e.Errno} ({e.Errno.Describe()}) on {e.Operation}"),
+        OperationFailed e => throw new ScenarioSetupException($"{what}: {e}"),
         _ => throw new ScenarioSetupException($"{what}: unexpected answer {answer}"),
     };
 

@@ -17,9 +17,10 @@ internal sealed class SimulationSession : IDisposable
     private readonly SimulationDriver? _driver;
     private readonly DateTime _realStart = DateTime.UtcNow;
 
-    public SimulationSession(TimeMode mode, long seed)
+    public SimulationSession(TimeMode mode, long seed, bool verbose = true)
     {
-        var config = NetSimConfig.With($"netsim.time.mode = {mode.ToString().ToLowerInvariant()}\nnetsim.random.seed = {unchecked((ulong)seed)}");
+        var log = verbose ? "" : "\nakka.loglevel = OFF\nakka.stdout-loglevel = OFF";
+        var config = NetSimConfig.With($"netsim.time.mode = {mode.ToString().ToLowerInvariant()}\nnetsim.random.seed = {seed.ToString(global::System.Globalization.CultureInfo.InvariantCulture)}{log}");
         System = ActorSystem.Create("netsim-run", config);
         if (mode == TimeMode.Virtual) _driver = SimulationDriver.For(System);
     }
@@ -83,11 +84,11 @@ internal sealed class SimulationSession : IDisposable
 
     /// <summary>Runs until simulated time <paramref name="until"/>; returns the scheduler turns (mailbox runs and
     /// timer firings) that took in virtual time, 0 in real time.</summary>
-    public long AdvanceTo(TimeSpan until)
+    public long AdvanceTo(TimeSpan until, CancellationToken cancellation = default)
     {
         if (_driver is not null) return _driver.RunUntil(until);
         var wait = _realStart + until - DateTime.UtcNow;
-        if (wait > TimeSpan.Zero) Thread.Sleep(wait); // the runner's own thread, not an actor: real mode waits for real
+        if (wait > TimeSpan.Zero) cancellation.WaitHandle.WaitOne(wait); // the runner's own thread, not an actor: real mode waits for real
         return 0;
     }
 
