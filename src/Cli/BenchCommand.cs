@@ -42,7 +42,7 @@ internal static class BenchCommand
     public static int Scale(string? topologies, string? sizes, int? pairs, TextWriter output)
     {
         var tops = (topologies ?? "star,chain").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var ns = (sizes ?? "10,100,1000,10000").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var ns = (sizes ?? "10,100,1000").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(t => int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture)).ToList();
         // This process's own program: the apphost, or dotnet with netsim.dll.
         var self = Environment.ProcessPath!;

@@ -85,7 +85,7 @@ public static class NetSimCommand
         var quick = new Option<bool>("--quick") { Description = "The short run (about a minute)." };
         var json = new Option<FileInfo?>("--json") { Description = "Where to write the figures as JSON (default: bench-results.json)." };
         var scale = new Option<bool>("--scale") { Description = "Whole scenarios (star, chain) beside ns-3 (bench/ns3/scale.cc), N = 10 to 10,000." };
-        var sizes = new Option<string?>("--sizes") { Description = "With --scale: the sizes N, comma-separated (default 10,100,1000,10000)." };
+        var sizes = new Option<string?>("--sizes") { Description = "With --scale: the sizes N, comma-separated (default 10,100,1000; 10000 needs scenario files over 1 MiB)." };
         var topologies = new Option<string?>("--topology") { Description = "With --scale: star, chain or both (default star,chain)." };
         var pairs = new Option<int?>("--pairs") { Description = "With --scale: NetSim/ns-3 pairs per size, medians reported (default 3; 1 at 10,000)." };
         var bench = new Command("bench", "Measure frames per second, NIC churn and memory on this machine.") { quick, json, scale, sizes, topologies, pairs };
