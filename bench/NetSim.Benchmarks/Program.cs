@@ -8,6 +8,7 @@ using NetSim.Benchmarks.Measure;
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --memory 100000    bytes per idle NIC and its baseline
 //                                                     (several counts allowed; --no-baseline skips the bare-actor run)
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --quick [seconds]  QuickBench, Stopwatch loops (default 20 s)
+// dotnet run -c Release --project bench/NetSim.Benchmarks -- --tcp [seconds]    TCP bulk transfer beside ns-3 (default 60 s simulated)
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --flow-memory 10000000   peak working set of one N-datagram flow
 
 if (args.Length > 0 && args[0] == "--memory")
@@ -41,6 +42,17 @@ if (args.Length > 0 && args[0] == "--memory")
             return 1;
         }
     }
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--tcp")
+{
+    var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 60;
+    var (peer, note) = VirtualTimeRuns.Ns3Tcp(seconds);
+    Console.WriteLine(peer is { } p ? $"ns-3:   {p:N0} segments/wall s ({note})" : $"ns-3:   {note}");
+    var tcp = VirtualTimeRuns.TcpBulk(seconds);
+    Console.WriteLine($"NetSim: {tcp.SegmentsPerSecond:N0} segments/wall s ({tcp.Segments:N0} segments, {tcp.Goodput / 1e6:F1} Mbit/s, {tcp.WallSeconds:F1} s wall)");
+    if (peer is { } q) Console.WriteLine($"NetSim/ns-3: {tcp.SegmentsPerSecond / q:F2}");
     return 0;
 }
 

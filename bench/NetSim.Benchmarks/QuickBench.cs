@@ -30,7 +30,7 @@ public static class QuickBench
     /// Measures every figure; <paramref name="budget"/> is shared evenly by the six timed figures (the memory figure
     /// is not timed and adds about a second). <paramref name="progress"/> gets each result as it is measured.
     /// </summary>
-    public static IReadOnlyList<BenchResult> Run(TimeSpan budget, Action<BenchResult>? progress = null, int pingSeconds = 60, int echoPackets = 100_000)
+    public static IReadOnlyList<BenchResult> Run(TimeSpan budget, Action<BenchResult>? progress = null, int pingSeconds = 60, int echoPackets = 100_000, int tcpSeconds = 60)
     {
         var slice = budget / 9;
         var results = new List<BenchResult>();
@@ -81,6 +81,15 @@ public static class QuickBench
             : new BenchResult($"UDP echo in ns-3: {ns3Note}", double.NaN, "echoes/s"));
         Add(new BenchResult($"UDP echo {echoPackets:N0} x 64 B (NetSim)", echo.EchoesPerSecond, "echoes/s",
             ns3Rate is null ? null : "ns-3", ns3Rate is { } r ? r / echo.EchoesPerSecond : null));
+
+        // TCP bulk transfer beside ns-3 (issue 11): 100 Mbit/s, 10 ms, CUBIC, simulated segments per wall second.
+        var (ns3Tcp, ns3TcpNote) = VirtualTimeRuns.Ns3Tcp(tcpSeconds);
+        var tcp = VirtualTimeRuns.TcpBulk(tcpSeconds);
+        Add(ns3Tcp is { } tcpPeer
+            ? new BenchResult($"TCP bulk {tcpSeconds} s, 100 Mbit/s 10 ms ({ns3TcpNote})", tcpPeer, "segments/s")
+            : new BenchResult($"TCP bulk in ns-3: {ns3TcpNote}", double.NaN, "segments/s"));
+        Add(new BenchResult($"TCP bulk {tcpSeconds} s, 100 Mbit/s 10 ms (NetSim, {tcp.Segments:N0} segments, {tcp.Goodput / 1e6:F1} Mbit/s)",
+            tcp.SegmentsPerSecond, "segments/s", ns3Tcp is null ? null : "ns-3", ns3Tcp is { } t ? t / tcp.SegmentsPerSecond : null));
 
         var memory = NicMemory.Measure(MemoryNics);
         Add(new BenchResult($"memory per idle NIC ({MemoryNics:N0})", memory.ManagedBytesPerNic, "bytes/NIC"));

@@ -22,6 +22,7 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 
+ip -n $A link set dev $DA txqueuelen ${TXQ:-500}
 # Latency: 2000 request/answer pairs A -> B -> A. Each way crosses 2 bridges and r1 (3 simulated hops:
 # kernel->sim, forwarding, sim->kernel). Baseline: the same probe over loopback in A, subtracted.
 ip netns exec $B $PY bench/bridge/udp_blast.py echo 10.9.3.1 7000 8 &

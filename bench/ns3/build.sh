@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Build the ns-3 benchmarks: bench/ns3/out/udp_echo (UDP echo over one link) and bench/ns3/out/scale (star and
-# chain scenarios, `netsim bench --scale`).
+# Build an ns-3 benchmark (udp_echo.cc, tcp_bulk.cc, or scale.cc for `netsim bench --scale`) into bench/ns3/out/.
 # Requires Debian/Ubuntu packages: libns3-dev (ns-3 3.37 headers + libs; pulls in libns3.37, g++).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="$HERE/out"
-SRC="$HERE/udp_echo.cc"
-BIN="$OUT/udp_echo"
+# Usage: build.sh [NAME]   (NAME.cc -> out/NAME; default udp_echo)
+NAME="${1:-udp_echo}"
+SRC="$HERE/$NAME.cc"
+BIN="$OUT/$NAME"
 
 die() { echo "build.sh: error: $*" >&2; exit 1; }
 
@@ -45,6 +46,5 @@ mkdir -p "$OUT"
 CXXFLAGS="${CXXFLAGS:--O2 -std=c++17 -DNDEBUG}"
 set -x
 "${CXX:-g++}" $CXXFLAGS -o "$BIN" "$SRC" $LIBS
-"${CXX:-g++}" $CXXFLAGS -o "$OUT/scale" "$HERE/scale.cc" $LIBS
 { set +x; } 2>/dev/null
-echo "build.sh: built $BIN and $OUT/scale" >&2
+echo "build.sh: built $BIN" >&2

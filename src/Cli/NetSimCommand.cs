@@ -154,6 +154,7 @@ public static class NetSimCommand
         RunResult result;
         try
         {
+            if (interruption is not null) interruption.RunInProgress = true;
             result = RunWithProgress(scenario, options, output);
         }
         catch (NetSim.Bridge.Kernel.KernelSetupException e)
@@ -166,6 +167,10 @@ public static class NetSimCommand
         {
             // validate accepted the file, so a refusal while setting it up is NetSim's own failure
             throw new InvalidOperationException($"{Relative(file.FullName)} passed validation but could not be set up: {e.Message}", e);
+        }
+        finally
+        {
+            if (interruption is not null) interruption.RunInProgress = false;
         }
         Summary.Write(result, output);
         output.WriteLine($"results: {string.Join(", ", result.Files.Select(Relative))}");

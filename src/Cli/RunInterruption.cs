@@ -19,6 +19,12 @@ public sealed class RunInterruption : IDisposable
     /// <summary>The exit code of the first interruption (130 or 143); 0 while none happened.</summary>
     public int ExitCode => Volatile.Read(ref _exitCode);
 
+    /// <summary>
+    /// True while a run is under way that will stop and write its report on a signal; at any other time (loading a
+    /// file, <c>netsim bench</c>) a signal ends the process as usual, with the same exit codes.
+    /// </summary>
+    public bool RunInProgress { get; set; }
+
     /// <summary>Stops the run with <paramref name="exitCode"/> (the first request wins).</summary>
     public void Interrupt(int exitCode = NetSimCommand.Interrupted)
     {
@@ -33,6 +39,7 @@ public sealed class RunInterruption : IDisposable
         foreach (var (signal, code) in new[] { (PosixSignal.SIGINT, NetSimCommand.Interrupted), (PosixSignal.SIGTERM, NetSimCommand.Terminated) })
             interruption._registrations.Add(PosixSignalRegistration.Create(signal, context =>
             {
+                if (!interruption.RunInProgress) return; // nothing to save: the runtime ends the process (130 / 143)
                 context.Cancel = true; // do not let the runtime end the process: the run writes its report first
                 Console.Error.WriteLine($"netsim: {context.Signal}: stopping; the report so far is being written");
                 interruption.Interrupt(code);

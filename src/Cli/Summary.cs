@@ -62,7 +62,8 @@ internal static class Summary
                     e.Verdict == Verdict.Pass ? "[green]pass[/]" : $"[red]{e.Verdict.ToString().ToLowerInvariant()}[/]");
             console.Write(expectations);
         }
-        console.MarkupLine(r.Passed ? "[green]all expectations held[/]" : "[red]an expectation failed[/]");
+        console.MarkupLine(r.Interrupted ? "[yellow]interrupted: the expectations saw the figures reached so far[/]"
+            : r.Passed ? "[green]all expectations held[/]" : "[red]an expectation failed[/]");
     }
 
     private static string N(long v) => v.ToString(CultureInfo.InvariantCulture);

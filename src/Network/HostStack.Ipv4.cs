@@ -67,6 +67,10 @@ public sealed partial class HostStack
                 c.InDelivers++;
                 ReceiveUdpV4(ip, toGroup, now);
                 break;
+            case IpProtocol.Tcp:
+                c.InDelivers++;
+                ReceiveTcpV4(ip, toGroup, now);
+                break;
             default:
                 c.InUnknownProtocols++;
                 if (!toGroup)
@@ -407,6 +411,7 @@ public sealed partial class HostStack
             var error = MapIcmpV4Error(icmp.Type, icmp.Code);
             if (error != Errno.None) RaiseUdpSendFailed(message.OriginalSourcePort, originalDestination, error);
         }
+        if (protocol == IpProtocol.Tcp) TcpIcmpError(originalSource, originalDestination, transport, MapIcmpV4Error(icmp.Type, icmp.Code));
     }
 
     /// <summary>Linux's icmp_err_convert, within the errno values <see cref="Errno"/> has.</summary>

@@ -89,6 +89,10 @@ public sealed partial class HostStack
                     c.InDelivers++;
                     ReceiveUdpV6(ip, bytes[offset..], toGroup, now);
                     return;
+                case IpProtocol.Tcp:
+                    c.InDelivers++;
+                    ReceiveTcpV6(ip, bytes[offset..], toGroup, now);
+                    return;
                 case IpProtocol.NoNextHeader:
                     c.InDelivers++;
                     return;
@@ -398,6 +402,7 @@ public sealed partial class HostStack
             var error = MapIcmpV6Error(icmp.Type, icmp.Code);
             if (error != Errno.None) RaiseUdpSendFailed(message.OriginalSourcePort, originalDestination, error);
         }
+        if (protocol == IpProtocol.Tcp) TcpIcmpError(originalSource, originalDestination, transport, MapIcmpV6Error(icmp.Type, icmp.Code));
     }
 
     /// <summary>Linux's icmpv6_err_convert, within the errno values <see cref="Errno"/> has.</summary>

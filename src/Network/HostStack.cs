@@ -346,6 +346,7 @@ public sealed partial class HostStack
             }
             TimeSpan? best = _loopback.Count > 0 ? _lastNow : null;
             if (_tableDeadline is { } t && (best is null || t < best)) best = t;
+            if (TcpNextDeadline() is { } tcp && (best is null || tcp < best)) best = tcp;
             return best;
         }
     }
@@ -384,6 +385,7 @@ public sealed partial class HostStack
             _lastNow = now;
             RunNeighbourTimers(now);
             RunReassemblyTimers(now);
+            RunTcpTimers(now);
             DrainLoopback(now);
         }
         catch (Exception) when (IsOwnFault(depth))

@@ -62,4 +62,7 @@ public sealed record HostStackOptions
 
     /// <summary>Packets addressed to the host itself processed per public call; the rest wait for <see cref="HostStack.OnTimer"/>.</summary>
     public int LoopbackBudget { get; init; } = 256;
+
+    /// <summary>TCP settings for every connection of the host (a connect may override them).</summary>
+    public Tcp.TcpConfig Tcp { get; init; } = new();
 }

@@ -30,6 +30,13 @@ public interface IHostStackEvents
     /// <paramref name="data"/> is the echo payload for replies and the quoted invoking packet for errors.
     /// </summary>
     void IcmpReceived(in IcmpMessage message, ReadOnlySpan<byte> data);
+
+    /// <summary>
+    /// Something a TCP application may wait for changed on <paramref name="socket"/>: a listener has a connection to
+    /// accept; a connection became established, readable, writable, reached end of stream, or closed with an error.
+    /// Look at the socket (<see cref="HostStack.TcpConnectionOf"/>) to see what. The default ignores it.
+    /// </summary>
+    void TcpSocketChanged(int socket) { }
 }
 
 /// <summary>

@@ -38,6 +38,20 @@ public enum Errno
     EADDRINUSE = 98,
     /// <summary>No such device: a NIC name or ID the stack does not know.</summary>
     ENODEV = 19,
+    /// <summary>Broken pipe: TCP send after this side shut down writing, or after the connection ended.</summary>
+    EPIPE = 32,
+    /// <summary>Software caused connection abort: a connection reset before accept took it.</summary>
+    ECONNABORTED = 103,
+    /// <summary>Connection reset by peer: a TCP RST ended the connection.</summary>
+    ECONNRESET = 104,
+    /// <summary>Transport endpoint is already connected: connect or listen on a connected TCP socket.</summary>
+    EISCONN = 106,
+    /// <summary>Transport endpoint is not connected: send or receive before the handshake finished.</summary>
+    ENOTCONN = 107,
+    /// <summary>Connection timed out: an unanswered SYN, or data never acknowledged through every retransmission.</summary>
+    ETIMEDOUT = 110,
+    /// <summary>Operation now in progress: a TCP connect was started; its outcome comes later.</summary>
+    EINPROGRESS = 115,
 }
 
 /// <summary>Helpers for <see cref="Errno"/>.</summary>
@@ -65,6 +79,13 @@ public static class ErrnoExtensions
         Errno.ECONNREFUSED => "Connection refused",
         Errno.EADDRINUSE => "Address already in use",
         Errno.ENODEV => "No such device",
+        Errno.EPIPE => "Broken pipe",
+        Errno.ECONNABORTED => "Software caused connection abort",
+        Errno.ECONNRESET => "Connection reset by peer",
+        Errno.EISCONN => "Transport endpoint is already connected",
+        Errno.ENOTCONN => "Transport endpoint is not connected",
+        Errno.ETIMEDOUT => "Connection timed out",
+        Errno.EINPROGRESS => "Operation now in progress",
         _ => $"Unknown error {(int)errno}",
     };
 }

@@ -77,6 +77,13 @@ public sealed record PingStep(TimeSpan At, string Name, string From, IPAddress T
 /// <summary>Send UDP datagrams at a fixed packet rate (a named flow); ends after <see cref="Count"/> packets or <see cref="Duration"/>.</summary>
 public sealed record UdpStep(TimeSpan At, string Name, string From, IPAddress To, int Port, double PacketsPerSecond, int Size, int? Count, TimeSpan? Duration) : ScriptStep(At);
 
+/// <summary>
+/// A TCP bulk transfer (a named flow): a listener on the host that owns <see cref="To"/>, a connection from
+/// <see cref="From"/> that writes <see cref="Bytes"/> bytes, or as much as it can for <see cref="Duration"/>, then
+/// shuts down. <see cref="CongestionControl"/> names the algorithm (cubic, newreno, ...).
+/// </summary>
+public sealed record TcpStep(TimeSpan At, string Name, string From, IPAddress To, int Port, long? Bytes, TimeSpan? Duration, string CongestionControl) : ScriptStep(At);
+
 /// <summary>Take a link down: frames in flight and new frames are dropped.</summary>
 public sealed record LinkDownStep(TimeSpan At, string Link) : ScriptStep(At);
 

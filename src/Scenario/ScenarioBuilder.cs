@@ -11,7 +11,7 @@ namespace NetSim.Scenario;
 /// <summary>Turns a parsed HOCON tree into the scenario model, reporting every problem through the context.</summary>
 internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context, Config config, string fileName)
 {
-    private static readonly string[] StepActions = ["ping", "udp", "link-down", "link-up", "link-set", "close-devices", "expect"];
+    private static readonly string[] StepActions = ["ping", "udp", "tcp", "link-down", "link-up", "link-set", "close-devices", "expect"];
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*$")]
     private static partial Regex NamePattern();
@@ -276,7 +276,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
         var array = raw.GetArray();
         var flows = new Dictionary<string, string>();
         var expectNames = new HashSet<string>();
-        int pings = 0, udps = 0, expects = 0;
+        int pings = 0, udps = 0, tcps = 0, expects = 0;
         var pendingExpects = new List<(Section Section, string Flow)>();
 
         for (int i = 0; i < array.Count; i++)
@@ -338,6 +338,31 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
                         Add(new UdpStep(time, name, from, to, (int)port, rate.Value, (int)size, (int?)count, dur));
                     break;
                 }
+                case "tcp":
+                {
+                    if (step.Child("tcp", D("tcp")) is not { } c) break;
+                    c.RejectUnknownKeys("name", "from", "to", "port", "bytes", "duration", "cc");
+                    tcps++;
+                    var name = FlowName(c, $"tcp-{tcps}", flows, "tcp");
+                    var from = c.Scalar("from", required: true);
+                    if (from is not null) ResolveHost(c, "from", from, hosts);
+                    var to = c.Address("to", required: true);
+                    var port = c.Integer("port", true, 1, 65535);
+                    var bytes = c.Has("bytes") ? c.ByteSize("bytes", false, min: 1) : null;
+                    var dur = c.Has("duration") ? c.Duration("duration", false, positive: true) : null;
+                    var cc = c.Scalar("cc", true);
+                    if (cc is not null && !Network.Tcp.CongestionControls.Exists(cc))
+                    {
+                        var near = ValueParsers.Nearest(cc, Network.Tcp.CongestionControls.Names);
+                        c.Error("cc", $"no congestion control named '{cc}' (known: {string.Join(", ", Network.Tcp.CongestionControls.Names)}){(near is null ? "" : $"; did you mean '{near}'?")}");
+                        cc = null;
+                    }
+                    if (c.Has("bytes") && c.Has("duration")) c.Error("duration", "give either bytes or duration, not both");
+                    else if (!c.Has("bytes") && !c.Has("duration")) context.Error(c.Path, "needs bytes (e.g. 10MB) or duration (e.g. 30s) to know when to stop");
+                    else if (from is not null && to is not null && port is not null && cc is not null && (bytes is not null || dur is not null))
+                        steps.Add(new TcpStep(time, name, from, to, (int)port, bytes, dur, cc));
+                    break;
+                }
                 case "link-down" or "link-up":
                 {
                     if (step.Scalar(action, required: true) is not { } l || !ResolveLink(step, action, l, links)) break;
@@ -391,8 +416,10 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
                         bounds.RejectUnknownKeys(isFlow ? [.. ScenarioLoader.FlowMetrics] : ["value"]);
                         foreach (var metric in bounds.Items.Keys.Where(k => isFlow ? ScenarioLoader.FlowMetrics.Contains(k) : k == "value"))
                         {
-                            double? bound = metric.StartsWith("rtt-", StringComparison.Ordinal)
+                            double? bound = metric.StartsWith("rtt-", StringComparison.Ordinal) || metric is "connect-time" or "srtt" or "min-rtt"
                                 ? bounds.Duration(metric, true)?.TotalMilliseconds
+                                : metric == "goodput" ? bounds.BitRate(metric, true)
+                                : metric == "bytes" ? bounds.ByteSize(metric, true)
                                 : metric is "delivery-ratio" or "loss" ? bounds.Probability(metric, true)
                                 : bounds.Number(metric, true, metric == "value" ? double.MinValue : 0, double.MaxValue);
                             if (bound is not null) conditions.Add(new ExpectCondition(metric, cmp, bound.Value));
@@ -410,7 +437,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
         {
             if (flows.ContainsKey(flow)) continue;
             var near = ValueParsers.Nearest(flow, flows.Keys);
-            section.Error("flow", $"no ping or udp step is named '{flow}'{(near is null ? "" : $"; did you mean '{near}'?")}");
+            section.Error("flow", $"no ping, udp or tcp step is named '{flow}'{(near is null ? "" : $"; did you mean '{near}'?")}");
         }
         return [.. steps.OrderBy(s => s.At)];
     }

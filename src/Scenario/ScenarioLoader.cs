@@ -13,9 +13,15 @@ namespace NetSim.Scenario;
 /// </summary>
 public static class ScenarioLoader
 {
+    /// <summary>Metrics of tcp flows only (a ping or udp flow has none of them: unmeasured).</summary>
+    public static readonly ImmutableArray<string> TcpFlowMetrics =
+        ["bytes", "goodput", "connect-time", "retransmitted", "timeouts", "fast-retransmits", "sack-recoveries", "srtt", "min-rtt", "cwnd"];
+
     /// <summary>Flow expectation metrics; durations are compared in milliseconds.</summary>
     public static readonly ImmutableArray<string> FlowMetrics =
-        ["sent", "received", "lost", "duplicated", "reordered", "delivery-ratio", "loss", "rtt-min", "rtt-mean", "rtt-p50", "rtt-p99", "rtt-max"];
+        ["sent", "received", "lost", "duplicated", "reordered", "delivery-ratio", "loss", "rtt-min", "rtt-mean", "rtt-p50", "rtt-p99", "rtt-max",
+         .. TcpFlowMetrics];
+
 
     /// <summary>NIC counters an expectation can name as <c>host.nic.COUNTER</c>.</summary>
     public static readonly ImmutableArray<string> NicCounterNames =
@@ -281,6 +287,16 @@ internal sealed class Section(ScenarioLoader.LoadContext context, string path, I
         var r = ValueParsers.ParseBitRate(s, out var problem);
         if (r is null) Error(key, problem!);
         return r;
+    }
+
+    public long? ByteSize(string key, bool required, long min = 0)
+    {
+        var s = Scalar(key, required);
+        if (s is null) return null;
+        var n = ValueParsers.ParseByteSize(s, out var problem);
+        if (n is null) { Error(key, problem!); return null; }
+        if (n < min) { Error(key, $"{s} must be at least {min} bytes"); return null; }
+        return n;
     }
 
     public IPAddress? Address(string key, bool required)

@@ -89,6 +89,34 @@ public static partial class ValueParsers
         return (long)Math.Round(n);
     }
 
+    /// <summary>
+    /// Parses a byte count: <c>10MB</c>, <c>1.5GB</c>, <c>64KB</c> (SI: 1000s), <c>4MiB</c>, <c>64KiB</c> (1024s),
+    /// <c>1500</c> or <c>1500B</c> (bytes).
+    /// </summary>
+    public static long? ParseByteSize(string text, out string? problem)
+    {
+        problem = null;
+        var m = SizePattern().Match(text);
+        if (!m.Success)
+        {
+            problem = $"'{text}' is not a size (e.g. 10MB, 64KiB, 1500 bytes)";
+            return null;
+        }
+        var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        var unit = m.Groups[2].Value.ToLowerInvariant();
+        n *= unit switch
+        {
+            "k" or "kb" => 1e3, "m" or "mb" => 1e6, "g" or "gb" => 1e9,
+            "kib" => 1024, "mib" => 1024 * 1024, "gib" => 1024.0 * 1024 * 1024,
+            _ => 1,
+        };
+        if (n > 1e15) { problem = $"{text.Trim()} is too large"; return null; }
+        return (long)Math.Round(n);
+    }
+
+    [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*(k|kb|m|mb|g|gb|kib|mib|gib|b|bytes)?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex SizePattern();
+
     /// <summary>Parses an IPv4 or IPv6 literal.</summary>
     public static IPAddress? ParseAddress(string text, out string? problem)
     {

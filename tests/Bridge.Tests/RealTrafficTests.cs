@@ -22,23 +22,24 @@ public sealed partial class RealTrafficTests
         string ns = Unique("nsbt-"), dev = Unique("nsb");
         try
         {
-            using var run = new BackgroundRun(Scenarios.Router(ns, dev, "6s", delay: "50ms"));
+            using var run = new BackgroundRun(Scenarios.Router(ns, dev, "8s", delay: "50ms"));
             run.WaitUntilRunning();
-            var (code, output) = InNetns(ns, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "3", "10.0.2.2");
+            var (code, output) = InNetns(ns, "ping", "-n", "-c", "8", "-i", "0.2", "-W", "5", "10.0.2.2");
             var result = run.Finish();
 
             Assert.True(code == 0, output);
             var rtts = RttPattern().Matches(output).Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
-            Assert.Equal(5, rtts.Count);
-            // 50 ms each way: no reply can come sooner than 100 ms. A loaded machine may hold up one reply, so the
-            // tolerance above the configured delay applies to the median, with a generous bound for the real-time ticks.
-            Assert.All(rtts, rtt => Assert.True(rtt >= 100.0, $"{rtt} ms is faster than the simulated links allow"));
-            Assert.InRange(rtts.Order().ElementAt(rtts.Count / 2), 100.0, 600.0);
+            Assert.Equal(8, rtts.Count);
+            // 50 ms each way: no reply can come sooner than 100 ms, whatever the load. The best of eight must not be much
+            // later either (the real-time scheduler's 10 ms ticks; generous for a loaded machine, where the first replies
+            // also wait for the JIT).
+            Assert.All(rtts, rtt => Assert.True(rtt >= 100.0, $"RTT {rtt} ms is below the simulated 2 x 50 ms\n{output}"));
+            Assert.InRange(rtts.Min(), 100.0, 500.0);
             Assert.Contains("ttl=63", output); // one simulated router on the way
 
             var bridge = Assert.Single(result.Report.Bridges);
             Assert.Equal(dev, bridge.Device);
-            Assert.True(bridge.FromKernelFrames >= 5 && bridge.ToKernelFrames >= 5, $"{bridge}");
+            Assert.True(bridge.FromKernelFrames >= 8 && bridge.ToKernelFrames >= 8, $"{bridge}");
             Assert.True(File.Exists(Path.Combine(run.Folder, "bridge-k.pcap")));
             Assert.True(new FileInfo(Path.Combine(run.Folder, "bridge-k.pcap")).Length > 24 + 10 * 16, "the capture holds the pings");
             AssertGone(ns, dev);

@@ -70,6 +70,31 @@ public class SampleTests
             Assert.Equal(3, f.GetProperty("received").GetInt64());
             Assert.Equal(3, Nic(r, "h2", "eth0").GetProperty("txPackets").GetInt64()); // kept from when the NIC went
         },
+        ["tcp-single-flow"] = r =>
+        {
+            var t = Flow(r, "bulk").GetProperty("tcp");
+            Assert.True(t.GetProperty("completed").GetBoolean());
+            Assert.Equal(t.GetProperty("bytesSent").GetInt64(), t.GetProperty("bytes").GetInt64());
+            Assert.InRange(t.GetProperty("goodputBitsPerSecond").GetDouble(), 9.0e6, 10e6);
+            Assert.InRange(t.GetProperty("minRttMs").GetDouble(), 40, 41.5);
+            Assert.Equal("cubic", t.GetProperty("congestionControl").GetString());
+            Assert.Equal(1, HostCounter(r, "h1", "tcp.active-opens"));
+            Assert.Equal(1, HostCounter(r, "h2", "tcp.passive-opens"));
+        },
+        ["tcp-bufferbloat"] = r =>
+        {
+            var bloated = Flow(r, "bloated").GetProperty("tcp");
+            var sized = Flow(r, "sized").GetProperty("tcp");
+            Assert.True(bloated.GetProperty("srttMs").GetDouble() > 5 * sized.GetProperty("srttMs").GetDouble());
+            Assert.InRange(sized.GetProperty("goodputBitsPerSecond").GetDouble(), 9.0e6, 10e6);
+        },
+        ["tcp-shared-bottleneck"] = r =>
+        {
+            double G(string flow) => Flow(r, flow).GetProperty("tcp").GetProperty("goodputBitsPerSecond").GetDouble();
+            double a = G("cubic-1"), b = G("cubic-2");
+            Assert.True((a + b) * (a + b) / (2 * (a * a + b * b)) >= 0.9, $"Jain's index of {a} and {b}");
+            Assert.Equal("newreno", Flow(r, "newreno-vs").GetProperty("tcp").GetProperty("congestionControl").GetString());
+        },
     };
 
     /// <summary>Samples with a bridge to a kernel device: they need root and real time, and tests/Bridge.Tests runs them.</summary>

@@ -165,7 +165,7 @@ public class ErrorTests
         Assert.Equal((14, "script[0].link-down"), (errors[0].Line, errors[0].Key));
         Assert.Contains("no link named 'l9'", errors[0].Message);
         Assert.Equal((15, "script[1].expect.flow"), (errors[1].Line, errors[1].Key));
-        Assert.Contains("no ping or udp step is named 'p9'", errors[1].Message);
+        Assert.Contains("no ping, udp or tcp step is named 'p9'", errors[1].Message);
     }
 
     [Fact]

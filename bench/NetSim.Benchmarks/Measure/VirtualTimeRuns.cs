@@ -67,20 +67,66 @@ public static class VirtualTimeRuns
         return (client.Echoes / wall, client.Echoes, wall);
     }
 
+    /// <summary>
+    /// The TCP peer scenario (bench/ns3/tcp_bulk.cc): one CUBIC bulk transfer over a 100 Mbit/s, 10 ms link with a
+    /// 1000-packet queue, for <paramref name="seconds"/> simulated seconds, through the scenario runner (actors, virtual time).
+    /// </summary>
+    public static string TcpBulkScenario(int seconds) => $$"""
+        seed = 1
+        duration = {{seconds}}s
+        hosts {
+          n0 { nics { eth0 { type = tun, addresses = ["10.1.1.1/24"] } } }
+          n1 { nics { eth0 { type = tun, addresses = ["10.1.1.2/24"] } } }
+        }
+        links { p2p { a = "n0.eth0", b = "n1.eth0", delay = 10ms, rate = 100Mbps, queue = 1000 } }
+        script = [ { at = 0s, tcp { name = bulk, from = n0, to = "10.1.1.2", duration = {{seconds}}s, cc = cubic } } ]
+        """;
+
+    /// <summary>Runs <see cref="TcpBulkScenario"/>: (sender segments per wall second, segments, goodput bit/s, wall seconds).</summary>
+    public static (double SegmentsPerSecond, long Segments, double Goodput, double WallSeconds) TcpBulk(int seconds)
+    {
+        var loaded = ScenarioLoader.LoadFromText(TcpBulkScenario(seconds), "bench-tcp.conf");
+        if (!loaded.Succeeded) throw new InvalidOperationException(string.Join("\n", loaded.Errors));
+        var sw = Stopwatch.StartNew();
+        var result = ScenarioRunner.Run(loaded.Scenario!, new RunOptions(null));
+        var wall = sw.Elapsed.TotalSeconds;
+        var flow = result.Report.Flows[0];
+        return (flow.Sent / wall, flow.Sent, flow.Tcp?.GoodputBitsPerSecond ?? 0, wall);
+    }
+
+    /// <summary>Runs bench/ns3/run_tcp.sh: (segments per wall second, note) or null with the reason.</summary>
+    public static (double? SegmentsPerSecond, string Note) Ns3Tcp(int seconds)
+    {
+        var (json, note) = RunNs3Script("run_tcp.sh", seconds);
+        if (json is null) return (null, note);
+        using var doc = JsonDocument.Parse(json);
+        var r = doc.RootElement;
+        return (r.GetProperty("segments_per_wall_second").GetDouble(),
+            $"ns-3 {r.GetProperty("version").GetString()}, {r.GetProperty("segments").GetInt64():N0} segments, {r.GetProperty("goodput_bps").GetDouble() / 1e6:F1} Mbit/s");
+    }
+
     /// <summary>Runs bench/ns3/run.sh if it and libns3-dev are there; null otherwise (with the reason).</summary>
     public static (double? EchoesPerSecond, string Note) Ns3(int packets)
     {
-        var script = FindUp(Path.Combine("bench", "ns3", "run.sh"));
-        if (script is null) return (null, "bench/ns3/run.sh not found");
-        var psi = new ProcessStartInfo("bash", $"\"{script}\" {packets}") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var (json, note) = RunNs3Script("run.sh", packets);
+        if (json is null) return (null, note);
+        using var doc = JsonDocument.Parse(json);
+        return (doc.RootElement.GetProperty("echoes_per_wall_second").GetDouble(), "ns-3 " + doc.RootElement.GetProperty("version").GetString());
+    }
+
+    /// <summary>Runs one of bench/ns3's scripts; returns its JSON line, or null and why not.</summary>
+    private static (string? Json, string Note) RunNs3Script(string name, int argument)
+    {
+        var script = FindUp(Path.Combine("bench", "ns3", name));
+        if (script is null) return (null, $"bench/ns3/{name} not found");
+        var psi = new ProcessStartInfo("bash", $"\"{script}\" {argument}") { RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEnd();
         var stderr = p.StandardError.ReadToEnd();
         p.WaitForExit();
         var line = stdout.Split('\n').LastOrDefault(l => l.TrimStart().StartsWith('{'));
         if (p.ExitCode != 0 || line is null) return (null, $"ns-3 not run: {stderr.Trim().Split('\n').LastOrDefault()}");
-        using var json = JsonDocument.Parse(line);
-        return (json.RootElement.GetProperty("echoes_per_wall_second").GetDouble(), "ns-3 " + json.RootElement.GetProperty("version").GetString());
+        return (line, "");
     }
 
     private static string? FindUp(string relative)

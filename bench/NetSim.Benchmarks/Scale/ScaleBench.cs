@@ -96,7 +96,7 @@ public static class ScaleBench
         var ns3 = Path.Combine(dir.FullName, "bench", "ns3");
         var program = Path.Combine(ns3, "out", "scale");
         if (!File.Exists(program) || File.GetLastWriteTimeUtc(program) < File.GetLastWriteTimeUtc(Path.Combine(ns3, "scale.cc")))
-            RunProcess(Path.Combine(ns3, "build.sh"), []);
+            RunProcess(Path.Combine(ns3, "build.sh"), ["scale"]);
         return program;
     }
 

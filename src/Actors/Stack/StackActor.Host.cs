@@ -83,6 +83,7 @@ public sealed partial class StackActor
             case GetHostCounters:
                 var counters = _host.Counters.ToDictionary();
                 foreach (var (reason, count) in _drops.Snapshot()) counters["stack." + reason] = count;
+                foreach (var (name, count) in _host.TcpCounters.Named()) counters[name] = count;
                 Sender.Tell(new HostCounterSnapshot(_hostName, counters));
                 return true;
             default:
@@ -121,11 +122,16 @@ public sealed partial class StackActor
         foreach (var s in _inboundSubscribers) s.Tell(frame);
     }
 
-    /// <summary>Keeps one timer armed for the HostStack's next deadline.</summary>
+    /// <summary>
+    /// Keeps one timer armed no later than the HostStack's next deadline. A deadline that moves later (TCP pushes its
+    /// retransmission timer back on every ACK) keeps the armed timer: when it fires early, OnTimer finds nothing due
+    /// and the timer is armed again for the real deadline. So a busy connection re-arms about once per RTO, not per segment.
+    /// </summary>
     private void ArmTimer()
     {
         var next = _host.NextDeadline;
         if (next == _timerArmedFor) return;
+        if (next is { } n && _timerArmedFor is { } armed && armed <= n && armed >= Now) return;
         _timerArmedFor = next;
         if (next is null) { Timers.Cancel(HostTimerKey); return; }
         var delay = next.Value - Now;
@@ -178,6 +184,8 @@ public sealed partial class StackActor
             else
                 stack.CountDrop("udp-send-failed-unbound:" + error); // nobody to tell, but never silent
         }
+
+        public void TcpSocketChanged(int socket) => stack.OnTcpSocketChanged(socket);
 
         public void IcmpReceived(in IcmpMessage message, ReadOnlySpan<byte> data)
         {

@@ -58,7 +58,8 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
 
     protected override void OnReceive(object message)
     {
-        if (!OnHostMessage(message)) OnRegistryMessage(message);
+        if (!OnHostMessage(message) && !OnTcpMessage(message)) OnRegistryMessage(message);
+        RetryChangedTcpSockets();
         ArmTimer();
     }
 

@@ -73,6 +73,26 @@ public static class ReportWriter
             {
                 w.WriteNull("rttMs");
             }
+            if (f.Tcp is { } t)
+            {
+                w.WriteStartObject("tcp");
+                w.WriteString("congestionControl", t.CongestionControl);
+                w.WriteNumber("bytesSent", t.BytesSent);
+                w.WriteNumber("bytes", t.Bytes);
+                w.WriteBoolean("completed", t.Completed);
+                w.WriteNumber("goodputBitsPerSecond", Math.Round(t.GoodputBitsPerSecond));
+                WriteMs(w, "connectTimeMs", t.ConnectTime);
+                w.WriteNumber("retransmittedSegments", t.RetransmittedSegments);
+                w.WriteNumber("timeouts", t.Timeouts);
+                w.WriteNumber("fastRetransmits", t.FastRetransmits);
+                w.WriteNumber("sackRecoveries", t.SackRecoveries);
+                WriteMs(w, "srttMs", t.SRtt);
+                WriteMs(w, "minRttMs", t.MinRtt);
+                w.WriteNumber("finalCwnd", t.FinalCwnd);
+                if (t.Error is { } err) w.WriteString("error", err);
+                else w.WriteNull("error");
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -123,6 +143,12 @@ public static class ReportWriter
         using var ms = new MemoryStream();
         Write(report, ms);
         return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    private static void WriteMs(Utf8JsonWriter w, string name, TimeSpan? value)
+    {
+        if (value is { } v) w.WriteNumber(name, v.TotalMilliseconds);
+        else w.WriteNull(name);
     }
 
     private static void WriteWires(Utf8JsonWriter w, string name, string wiresName, IReadOnlyList<WiresReport> owners)

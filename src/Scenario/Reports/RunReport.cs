@@ -33,8 +33,28 @@ public sealed record RttStatistics(TimeSpan Min, TimeSpan Mean, TimeSpan P50, Ti
 /// <param name="Reordered">Received after a packet sent later.</param>
 /// <param name="Rtt">RTT statistics when the flow measures them (ping) and got at least one reply; else null.</param>
 /// <param name="SendFailed">Sends the host refused, by errno name (e.g. <c>EHOSTUNREACH</c>); null or empty when none.</param>
+/// <param name="Tcp">What a tcp flow measured (for a tcp flow, <see cref="Sent"/> counts segments sent); null for ping and udp.</param>
 public sealed record FlowReport(string Name, string Kind, long Sent, long Received, long Lost, long Duplicated, long Reordered, RttStatistics? Rtt,
-    IReadOnlyDictionary<string, long>? SendFailed = null);
+    IReadOnlyDictionary<string, long>? SendFailed = null, TcpFlowReport? Tcp = null);
+
+/// <summary>What a tcp flow measured.</summary>
+/// <param name="BytesSent">Bytes the sending application handed to TCP.</param>
+/// <param name="Bytes">Bytes the receiving application read.</param>
+/// <param name="GoodputBitsPerSecond">Bytes read x 8 over the time from the flow's start to end of stream (or to the end of the run).</param>
+/// <param name="ConnectTime">From connect to established; null if it never connected.</param>
+/// <param name="Completed">The receiver read end of stream: every byte arrived.</param>
+/// <param name="RetransmittedSegments">Segments the sender sent again.</param>
+/// <param name="Timeouts">Retransmission timeouts.</param>
+/// <param name="FastRetransmits">Loss recoveries started by duplicate ACKs or SACK.</param>
+/// <param name="SackRecoveries">Those of them driven by SACK information.</param>
+/// <param name="SRtt">Smoothed RTT at the end.</param>
+/// <param name="MinRtt">Smallest RTT seen.</param>
+/// <param name="FinalCwnd">Congestion window at the end, bytes.</param>
+/// <param name="CongestionControl">The algorithm used.</param>
+/// <param name="Error">Why the flow failed (errno text), or null.</param>
+public sealed record TcpFlowReport(long BytesSent, long Bytes, double GoodputBitsPerSecond, TimeSpan? ConnectTime, bool Completed,
+    long RetransmittedSegments, long Timeouts, long FastRetransmits, long SackRecoveries, TimeSpan? SRtt, TimeSpan? MinRtt,
+    int FinalCwnd, string CongestionControl, string? Error);
 
 /// <summary>
 /// One direction of one wire at the end of a run: <paramref name="From"/> and <paramref name="To"/> are NICs

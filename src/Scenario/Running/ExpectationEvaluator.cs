@@ -56,6 +56,16 @@ internal static class ExpectationEvaluator
             "rtt-p50" => f.Rtt is { } r3 ? Ms(r3.P50) : null,
             "rtt-p99" => f.Rtt is { } r4 ? Ms(r4.P99) : null,
             "rtt-max" => f.Rtt is { } r5 ? Ms(r5.Max) : null,
+            "bytes" => f.Tcp?.Bytes,
+            "goodput" => f.Tcp?.GoodputBitsPerSecond,
+            "connect-time" => f.Tcp?.ConnectTime is { } ct ? Ms(ct) : null,
+            "retransmitted" => f.Tcp?.RetransmittedSegments,
+            "timeouts" => f.Tcp?.Timeouts,
+            "fast-retransmits" => f.Tcp?.FastRetransmits,
+            "sack-recoveries" => f.Tcp?.SackRecoveries,
+            "srtt" => f.Tcp?.SRtt is { } sr ? Ms(sr) : null,
+            "min-rtt" => f.Tcp?.MinRtt is { } mr ? Ms(mr) : null,
+            "cwnd" => f.Tcp?.FinalCwnd,
             _ => null,
         };
     }
@@ -77,6 +87,8 @@ internal static class ExpectationEvaluator
             };
         }
         var host = hosts.FirstOrDefault(h => h.Host == c.Host);
-        return host is not null && host.Counters.TryGetValue(c.Counter, out var v) ? v : null;
+        if (host is null) return null;
+        if (host.Counters.TryGetValue(c.Counter, out var v)) return v;
+        return c.Counter.StartsWith("stack.", StringComparison.Ordinal) ? 0 : null; // a drop reason that never happened
     }
 }

@@ -161,10 +161,11 @@ public static class ScenarioRunner
         var flows = scenario.Script.OfType<PingStep>().Select(p => new FlowStats(p.Name, "ping"))
             .Concat(scenario.Script.OfType<UdpStep>().Select(u => new FlowStats(u.Name, "udp")))
             .ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var tcpFlows = scenario.Script.OfType<TcpStep>().ToDictionary(t => t.Name, t => new TcpFlowStats(t.Name), StringComparer.Ordinal);
         var setup = clock.Elapsed;
         var cpuAtStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         long turns = 0;
-        session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows)), "script");
+        session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows, tcpFlows)), "script");
         // Time passes in slices, so a cancellation (Ctrl-C, SIGTERM) is seen promptly; progress every few slices.
         var reached = TimeSpan.Zero;
         for (var i = 1; i <= Slices && !options.Cancellation.IsCancellationRequested; i++)
@@ -206,6 +207,12 @@ public static class ScenarioRunner
         var linkReports = WireReports(session, scenario.Links.Select(l => (l.Name, links[l.Name])));
         var switchReports = WireReports(session, scenario.Switches.Select(s => (s.Name, switches[s.Name])));
         var flowReports = flows.Values.Select(f => f.ToReport()).ToList();
+        foreach (var step in scenario.Script.OfType<TcpStep>())
+        {
+            var t = tcpFlows[step.Name];
+            var info = t.SenderHost is { } senderHost ? session.Request(senderHost, new GetTcpInfo(t.SenderSocket)) as TcpInfoReply : null;
+            flowReports.Add(t.ToReport(info, scenario.Duration));
+        }
         var expectations = ExpectationEvaluator.Evaluate(scenario.Script.OfType<ExpectStep>(), flowReports, nicReports, hostReports);
 
         var report = new RunReport(Path.GetFileName(scenario.SourcePath), scenario.Seed, scenario.TimeMode, scenario.Duration,

@@ -13,7 +13,8 @@ internal sealed record ScriptTargets(
     IReadOnlyDictionary<string, IActorRef> Links,
     IReadOnlyDictionary<string, Protocol.Links.LinkParameters> LinkParameters,
     IReadOnlyDictionary<IpAddress, string> HostByAddress,
-    IReadOnlyDictionary<string, FlowStats> Flows);
+    IReadOnlyDictionary<string, FlowStats> Flows,
+    IReadOnlyDictionary<string, TcpFlowStats> TcpFlows);
 
 /// <summary>
 /// Runs a scenario's script: each step fires at its simulated time (one timer per step; steps at the same time
@@ -82,6 +83,18 @@ internal sealed class ScriptActor : UntypedActor, IWithTimers
                     Context.ActorOf(UdpReceiverActor.Props(_targets.Hosts[receiverHost], stats, (ushort)u.Port), "sink-" + index);
                 Context.ActorOf(UdpSenderActor.Props(_targets.Hosts[u.From], stats, destination, (ushort)u.Port, u.PacketsPerSecond, u.Size, u.Count, u.Duration), "flow-" + index);
                 break;
+            case TcpStep t:
+            {
+                var tcpDestination = ScenarioRunner.ToIp(t.To);
+                var tcpStats = _targets.TcpFlows[t.Name];
+                var source = TcpSourceActor.Props(_targets.Hosts[t.From], tcpStats, tcpDestination, (ushort)t.Port, t.Bytes, t.Duration, t.CongestionControl);
+                // The sink listens first and then starts the source, so the SYN never races the listen.
+                if (_targets.HostByAddress.TryGetValue(tcpDestination, out var tcpReceiver))
+                    Context.ActorOf(TcpSinkActor.Props(_targets.Hosts[tcpReceiver], tcpStats, (ushort)t.Port, source), "tcp-" + index);
+                else
+                    Context.ActorOf(source, "tcp-" + index);
+                break;
+            }
             case LinkDownStep d:
                 SetLink(d.Link, p => p with { Up = false });
                 break;

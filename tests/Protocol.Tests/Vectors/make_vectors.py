@@ -18,7 +18,7 @@ Rules the expected frames encode (decided in NetSim.Network.HostStack, mirrored 
   * ARP request: broadcast, target MAC zero; NS: to the solicited-node group, source LLA option; NA: S and O set.
 """
 import os
-from scapy.all import (ARP, ICMP, IP, UDP, Ether, IPv6, ICMPv6EchoRequest, ICMPv6EchoReply, ICMPv6ND_NS,
+from scapy.all import (ARP, ICMP, IP, TCP, UDP, Ether, IPv6, ICMPv6EchoRequest, ICMPv6EchoReply, ICMPv6ND_NS,
                        ICMPv6ND_NA, ICMPv6NDOptSrcLLAddr, ICMPv6NDOptDstLLAddr, ICMPv6TimeExceeded,
                        ICMPv6DestUnreach, ICMPv6PacketTooBig, IPv6ExtHdrFragment, fragment, fragment6, raw)
 
@@ -149,6 +149,20 @@ wire = {
     "Icmpv6Na": raw(IPv6(src=HOST6, dst=PEER6, hlim=255) / ICMPv6ND_NA(tgt=HOST6, R=1, S=1, O=0) / ICMPv6NDOptDstLLAddr(lladdr=HOST_MAC)),
     "Icmpv6PortUnreachable": raw(IPv6(src=HOST6, dst=PEER6) / ICMPv6DestUnreach(code=4) / raw(IPv6(src=PEER6, dst=HOST6) / UDP(sport=1, dport=2))),
     "ArpRequest": raw(ARP(op=1, hwsrc=PEER_MAC, psrc=PEER, hwdst="00:00:00:00:00:00", pdst=HOST)),
+    # TCP segments in Linux's option layout (MSS; SACK-permitted + timestamps; NOP window-scale; NOP NOP SACK).
+    "TcpSyn": raw(IP(src=PEER, dst=HOST, id=1) / TCP(sport=40000, dport=80, seq=0xFFFFFF00, flags="S", window=65535,
+        options=[("MSS", 1460), ("SAckOK", b""), ("Timestamp", (0x01020304, 0)), ("NOP", None), ("WScale", 7)])),
+    "TcpSynAck": raw(IP(src=HOST, dst=PEER, id=2) / TCP(sport=80, dport=40000, seq=0x12345678, ack=0xFFFFFF01, flags="SA",
+        window=65160, options=[("MSS", 1460), ("SAckOK", b""), ("Timestamp", (0x0A0B0C0D, 0x01020304)), ("NOP", None), ("WScale", 9)])),
+    "TcpData": raw(IP(src=PEER, dst=HOST, id=3) / TCP(sport=40000, dport=80, seq=0xFFFFFFF0, ack=0x12345679, flags="PA",
+        window=502, options=[("NOP", None), ("NOP", None), ("Timestamp", (0x01020310, 0x0A0B0C0D))]) / b"GET / HTTP/1.0\r\n\r\n"),
+    "TcpFin": raw(IP(src=PEER, dst=HOST, id=4) / TCP(sport=40000, dport=80, seq=0x00000003, ack=0x12345679, flags="FA", window=502)),
+    "TcpRst": raw(IP(src=HOST, dst=PEER, id=5) / TCP(sport=80, dport=40001, seq=0, ack=0xFFFFFF01, flags="RA", window=0)),
+    "TcpSack": raw(IP(src=HOST, dst=PEER, id=6) / TCP(sport=80, dport=40000, seq=0x12345679, ack=0x00001000, flags="A", window=1024,
+        options=[("NOP", None), ("NOP", None), ("Timestamp", (0x0A0B0C20, 0x01020320)),
+                 ("NOP", None), ("NOP", None), ("SAck", (0x00002000, 0x00002800, 0xFFFFF000, 0x00000010))])),
+    "TcpSynV6": raw(IPv6(src=PEER6, dst=HOST6) / TCP(sport=40000, dport=80, seq=1, flags="S", window=64800,
+        options=[("MSS", 1440), ("NOP", None), ("NOP", None), ("SAckOK", b""), ("NOP", None), ("WScale", 7)])),
     "Ipv6Fragment": raw(fragment6(IPv6(src=PEER6, dst=HOST6) / IPv6ExtHdrFragment(id=0x01020304) / UDP(sport=1, dport=2) / bytes(2000), 1280)[1]),
 }
 
