@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build an ns-3 benchmark (udp_echo.cc or tcp_bulk.cc) into bench/ns3/out/.
+# Build an ns-3 benchmark (udp_echo.cc, tcp_bulk.cc, or scale.cc for `netsim bench --scale`) into bench/ns3/out/.
 # Requires Debian/Ubuntu packages: libns3-dev (ns-3 3.37 headers + libs; pulls in libns3.37, g++).
 set -euo pipefail
 
@@ -26,7 +26,7 @@ fi
 #    so 'pkg-config --libs' makes the link fail with "cannot find .../libgsl.so".
 # The headers live in /usr/include/ns3, which is on the default include path.
 # Transitive deps (gsl, sqlite, ...) are resolved through the .so NEEDED entries.
-LIBS="-lns3-applications -lns3-point-to-point -lns3-internet -lns3-bridge \
+LIBS="-lns3-internet-apps -lns3-applications -lns3-point-to-point -lns3-internet -lns3-bridge \
 -lns3-traffic-control -lns3-network -lns3-stats -lns3-core"
 have_lib() {  # have_lib NAME -> 0 if libNAME.so is in NS3_LIBDIR or a system lib dir
     local d
@@ -35,7 +35,7 @@ have_lib() {  # have_lib NAME -> 0 if libNAME.so is in NS3_LIBDIR or a system li
     done
     return 1
 }
-for m in applications point-to-point internet network core; do
+for m in internet-apps applications point-to-point internet network core; do
     have_lib "ns3-$m" || die "libns3-$m.so not found (is libns3-dev installed?). Install it with:
     sudo apt-get update && sudo apt-get install -y libns3-dev ns3
 or set NS3_LIBDIR to a directory containing libns3-*.so."

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using NetSim.Benchmarks;
+using NetSim.Benchmarks.Scale;
 using Spectre.Console;
 
 namespace NetSim.Cli;
@@ -35,6 +36,36 @@ internal static class BenchCommand
             results = results.Select(r => new { name = r.Name, value = double.IsNaN(r.Value) ? (double?)null : r.Value, unit = r.Unit, baseline = r.Baseline, ratio = r.Ratio }),
         }, new JsonSerializerOptions { WriteIndented = true }));
         output.WriteLine($"written: {path}");
+        return NetSimCommand.Ok;
+    }
+
+    /// <summary><c>netsim bench --scale</c>: star and chain, NetSim beside ns-3, one process per simulator and run.</summary>
+    public static int Scale(string? topologies, string? sizes, int? pairs, TextWriter output)
+    {
+        var tops = (topologies ?? "star,chain").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var ns = (sizes ?? "10,100,1000").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture)).ToList();
+        // This process's own program: the apphost, or dotnet with netsim.dll.
+        var self = Environment.ProcessPath!;
+        IReadOnlyList<string> prefix = Path.GetFileNameWithoutExtension(self) == "dotnet"
+            ? [typeof(BenchCommand).Assembly.Location, "bench-scale-run"]
+            : ["bench-scale-run"];
+        output.WriteLine($"netsim bench --scale: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {ScaleScenario.TotalPings:N0} pings per scenario, {ScaleScenario.DurationSeconds} s simulated");
+        var rows = ScaleBench.Run(tops, ns, pairs ?? 3, new ScaleChild(self, prefix), ScaleBench.Ns3Program(), output.WriteLine);
+        foreach (var line in ScaleBench.Table(rows)) output.WriteLine(line);
+        return NetSimCommand.Ok;
+    }
+
+    /// <summary>One child process of <see cref="Scale"/>; with 0 runs, prints the scenario file instead.</summary>
+    public static int ScaleRun(string topology, int n, int runs, TextWriter output)
+    {
+        if (runs == 0)
+        {
+            output.Write(ScaleScenario.Create(topology, n).ToHocon());
+            return NetSimCommand.Ok;
+        }
+        foreach (var r in NetSim.Benchmarks.Scale.ScaleRun.Run(ScaleScenario.Create(topology, n), runs))
+            output.WriteLine(r.ToJson());
         return NetSimCommand.Ok;
     }
 }

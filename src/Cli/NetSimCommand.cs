@@ -84,10 +84,24 @@ public static class NetSimCommand
 
         var quick = new Option<bool>("--quick") { Description = "The short run (about a minute)." };
         var json = new Option<FileInfo?>("--json") { Description = "Where to write the figures as JSON (default: bench-results.json)." };
-        var bench = new Command("bench", "Measure frames per second, NIC churn and memory on this machine.") { quick, json };
-        bench.SetAction(r => BenchCommand.Run(r.GetValue(quick), r.GetValue(json), output));
+        var scale = new Option<bool>("--scale") { Description = "Whole scenarios (star, chain) beside ns-3 (bench/ns3/scale.cc), N = 10 to 10,000." };
+        var sizes = new Option<string?>("--sizes") { Description = "With --scale: the sizes N, comma-separated (default 10,100,1000; 10000 needs scenario files over 1 MiB)." };
+        var topologies = new Option<string?>("--topology") { Description = "With --scale: star, chain or both (default star,chain)." };
+        var pairs = new Option<int?>("--pairs") { Description = "With --scale: NetSim/ns-3 pairs per size, medians reported (default 3; 1 at 10,000)." };
+        var bench = new Command("bench", "Measure frames per second, NIC churn and memory on this machine.") { quick, json, scale, sizes, topologies, pairs };
+        bench.SetAction(r => r.GetValue(scale)
+            ? BenchCommand.Scale(r.GetValue(topologies), r.GetValue(sizes), r.GetValue(pairs), output)
+            : BenchCommand.Run(r.GetValue(quick), r.GetValue(json), output));
 
-        return new RootCommand("NetSim: simulated TUN/TAP devices, hosts, links and switches.") { verbose, run, validate, bench };
+        // The child process of `bench --scale`: one scale scenario, RUNS times in this process, one JSON line each.
+        var scaleTopology = new Argument<string>("topology");
+        var scaleN = new Argument<int>("n");
+        var scaleRuns = new Argument<int>("runs");
+        var scaleRun = new Command("bench-scale-run", "(internal) one process of bench --scale.") { scaleTopology, scaleN, scaleRuns };
+        scaleRun.Hidden = true;
+        scaleRun.SetAction(r => BenchCommand.ScaleRun(r.GetValue(scaleTopology)!, r.GetValue(scaleN), r.GetValue(scaleRuns), output));
+
+        return new RootCommand("NetSim: simulated TUN/TAP devices, hosts, links and switches.") { verbose, run, validate, bench, scaleRun };
     }
 
     private static ScenarioLoadResult Load(FileInfo file, IEnumerable<string> overrides, long? seed, TextWriter error)

@@ -33,8 +33,8 @@ public sealed class IpCounters
 /// <summary>ICMP counters (Icmp: / Icmp6:), with per-type in and out histograms.</summary>
 public sealed class IcmpCounters
 {
-    private readonly long[] _inByType = new long[256];
-    private readonly long[] _outByType = new long[256];
+    // Per-type counts, grown to the highest type seen (a pinging host needs 9 entries, not 2 x 256 per family).
+    private long[] _inByType = [], _outByType = [];
 
     public long InMessages { get; internal set; }
     /// <summary>Messages too short or malformed for their type.</summary>
@@ -43,12 +43,18 @@ public sealed class IcmpCounters
     public long OutMessages { get; internal set; }
 
     /// <summary>Messages received of one type (e.g. IcmpV4Type.EchoRequest).</summary>
-    public long InType(byte type) => _inByType[type];
+    public long InType(byte type) => type < _inByType.Length ? _inByType[type] : 0;
     /// <summary>Messages sent of one type.</summary>
-    public long OutType(byte type) => _outByType[type];
+    public long OutType(byte type) => type < _outByType.Length ? _outByType[type] : 0;
 
-    internal void CountIn(byte type) { InMessages++; _inByType[type]++; }
-    internal void CountOut(byte type) { OutMessages++; _outByType[type]++; }
+    internal void CountIn(byte type) { InMessages++; Slot(ref _inByType, type)++; }
+    internal void CountOut(byte type) { OutMessages++; Slot(ref _outByType, type)++; }
+
+    private static ref long Slot(ref long[] counts, byte type)
+    {
+        if (type >= counts.Length) Array.Resize(ref counts, type + 1);
+        return ref counts[type];
+    }
 }
 
 /// <summary>UDP counters (Udp: / Udp6: merged, as one port space serves both).</summary>

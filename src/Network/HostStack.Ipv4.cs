@@ -276,13 +276,6 @@ public sealed partial class HostStack
         type is IcmpV4Type.DestinationUnreachable or IcmpV4Type.TimeExceeded or IcmpV4Type.ParameterProblem
             or 4 /* source quench */ or 5 /* redirect */;
 
-    private bool IsAnyDirectedBroadcast(Ipv4Address address)
-    {
-        foreach (var nic in _interfaces.Values)
-            if (nic.IsDirectedBroadcast(address)) return true;
-        return false;
-    }
-
     /// <summary>Source address for a packet to <paramref name="destination"/>: itself when local, else from the route's NIC.</summary>
     private bool TrySelectSourceV4For(Ipv4Address destination, out Ipv4Address source)
     {

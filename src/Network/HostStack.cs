@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using NetSim.Protocol;
 using NetSim.Protocol.Wire;
 
@@ -26,8 +27,13 @@ public sealed partial class HostStack
     private readonly IHostStackEvents _events;
     private readonly Random _random;
     private readonly Dictionary<int, NetworkInterface> _interfaces = [];
-    private readonly List<Route> _routes = [];
-    private readonly bool[] _boundPorts = new bool[65536];
+    private readonly RouteTable _routes = new();
+    /// <summary>Which NIC holds each local address (an address belongs to one NIC of the host at most).</summary>
+    private readonly Dictionary<Ipv4Address, NetworkInterface> _localV4 = [];
+    private readonly Dictionary<Ipv6Address, NetworkInterface> _localV6 = [];
+    /// <summary>Directed broadcast addresses of the host's IPv4 prefixes (shorter than /31), with how many addresses give each.</summary>
+    private readonly Dictionary<Ipv4Address, int> _directedBroadcastsV4 = [];
+    private readonly PortSet _boundPorts = new();
     private readonly Queue<PendingPacket> _loopback = new();
     private ushort _nextIpId;
     private uint _nextIpv6FragmentId;
@@ -65,7 +71,7 @@ public sealed partial class HostStack
     public bool Forwarding { get; set; }
 
     /// <summary>The routing table, in the order routes were added (lookup picks the longest prefix, first added on a tie).</summary>
-    public IReadOnlyList<Route> Routes => _routes;
+    public IReadOnlyList<Route> Routes => _routes.All;
 
     // ---------------------------------------------------------------- interfaces and addresses
 
@@ -90,7 +96,9 @@ public sealed partial class HostStack
     /// <summary>Removes a NIC with its addresses, the routes through it and its neighbours (their queued packets are dropped).</summary>
     public Errno RemoveInterface(int nicId)
     {
-        if (!_interfaces.Remove(nicId)) return Errno.ENODEV;
+        if (!_interfaces.Remove(nicId, out var nic)) return Errno.ENODEV;
+        foreach (var (a, length) in nic.V4) ForgetLocalV4(a, length);
+        foreach (var (a, _) in nic.V6) _localV6.Remove(a);
         _routes.RemoveAll(r => r.NicId == nicId);
         RemoveNeighboursOf(nicId);
         return Errno.None;
@@ -128,10 +136,19 @@ public sealed partial class HostStack
         if (address.IsUnspecified || address.IsMulticast) return Errno.EINVAL;
         if (address.IsV4 && (address.V4.IsBroadcast || address.V4.IsLoopback)) return Errno.EINVAL;
         if (IsLocalAddress(address)) return Errno.EEXIST;
-        if (address.IsV4) nic.V4.Add((address.V4, prefixLength));
-        else nic.V6.Add((address.V6, prefixLength));
+        if (address.IsV4)
+        {
+            nic.V4.Add((address.V4, prefixLength));
+            _localV4.Add(address.V4, nic);
+            if (prefixLength < 31) CollectionsMarshal.GetValueRefOrAddDefault(_directedBroadcastsV4, address.V4.DirectedBroadcast(prefixLength), out _)++;
+        }
+        else
+        {
+            nic.V6.Add((address.V6, prefixLength));
+            _localV6.Add(address.V6, nic);
+        }
         var network = address.Network(prefixLength);
-        if (!_routes.Exists(r => r.NicId == nicId && r.IsConnected && r.PrefixLength == prefixLength && r.Prefix == network))
+        if (!HasRoute(network, prefixLength, r => r.NicId == nicId && r.IsConnected))
             _routes.Add(new Route(network, prefixLength, null, nicId));
         return Errno.None;
     }
@@ -148,6 +165,7 @@ public sealed partial class HostStack
             if (i < 0) return Errno.EINVAL;
             prefixLength = nic.V4[i].PrefixLength;
             nic.V4.RemoveAt(i);
+            ForgetLocalV4(address.V4, prefixLength);
             samePrefixLeft = nic.V4.Exists(e => e.PrefixLength == prefixLength && e.Address.IsInPrefix(address.V4, prefixLength));
         }
         else
@@ -156,6 +174,7 @@ public sealed partial class HostStack
             if (i < 0) return Errno.EINVAL;
             prefixLength = nic.V6[i].PrefixLength;
             nic.V6.RemoveAt(i);
+            _localV6.Remove(address.V6);
             samePrefixLeft = nic.V6.Exists(e => e.PrefixLength == prefixLength && e.Address.IsInPrefix(address.V6, prefixLength));
         }
         if (!samePrefixLeft)
@@ -182,19 +201,20 @@ public sealed partial class HostStack
     public bool IsLocalAddress(IpAddress address) =>
         address.IsV4 ? FindLocalV4(address.V4) is not null : FindLocalV6(address.V6) is not null;
 
-    private NetworkInterface? FindLocalV4(Ipv4Address address)
+    private NetworkInterface? FindLocalV4(Ipv4Address address) => _localV4.GetValueOrDefault(address);
+
+    private void ForgetLocalV4(Ipv4Address address, int prefixLength)
     {
-        foreach (var nic in _interfaces.Values)
-            if (nic.HasV4(address)) return nic;
-        return null;
+        _localV4.Remove(address);
+        if (prefixLength >= 31) return;
+        var broadcast = address.DirectedBroadcast(prefixLength);
+        if (--CollectionsMarshal.GetValueRefOrNullRef(_directedBroadcastsV4, broadcast) == 0) _directedBroadcastsV4.Remove(broadcast);
     }
 
-    private NetworkInterface? FindLocalV6(Ipv6Address address)
-    {
-        foreach (var nic in _interfaces.Values)
-            if (nic.HasV6(address)) return nic;
-        return null;
-    }
+    /// <summary>True for the directed broadcast address of any of the host's IPv4 prefixes.</summary>
+    private bool IsAnyDirectedBroadcast(Ipv4Address address) => _directedBroadcastsV4.ContainsKey(address);
+
+    private NetworkInterface? FindLocalV6(Ipv6Address address) => _localV6.GetValueOrDefault(address);
 
     // ---------------------------------------------------------------- routes
 
@@ -220,7 +240,7 @@ public sealed partial class HostStack
             nic = connected.NicId;
         }
         var network = prefix.Network(prefixLength);
-        if (_routes.Exists(r => r.PrefixLength == prefixLength && r.Prefix == network && r.Gateway == gateway && r.NicId == nic))
+        if (HasRoute(network, prefixLength, r => r.Gateway == gateway && r.NicId == nic))
             return Errno.EEXIST;
         _routes.Add(new Route(network, prefixLength, gateway, nic));
         return Errno.None;
@@ -235,34 +255,15 @@ public sealed partial class HostStack
     }
 
     /// <summary>Longest-prefix match over the routing table (the first added wins a tie).</summary>
-    public bool TryLookupRoute(IpAddress destination, out Route route)
-    {
-        int best = -1;
-        route = default;
-        foreach (var r in _routes)
-        {
-            if (r.PrefixLength > best && destination.IsInPrefix(r.Prefix, r.PrefixLength))
-            {
-                best = r.PrefixLength;
-                route = r;
-            }
-        }
-        return best >= 0;
-    }
+    public bool TryLookupRoute(IpAddress destination, out Route route) => _routes.TryLookup(destination, connectedOnly: false, out route);
 
-    private bool TryFindConnectedRoute(IpAddress destination, out Route route)
+    private bool TryFindConnectedRoute(IpAddress destination, out Route route) => _routes.TryLookup(destination, connectedOnly: true, out route);
+
+    private bool HasRoute(IpAddress network, int prefixLength, Func<Route, bool> match)
     {
-        int best = -1;
-        route = default;
-        foreach (var r in _routes)
-        {
-            if (r.IsConnected && r.PrefixLength > best && destination.IsInPrefix(r.Prefix, r.PrefixLength))
-            {
-                best = r.PrefixLength;
-                route = r;
-            }
-        }
-        return best >= 0;
+        foreach (var r in _routes.For(network, prefixLength))
+            if (match(r)) return true;
+        return false;
     }
 
     // ---------------------------------------------------------------- receive

@@ -21,6 +21,12 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
 
     private Config D(string block) => _defaults.GetConfig(block);
 
+    /// <summary>Hosts and NICs by name, built once after the hosts: links, switches and steps look names up in them
+    /// (a scan per reference would make a 10,000-host file quadratic).</summary>
+    private Dictionary<string, HostSpec> _hostsByName = [];
+    private Dictionary<NicRef, NicSpec> _nicsByRef = [];
+    private (List<string> InOrder, HashSet<string> Set)? _definedLinks;
+
     public Scenario Build()
     {
         var root = new Section(context, "", config.Root.GetObject().Items, D("scenario"));
@@ -45,7 +51,9 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
         }
 
         var hosts = BuildHosts(root);
-        var nics = hosts.SelectMany(h => h.Nics.Select(n => new NicRef(h.Name, n.Name))).ToHashSet();
+        _hostsByName = hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
+        _nicsByRef = hosts.SelectMany(h => h.Nics.Select(n => (Ref: new NicRef(h.Name, n.Name), Nic: n))).ToDictionary(x => x.Ref, x => x.Nic);
+        var nics = _nicsByRef.Keys.ToHashSet();
         var connected = new Dictionary<NicRef, string>();
         var links = BuildLinks(root, hosts, nics, connected);
         var switches = BuildSwitches(root, hosts, nics, connected);
@@ -159,8 +167,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
     {
         var r = ValueParsers.ParseNicRef(text, out var problem);
         if (r is null) { context.Error(path, problem!); return null; }
-        var host = hosts.FirstOrDefault(h => h.Name == r.Value.Host);
-        if (host is null)
+        if (!_hostsByName.TryGetValue(r.Value.Host, out var host))
         {
             var near = ValueParsers.Nearest(r.Value.Host, hosts.Select(h => h.Name));
             context.Error(path, $"no host named '{r.Value.Host}'{(near is null ? "" : $"; did you mean '{near}'?")}");
@@ -177,7 +184,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
 
     private bool ResolveHost(Section section, string key, string name, ImmutableArray<HostSpec> hosts)
     {
-        if (hosts.Any(h => h.Name == name)) return true;
+        if (_hostsByName.ContainsKey(name)) return true;
         var near = ValueParsers.Nearest(name, hosts.Select(h => h.Name));
         section.Error(key, $"no host named '{name}'{(near is null ? "" : $"; did you mean '{near}'?")}");
         return false;
@@ -205,8 +212,8 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
                 {
                     Connect(ra, $"link {name}", link.KeyPath("a"), connected);
                     Connect(rb, $"link {name}", link.KeyPath("b"), connected);
-                    var kindA = hosts.First(h => h.Name == ra.Host).Nics.First(n => n.Name == ra.Nic).Kind;
-                    var kindB = hosts.First(h => h.Name == rb.Host).Nics.First(n => n.Name == rb.Nic).Kind;
+                    var kindA = _nicsByRef[ra].Kind;
+                    var kindB = _nicsByRef[rb].Kind;
                     if (kindA != kindB) link.Error("b", $"{ra} is {kindA.ToString().ToLowerInvariant()} but {rb} is {kindB.ToString().ToLowerInvariant()}; both ends of a link must be of one type");
                 }
             }
@@ -240,7 +247,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
             foreach (var (text, ppath) in sw.StringList("ports", required: true) ?? [])
             {
                 if (ResolveNic(text, ppath, hosts, nics) is not { } port) continue;
-                if (hosts.First(h => h.Name == port.Host).Nics.First(n => n.Name == port.Nic).Kind != NicKind.Tap)
+                if (_nicsByRef[port].Kind != NicKind.Tap)
                 {
                     context.Error(ppath, $"{port} is a TUN NIC; a switch port needs a TAP NIC (Ethernet)");
                     continue;
@@ -446,10 +453,15 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
     private bool ResolveLink(Section s, string key, string name, ImmutableArray<LinkSpec> links)
     {
         // Names of every defined link, valid or not, so one bad link does not also fail each step that names it.
-        var defined = config.HasPath("links") && config.GetValue("links").IsObject()
-            ? config.GetValue("links").GetObject().Items.Keys.ToList()
-            : links.Select(l => l.Name).ToList();
-        if (defined.Contains(name)) return true;
+        if (_definedLinks is null)
+        {
+            var names = config.HasPath("links") && config.GetValue("links").IsObject()
+                ? config.GetValue("links").GetObject().Items.Keys.ToList()
+                : links.Select(l => l.Name).ToList();
+            _definedLinks = (names, names.ToHashSet(StringComparer.Ordinal));
+        }
+        var (defined, set) = _definedLinks.Value;
+        if (set.Contains(name)) return true;
         var near = ValueParsers.Nearest(name, defined);
         s.Error(key, $"no link named '{name}'{(near is null ? "" : $"; did you mean '{near}'?")}");
         return false;

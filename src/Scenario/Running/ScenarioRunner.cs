@@ -32,7 +32,22 @@ public sealed record RunOptions(string? OutputDirectory, IProgress<RunProgress>?
 public readonly record struct RunProgress(TimeSpan Simulated, TimeSpan Duration);
 
 /// <summary>The report of a run and the files it wrote.</summary>
-public sealed record RunResult(RunReport Report, IReadOnlyList<string> Files);
+public sealed record RunResult(RunReport Report, IReadOnlyList<string> Files)
+{
+    /// <summary>Wall time of the run's phases (what `netsim bench --scale` reports).</summary>
+    public RunPhaseTimes Phases { get; init; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+}
+
+/// <summary>Wall time of building the actors (set-up), of simulated time passing (run), and of collecting and writing
+/// the results.</summary>
+/// <param name="Setup">Wall time from the start to the script's start.</param>
+/// <param name="Run">Wall time of the simulated duration passing.</param>
+/// <param name="Results">Wall time of collecting counters and writing the files.</param>
+/// <param name="RunCpu">Processor time of every thread of the process during the run phase (steadier than wall time on a
+/// busy machine).</param>
+/// <param name="SetupCpu">Processor time of the process during set-up.</param>
+/// <param name="RunTurns">Virtual time: mailbox runs and timer firings of the run phase (what a frame costs in scheduler work).</param>
+public readonly record struct RunPhaseTimes(TimeSpan Setup, TimeSpan Run, TimeSpan Results, TimeSpan RunCpu, TimeSpan SetupCpu, long RunTurns = 0);
 
 /// <summary>A scenario that could not be set up (a link to a NIC of the wrong type, an address the stack refused).</summary>
 public sealed class ScenarioSetupException(string message) : Exception(message);
@@ -50,6 +65,8 @@ public static class ScenarioRunner
 
     public static RunResult Run(Scenario scenario, RunOptions options)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cpuAtSetup = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         // The kernel side of the bridges first, and removed last (after the actors using it have stopped).
         using var bridges = RunBridges.Open(scenario);
         using var session = new SimulationSession(scenario.TimeMode, scenario.Seed, options.Verbose);
@@ -60,35 +77,47 @@ public static class ScenarioRunner
         var finalCounters = new ConcurrentQueue<object>();
         session.System.EventStream.Subscribe(session.ActorOf(MessageRecorder.Props(finalCounters), "final-counters"), typeof(NicFinalCounters));
 
-        // Hosts, NICs, addresses, routes.
+        // Hosts, NICs, addresses, routes: each step for every host at once (one drain of the run queue per step,
+        // not per message); to one host its messages arrive in the order a host-by-host set-up would send them.
         var hosts = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
         var hostByAddress = new Dictionary<IpAddress, string>();
         var nicKinds = new Dictionary<NicRef, bool>();
-        foreach (var h in scenario.Hosts)
+        var hostRefs = session.ActorsOf([.. scenario.Hosts.Select(h => (StackActor.Props(h.Name), ActorNames.Of("host", h.Name)))]);
+        var nicsOfHosts = new List<(HostSpec Host, IActorRef Ref, NicSpec Nic)>();
+        for (var i = 0; i < hostRefs.Length; i++)
         {
-            var host = session.ActorOf(StackActor.Props(h.Name), ActorNames.Of("host", h.Name));
-            hosts[h.Name] = host;
-            Expect<HostConfigured>(session.Request(host, new SetForwarding(h.Forwarding)), $"host {h.Name}");
+            var h = scenario.Hosts[i];
+            hosts[h.Name] = hostRefs[i];
             foreach (var nic in h.Nics)
             {
-                var isTap = nic.Kind == NicKind.Tap;
-                nicKinds[new NicRef(h.Name, nic.Name)] = isTap;
-                Expect<NicInfo>(session.Request(host, new CreateNic(nic.Name, isTap, nic.Mtu, nic.Mac, nic.QueueLength)), $"{h.Name}.{nic.Name}");
-                // The NIC belongs to an open file of the host's: closing that file (close-devices) can make it go away.
-                var owner = session.ActorOf(DeviceActor.Props(host), ActorNames.Of("file", h.Name, nic.Name));
-                Expect<Attached>(session.Request(owner, new Attach(nic.Name, (isTap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo)), $"{h.Name}.{nic.Name}");
-                Expect<PersistSet>(session.Request(owner, new SetPersist(false)), $"{h.Name}.{nic.Name}");
-                foreach (var a in nic.Addresses)
-                {
-                    var address = ToIp(a.Address);
-                    Expect<HostConfigured>(session.Request(host, new AddAddress(nic.Name, address, a.PrefixLength)), $"{h.Name}.{nic.Name} address {a}");
-                    hostByAddress.TryAdd(address, h.Name);
-                }
+                nicKinds[new NicRef(h.Name, nic.Name)] = nic.Kind == NicKind.Tap;
+                nicsOfHosts.Add((h, hostRefs[i], nic));
             }
-            foreach (var r in h.Routes)
-                Expect<HostConfigured>(session.Request(host, new AddRoute(ToIp(r.To.Network), r.To.PrefixLength, r.Via is null ? null : ToIp(r.Via), r.Device)),
-                    $"host {h.Name} route {r.To}");
         }
+        var configure = new List<(IActorRef, object, string)>();
+        foreach (var h in scenario.Hosts)
+        {
+            configure.Add((hosts[h.Name], new SetForwarding(h.Forwarding), $"host {h.Name}"));
+            foreach (var nic in h.Nics)
+                configure.Add((hosts[h.Name], new CreateNic(nic.Name, nic.Kind == NicKind.Tap, nic.Mtu, nic.Mac, nic.QueueLength), $"{h.Name}.{nic.Name}"));
+        }
+        RequestAll(session, configure);
+        // Each NIC belongs to an open file of its host's: closing that file (close-devices) can make it go away.
+        var owners = session.ActorsOf([.. nicsOfHosts.Select(n => (DeviceActor.Props(n.Ref), ActorNames.Of("file", n.Host.Name, n.Nic.Name)))]);
+        RequestAll(session, [.. nicsOfHosts.Select((n, i) => (owners[i], (object)new Attach(n.Nic.Name, (n.Nic.Kind == NicKind.Tap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo), $"{n.Host.Name}.{n.Nic.Name}"))]);
+        RequestAll(session, [.. nicsOfHosts.Select((n, i) => (owners[i], (object)new SetPersist(false), $"{n.Host.Name}.{n.Nic.Name}"))]);
+        configure.Clear();
+        foreach (var (h, host, nic) in nicsOfHosts)
+            foreach (var a in nic.Addresses)
+            {
+                var address = ToIp(a.Address);
+                configure.Add((host, new AddAddress(nic.Name, address, a.PrefixLength), $"{h.Name}.{nic.Name} address {a}"));
+                hostByAddress.TryAdd(address, h.Name);
+            }
+        foreach (var h in scenario.Hosts)
+            foreach (var r in h.Routes)
+                configure.Add((hosts[h.Name], new AddRoute(ToIp(r.To.Network), r.To.PrefixLength, r.Via is null ? null : ToIp(r.Via), r.Device), $"host {h.Name} route {r.To}"));
+        RequestAll(session, configure);
 
         NicEndpoint Endpoint(NicRef n) => new(hosts[n.Host], n.Host, n.Nic, nicKinds[n]);
 
@@ -133,17 +162,22 @@ public static class ScenarioRunner
             .Concat(scenario.Script.OfType<UdpStep>().Select(u => new FlowStats(u.Name, "udp")))
             .ToDictionary(f => f.Name, StringComparer.Ordinal);
         var tcpFlows = scenario.Script.OfType<TcpStep>().ToDictionary(t => t.Name, t => new TcpFlowStats(t.Name), StringComparer.Ordinal);
+        var setup = clock.Elapsed;
+        var cpuAtStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        long turns = 0;
         session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows, tcpFlows)), "script");
         // Time passes in slices, so a cancellation (Ctrl-C, SIGTERM) is seen promptly; progress every few slices.
         var reached = TimeSpan.Zero;
         for (var i = 1; i <= Slices && !options.Cancellation.IsCancellationRequested; i++)
         {
             var until = TimeSpan.FromTicks((long)((Int128)scenario.Duration.Ticks * i / Slices));
-            session.AdvanceTo(until, options.Cancellation);
+            turns += session.AdvanceTo(until, options.Cancellation);
             reached = session.IsVirtual || !options.Cancellation.IsCancellationRequested ? until : session.Now;
             if (i % (Slices / ProgressSteps) == 0) options.Progress?.Report(new RunProgress(until, scenario.Duration));
         }
         var interrupted = reached < scenario.Duration;
+        var run = clock.Elapsed - setup;
+        var runCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
 
         // Results.
         foreach (var sink in sinks) session.Request(sink, PcapSinkActor.Finish.Instance);
@@ -152,19 +186,22 @@ public static class ScenarioRunner
         while (finalCounters.TryDequeue(out var m))
             if (m is NicFinalCounters f && hostNames.TryGetValue(f.Stack, out var hostName)) departed[$"{hostName}.{f.Counters.Name}"] = f.Counters;
         var nicReports = new List<Reports.NicCounters>();
-        foreach (var h in scenario.Hosts)
-            foreach (var nic in h.Nics)
-            {
-                var key = $"{h.Name}.{nic.Name}";
-                ProtocolNicCounters? c = session.Request(hosts[h.Name], new LookupNic(nic.Name)) is NicInfo info
-                    ? Expect<ProtocolNicCounters>(session.Request(info.Nic, GetNicCounters.Instance), key)
-                    : departed.GetValueOrDefault(key);
-                if (c is null) continue; // never created: cannot happen once setup succeeded
-                nicReports.Add(new Reports.NicCounters(h.Name, nic.Name, c.RxPackets, c.RxBytes, c.RxDropped, c.RxErrors,
-                    c.TxPackets, c.TxBytes, c.TxDropped, c.TxErrors, new SortedDictionary<string, long>(new Dictionary<string, long>(c.DropReasons), StringComparer.Ordinal), c.Queued));
-            }
-        var hostReports = scenario.Hosts
-            .Select(h => Expect<HostCounterSnapshot>(session.Request(hosts[h.Name], GetHostCounters.Instance), $"host {h.Name}"))
+        // Every NIC's counters, asked of all at once: the NICs still there answer; a closed one left its final counters.
+        var lookups = session.RequestAll([.. nicsOfHosts.Select(n => (n.Ref, (object)new LookupNic(n.Nic.Name)))]);
+        var counters = session.RequestAll([.. lookups.OfType<NicInfo>().Select(info => (info.Nic, (object)GetNicCounters.Instance))]);
+        for (int i = 0, next = 0; i < nicsOfHosts.Count; i++)
+        {
+            var (h, _, nic) = nicsOfHosts[i];
+            var key = $"{h.Name}.{nic.Name}";
+            ProtocolNicCounters? c = lookups[i] is NicInfo
+                ? Expect<ProtocolNicCounters>(counters[next++], key)
+                : departed.GetValueOrDefault(key);
+            if (c is null) continue; // never created: cannot happen once setup succeeded
+            nicReports.Add(new Reports.NicCounters(h.Name, nic.Name, c.RxPackets, c.RxBytes, c.RxDropped, c.RxErrors,
+                c.TxPackets, c.TxBytes, c.TxDropped, c.TxErrors, new SortedDictionary<string, long>(new Dictionary<string, long>(c.DropReasons), StringComparer.Ordinal), c.Queued));
+        }
+        var hostReports = session.RequestAll([.. hostRefs.Select(host => (host, (object)GetHostCounters.Instance))])
+            .Select((answer, i) => Expect<HostCounterSnapshot>(answer, $"host {scenario.Hosts[i].Name}"))
             .Select(s => new HostStackCounters(s.Host, s.Counters))
             .ToList();
         var linkReports = WireReports(session, scenario.Links.Select(l => (l.Name, links[l.Name])));
@@ -188,7 +225,7 @@ public static class ScenarioRunner
             CountersCsvWriter.Write(report, csvPath);
             files.InsertRange(0, [reportPath, csvPath]);
         }
-        return new RunResult(report, files);
+        return new RunResult(report, files) { Phases = new RunPhaseTimes(setup, run, clock.Elapsed - setup - run, runCpu, cpuAtStart - cpuAtSetup, turns) };
     }
 
     /// <summary>The per-wire counters of links or switches, in scenario order.</summary>
@@ -201,6 +238,21 @@ public static class ScenarioRunner
 
     /// <summary>Converts the scenario model's address type.</summary>
     internal static IpAddress ToIp(System.Net.IPAddress address) => IpAddress.Parse(address.ToString());
+
+    /// <summary>Sends a batch of set-up requests and checks every answer is an acknowledgement (the types each message
+    /// is answered with on success); the first failure, in request order, is the error.</summary>
+    private static void RequestAll(SimulationSession session, IReadOnlyList<(IActorRef Target, object Message, string What)> requests)
+    {
+        var answers = session.RequestAll([.. requests.Select(r => (r.Target, r.Message))]);
+        for (var i = 0; i < answers.Length; i++)
+            _ = requests[i].Message switch
+            {
+                CreateNic => Expect<NicInfo>(answers[i], requests[i].What),
+                Attach => Expect<Attached>(answers[i], requests[i].What),
+                SetPersist => Expect<PersistSet>(answers[i], requests[i].What),
+                _ => Expect<HostConfigured>(answers[i], requests[i].What) as object,
+            };
+    }
 
     private static T Expect<T>(object answer, string what) => answer switch
     {

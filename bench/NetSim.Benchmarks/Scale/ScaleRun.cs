@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using NetSim.Scenario;
+using NetSim.Scenario.Running;
+
+namespace NetSim.Benchmarks.Scale;
+
+/// <summary>One NetSim run of a <see cref="ScaleScenario"/>, timed by phase (wall seconds).</summary>
+public sealed record ScaleRunResult(
+    string Simulator, string Topology, int N, int Run, double ParseSeconds, double SetupSeconds, double RunSeconds,
+    double ResultsSeconds, double TotalSeconds, double RunCpuSeconds, double SetupCpuSeconds, long RunTurns, long Frames, long PingsSent, long PingsAnswered, long PeakRssKib)
+{
+    public double FramesPerSecond => RunSeconds > 0 ? Frames / RunSeconds : 0;
+
+    public string ToJson() => JsonSerializer.Serialize(this);
+
+    public static ScaleRunResult? FromJson(string line) =>
+        line.StartsWith('{') ? JsonSerializer.Deserialize<ScaleRunResult>(line) : null;
+}
+
+/// <summary>
+/// The NetSim side of `netsim bench --scale`: in one process, runs a scale scenario <c>runs</c> times (the first is
+/// cold: JIT, type loading and first-touch allocation included; the later ones warm) and prints one JSON line each.
+/// Each run parses the generated text, sets up the actors, runs 10 simulated seconds and writes report.json and
+/// counters.csv to a temporary folder, as <c>netsim run</c> does.
+/// </summary>
+public static class ScaleRun
+{
+    public static IEnumerable<ScaleRunResult> Run(ScaleScenario scenario, int runs)
+    {
+        var text = scenario.ToHocon();
+        for (var run = 0; run < runs; run++)
+        {
+            var folder = Path.Combine(Path.GetTempPath(), $"netsim-scale-{Environment.ProcessId}-{run}");
+            try
+            {
+                var total = Stopwatch.StartNew();
+                var loaded = ScenarioLoader.LoadFromText(text, $"{scenario.Topology}-{scenario.N}.conf");
+                if (!loaded.Succeeded) throw new InvalidOperationException(string.Join("\n", loaded.Errors.Take(5)));
+                var parse = total.Elapsed;
+                var result = ScenarioRunner.Run(loaded.Scenario!, new RunOptions(folder));
+                var report = result.Report;
+                yield return new ScaleRunResult("netsim", scenario.Topology, scenario.N, run, parse.TotalSeconds,
+                    result.Phases.Setup.TotalSeconds, result.Phases.Run.TotalSeconds, result.Phases.Results.TotalSeconds,
+                    total.Elapsed.TotalSeconds, result.Phases.RunCpu.TotalSeconds, result.Phases.SetupCpu.TotalSeconds, result.Phases.RunTurns, report.Nics.Sum(n => n.RxPackets), report.Flows.Sum(f => f.Sent),
+                    report.Flows.Sum(f => f.Received), PeakRssKib());
+            }
+            finally
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>The process's peak resident set (VmHWM), as the ns-3 program reports its own.</summary>
+    public static long PeakRssKib()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        return -1;
+    }
+}
