@@ -134,7 +134,11 @@ public sealed record Scenario(
     ImmutableArray<LinkSpec> Links,
     ImmutableArray<SwitchSpec> Switches,
     ImmutableArray<ScriptStep> Script,
-    ImmutableArray<NicRef> Capture);
+    ImmutableArray<NicRef> Capture)
+{
+    /// <summary>The <c>report</c> block: time-series interval and plots.</summary>
+    public ReportSettings Report { get; init; } = ReportSettings.Default;
+}
 
 /// <summary>A problem found in a scenario, meant for a person: <c>file:line: key: message</c>.</summary>
 /// <param name="File">Scenario file, or <c>--set</c> / <c>--seed</c> for command-line overrides.</param>

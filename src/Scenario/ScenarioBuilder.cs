@@ -23,7 +23,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
     public Scenario Build()
     {
         var root = new Section(context, "", config.Root.GetObject().Items, D("scenario"));
-        root.RejectUnknownKeys("seed", "duration", "time-mode", "hosts", "links", "switches", "script", "capture");
+        root.RejectUnknownKeys("seed", "duration", "time-mode", "hosts", "links", "switches", "script", "capture", "report");
 
         var seed = root.Integer("seed", required: true, long.MinValue, long.MaxValue) ?? 0;
         var duration = root.Duration("duration", required: true, positive: true) ?? TimeSpan.Zero;
@@ -49,7 +49,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
         foreach (var (value, path) in root.StringList("capture", required: false) ?? [])
             if (ResolveNic(value, path, hosts, nics) is { } r) capture.Add(r);
 
-        return new Scenario(fileName, seed, duration, timeMode, hosts, links, switches, script, capture.ToImmutable());
+        return new Scenario(fileName, seed, duration, timeMode, hosts, links, switches, script, capture.ToImmutable()) { Report = BuildReport(root) };
     }
 
     private IEnumerable<(string Name, HoconValue Value, string Path)> Entries(Section parent, string key)

@@ -28,7 +28,14 @@ public sealed record RttStatistics(TimeSpan Min, TimeSpan Mean, TimeSpan P50, Ti
 /// <param name="Duplicated">Extra copies received.</param>
 /// <param name="Reordered">Received after a packet sent later.</param>
 /// <param name="Rtt">RTT statistics when the flow measures them (ping) and got at least one reply; else null.</param>
-public sealed record FlowReport(string Name, string Kind, long Sent, long Received, long Lost, long Duplicated, long Reordered, RttStatistics? Rtt);
+public sealed record FlowReport(string Name, string Kind, long Sent, long Received, long Lost, long Duplicated, long Reordered, RttStatistics? Rtt)
+{
+    /// <summary>Payload bytes of the distinct packets (or replies) received.</summary>
+    public long ReceivedBytes { get; init; }
+
+    /// <summary>Payload bits received per second, from the first send to the last arrival; null without two such instants.</summary>
+    public double? Goodput { get; init; }
+}
 
 /// <summary>A host's stack counters (e.g. ip_forwarded, icmp_echo_replies, no_route), by name.</summary>
 public sealed record HostStackCounters(string Host, IReadOnlyDictionary<string, long> Counters);

@@ -49,12 +49,12 @@ internal sealed class PingFlowActor : UntypedActor, IWithTimers
             case SendNext:
                 _sequence++;
                 _sentAt[_sequence] = _clock.Elapsed;
-                _stats.CountSent();
+                _stats.CountSent(_sequence, _clock.Elapsed);
                 _host.Tell(new SendEcho(_destination, _identifier, _sequence, _size, _ttl, Self));
                 if (_sequence < _count) Timers.StartSingleTimer("next", SendNext.Instance, _interval);
                 break;
             case IcmpEvent { IsError: false } reply when _sentAt.TryGetValue(reply.Sequence, out var sentAt):
-                _stats.CountReceived(reply.Sequence, _clock.Elapsed - sentAt);
+                _stats.CountReceived(reply.Sequence, _size, _clock.Elapsed, _clock.Elapsed - sentAt);
                 break;
             case IcmpEvent:
             case EchoSendFailed:
@@ -116,8 +116,8 @@ internal sealed class UdpSenderActor : UntypedActor, IWithTimers
             case SendNext:
                 if (_sequence >= _count || _clock.Elapsed >= _stopAt) break;
                 var payload = new byte[_size];
-                BinaryPrimitives.WriteInt64BigEndian(payload, _sequence++);
-                _stats.CountSent();
+                BinaryPrimitives.WriteInt64BigEndian(payload, _sequence);
+                _stats.CountSent(_sequence++, _clock.Elapsed);
                 _host.Tell(new UdpSend(_localPort, _destination, _port, payload));
                 Timers.StartSingleTimer("next", SendNext.Instance, _interval);
                 break;
@@ -142,6 +142,7 @@ internal sealed class UdpReceiverActor : UntypedActor
     private readonly IActorRef _host;
     private readonly FlowStats _stats;
     private readonly ushort _port;
+    private readonly SimClock _clock = SimClock.For(Context.System);
 
     public UdpReceiverActor(IActorRef host, FlowStats stats, ushort port) => (_host, _stats, _port) = (host, stats, port);
 
@@ -155,7 +156,7 @@ internal sealed class UdpReceiverActor : UntypedActor
         switch (message)
         {
             case UdpDatagram d when d.Payload.Length >= 8:
-                _stats.CountReceived(BinaryPrimitives.ReadInt64BigEndian(d.Payload.Span), null);
+                _stats.CountReceived(BinaryPrimitives.ReadInt64BigEndian(d.Payload.Span), d.Payload.Length, _clock.Elapsed, null);
                 break;
             case UdpDatagram:
             case UdpBound:

@@ -13,6 +13,7 @@ using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
 using NetSim.Scenario.Output;
 using NetSim.Scenario.Reports;
+using NetSim.Scenario.TimeSeries;
 using ProtocolNicCounters = NetSim.Protocol.Nic.NicCounters;
 using GetNicCounters = NetSim.Protocol.Nic.GetNicCounters;
 using NetSim.Actors.Time;
@@ -114,12 +115,17 @@ public static class ScenarioRunner
             .ToDictionary(f => f.Name, StringComparer.Ordinal);
         var countersAtClose = new ConcurrentDictionary<string, ProtocolNicCounters>(StringComparer.Ordinal);
         session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows, countersAtClose)), "script");
-        for (var i = 1; i <= ProgressSteps; i++)
+        var timeSeriesPath = options.OutputDirectory is null ? null : Path.Combine(options.OutputDirectory, "timeseries.csv");
+        using var sampler = timeSeriesPath is null || scenario.Report.Interval <= TimeSpan.Zero
+            ? null
+            : TimeSeriesSubjects.Sampler(timeSeriesPath, scenario, session, hosts, links, switches, flows.Values, countersAtClose);
+        foreach (var (until, sample, progress) in TimeSeriesSampler.Schedule(scenario.Duration, sampler is null ? TimeSpan.Zero : scenario.Report.Interval, ProgressSteps))
         {
-            var until = TimeSpan.FromTicks(scenario.Duration.Ticks * i / ProgressSteps);
             session.AdvanceTo(until);
-            options.Progress?.Report(new RunProgress(until, scenario.Duration));
+            if (sample) sampler?.Sample(until);
+            if (progress) options.Progress?.Report(new RunProgress(until, scenario.Duration));
         }
+        sampler?.Finish();
 
         // Results.
         foreach (var sink in sinks) session.Request(sink, PcapSinkActor.Finish.Instance);
@@ -151,6 +157,7 @@ public static class ScenarioRunner
             ReportWriter.Write(report, reportPath);
             CountersCsvWriter.Write(report, csvPath);
             files.InsertRange(0, [reportPath, csvPath]);
+            if (sampler is not null) files.Insert(2, timeSeriesPath!);
         }
         return new RunResult(report, files);
     }

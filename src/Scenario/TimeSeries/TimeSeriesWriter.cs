@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text;
+
+namespace NetSim.Scenario.TimeSeries;
+
+/// <summary>
+/// Streams timeseries.csv in long form, one figure a row: <c>time_s,subject,metric,value</c>. Rows go to disk as
+/// they are sampled (a buffered stream, nothing kept), so memory does not grow with the run. Numbers are written
+/// in invariant culture, the shortest form that reads back exactly, with '\n' line ends: the same run gives the same
+/// bytes, and pandas (<c>read_csv</c>) and R (<c>read.csv</c>) read it without options.
+/// </summary>
+public sealed class TimeSeriesWriter : IDisposable
+{
+    /// <summary>The first line of the file.</summary>
+    public const string Header = "time_s,subject,metric,value";
+
+    private readonly TextWriter _out;
+
+    public TimeSeriesWriter(TextWriter output)
+    {
+        _out = output;
+        _out.Write(Header);
+        _out.Write('\n');
+    }
+
+    /// <summary>Creates (replaces) <paramref name="path"/>, UTF-8 without BOM.</summary>
+    public static TimeSeriesWriter Create(string path) =>
+        new(new StreamWriter(path, append: false, new UTF8Encoding(false), bufferSize: 1 << 16));
+
+    /// <summary>One row: <paramref name="value"/> of <paramref name="metric"/> of <paramref name="subject"/> at simulated <paramref name="time"/>.</summary>
+    public void Write(TimeSpan time, string subject, string metric, double value)
+    {
+        _out.Write(Seconds(time));
+        _out.Write(',');
+        _out.Write(subject);
+        _out.Write(',');
+        _out.Write(metric);
+        _out.Write(',');
+        _out.Write(value.ToString("R", CultureInfo.InvariantCulture));
+        _out.Write('\n');
+    }
+
+    /// <summary>Simulated time in seconds, exact to the tick (decimal, so 0.3 is written as 0.3).</summary>
+    public static string Seconds(TimeSpan time) =>
+        (time.Ticks / (decimal)TimeSpan.TicksPerSecond).ToString("0.#######", CultureInfo.InvariantCulture);
+
+    public void Dispose() => _out.Dispose();
+}
