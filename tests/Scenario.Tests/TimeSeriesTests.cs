@@ -114,8 +114,13 @@ public class TimeSeriesTests
             Assert.Equal(n.RxPackets, Sum(subject, "rx_packets"));
             Assert.Equal(n.TxDropped, Sum(subject, "tx_dropped"));
         }
-        // The RTT summary covers every reply once.
-        Assert.Equal(report.Flows.Single(f => f.Name == "echo").Received, Sum("flows.echo", "rtt_count"));
+        // The RTT summary covers every reply once, and rtt.csv has every sample, with the report's extremes.
+        var echo = report.Flows.Single(f => f.Name == "echo");
+        Assert.Equal(echo.Received, Sum("flows.echo", "rtt_count"));
+        var samples = File.ReadAllLines(Path.Combine(folder, "rtt.csv")).Skip(1).Select(l => double.Parse(l.Split(',')[2], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(echo.Received, samples.Count);
+        Assert.Equal(echo.Rtt!.Min.TotalMilliseconds, samples.Min(), 6);
+        Assert.Equal(echo.Rtt!.Max.TotalMilliseconds, samples.Max(), 6);
         // Samples every 70 ms and one at the end (4 s is not a multiple of 70 ms).
         var times = rows.Select(r => r.Time).Distinct().ToList();
         Assert.Equal(58, times.Count);

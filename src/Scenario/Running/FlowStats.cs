@@ -16,6 +16,7 @@ internal sealed class FlowStats(string name, string kind)
     private TimeSpan? _firstSentAt, _lastReceivedAt;
     private long _highestSent = long.MinValue;
     private FlowInterval _interval = FlowInterval.Empty;
+    private List<(TimeSpan At, TimeSpan Rtt)> _intervalRtts = []; // this interval's samples only: bounded by the flow's rate x interval
     // One entry per interval taken: the first sequence number sent after it ended. Sequences rise within a flow, so
     // a sequence belongs to the first interval whose boundary lies above it (no per-packet memory for the time series).
     private readonly List<long> _intervalBoundaries = [];
@@ -61,6 +62,7 @@ internal sealed class FlowStats(string name, string kind)
             if (rtt is { } r)
             {
                 _rtts.Add(r);
+                _intervalRtts.Add((now, r));
                 i = i with
                 {
                     RttCount = i.RttCount + 1,
@@ -73,15 +75,16 @@ internal sealed class FlowStats(string name, string kind)
         }
     }
 
-    /// <summary>What happened since the last call (or the start), and starts a new interval.</summary>
-    public FlowInterval TakeInterval()
+    /// <summary>What happened since the last call (or the start), with the RTT samples in arrival order, and starts a new interval.</summary>
+    public (FlowInterval Interval, List<(TimeSpan At, TimeSpan Rtt)> RttSamples) TakeInterval()
     {
         lock (_gate)
         {
-            var taken = _interval;
+            var taken = (_interval, _intervalRtts);
             _interval = FlowInterval.Empty;
+            _intervalRtts = [];
             _intervalBoundaries.Add(_highestSent == long.MinValue ? long.MinValue : _highestSent + 1);
-            _sentPerInterval.Add(taken.Sent);
+            _sentPerInterval.Add(taken._interval.Sent);
             return taken;
         }
     }

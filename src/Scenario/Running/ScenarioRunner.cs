@@ -158,6 +158,8 @@ public static class ScenarioRunner
             CountersCsvWriter.Write(report, csvPath);
             files.InsertRange(0, [reportPath, csvPath]);
             if (sampler is not null) files.Insert(2, timeSeriesPath!);
+            var rttPath = Path.Combine(options.OutputDirectory, "rtt.csv");
+            if (sampler is not null && File.Exists(rttPath)) files.Insert(3, rttPath);
         }
         return new RunResult(report, files);
     }

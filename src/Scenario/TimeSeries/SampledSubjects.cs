@@ -8,14 +8,19 @@ namespace NetSim.Scenario.TimeSeries;
 /// A flow (<c>flows.NAME</c>): packets <c>sent</c> and <c>received</c> in the interval, <c>throughput_bps</c>
 /// (payload bits of distinct packets received, per second), for pings the RTT summary of the replies that arrived
 /// (<c>rtt_count</c>, and when above 0 <c>rtt_min_ms</c>, <c>rtt_mean_ms</c>, <c>rtt_max_ms</c>), and after the run
-/// <c>lost</c>: packets sent in the interval that never arrived.
+/// <c>lost</c>: packets sent in the interval that never arrived. Every RTT sample goes to rtt.csv.
 /// </summary>
-internal sealed class FlowSeries(FlowStats stats) : ISampledSubject
+internal sealed class FlowSeries(FlowStats stats, RttSampleWriter? rttSamples) : ISampledSubject
 {
     private readonly string _subject = "flows." + stats.Name;
     private FlowInterval _taken;
 
-    public void Read(TimeSpan now) => _taken = stats.TakeInterval();
+    public void Read(TimeSpan now)
+    {
+        (_taken, var samples) = stats.TakeInterval();
+        if (rttSamples is not null)
+            foreach (var (at, rtt) in samples) rttSamples.Write(at, stats.Name, rtt);
+    }
 
     public void Write(TimeSpan now, TimeSpan interval, TimeSeriesWriter output)
     {

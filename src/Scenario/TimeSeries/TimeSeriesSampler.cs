@@ -26,8 +26,10 @@ public sealed class TimeSeriesSampler : IDisposable
 {
     private readonly TimeSeriesWriter _output;
     private readonly IReadOnlyList<ISampledSubject> _subjects;
+    private readonly IDisposable? _alongside;
 
-    internal TimeSeriesSampler(TimeSeriesWriter output, IReadOnlyList<ISampledSubject> subjects) => (_output, _subjects) = (output, subjects);
+    internal TimeSeriesSampler(TimeSeriesWriter output, IReadOnlyList<ISampledSubject> subjects, IDisposable? alongside = null) =>
+        (_output, _subjects, _alongside) = (output, subjects, alongside);
 
     private readonly List<TimeSpan> _sampleTimes = []; // one TimeSpan per interval: bounded by duration / interval, not by traffic
     private TimeSpan _last = TimeSpan.Zero;
@@ -45,10 +47,14 @@ public sealed class TimeSeriesSampler : IDisposable
     public void Finish()
     {
         foreach (var s in _subjects) s.Finish(_sampleTimes, _output);
-        _output.Dispose();
+        Dispose();
     }
 
-    public void Dispose() => _output.Dispose();
+    public void Dispose()
+    {
+        _output.Dispose();
+        _alongside?.Dispose();
+    }
 
     /// <summary>
     /// The instants the runner stops at: every multiple of <paramref name="interval"/> (samples) merged with

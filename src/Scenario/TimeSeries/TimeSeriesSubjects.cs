@@ -22,7 +22,9 @@ internal static class TimeSeriesSubjects
         ConcurrentDictionary<string, ProtocolNicCounters> countersAtClose)
     {
         var subjects = new List<ISampledSubject>();
-        subjects.AddRange(flows.OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => new FlowSeries(f)));
+        var flowList = flows.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+        var rttSamples = flowList.Any(f => f.Kind == "ping") ? RttSampleWriter.Create(Path.Combine(Path.GetDirectoryName(path)!, "rtt.csv")) : null;
+        subjects.AddRange(flowList.Select(f => new FlowSeries(f, rttSamples)));
 
         var nics = new Dictionary<NicRef, NicSeries>();
         foreach (var h in scenario.Hosts)
@@ -52,6 +54,6 @@ internal static class TimeSeriesSubjects
             var sw = switches[s.Name];
             subjects.Add(new LinkSeries("switches." + s.Name, () => session.Request(sw, GetLinkCounters.Instance) as LinkCounters));
         }
-        return new TimeSeriesSampler(TimeSeriesWriter.Create(path), subjects);
+        return new TimeSeriesSampler(TimeSeriesWriter.Create(path), subjects, rttSamples);
     }
 }

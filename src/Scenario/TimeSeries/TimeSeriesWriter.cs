@@ -36,13 +36,51 @@ public sealed class TimeSeriesWriter : IDisposable
         _out.Write(',');
         _out.Write(metric);
         _out.Write(',');
-        _out.Write(value.ToString("R", CultureInfo.InvariantCulture));
+        _out.Write(Number(value));
         _out.Write('\n');
     }
+
+    /// <summary>The shortest invariant form that reads back as the same double.</summary>
+    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>Simulated time in seconds, exact to the tick (decimal, so 0.3 is written as 0.3).</summary>
     public static string Seconds(TimeSpan time) =>
         (time.Ticks / (decimal)TimeSpan.TicksPerSecond).ToString("0.#######", CultureInfo.InvariantCulture);
+
+    public void Dispose() => _out.Dispose();
+}
+
+/// <summary>
+/// Streams rtt.csv, every round-trip time a flow measured: <c>time_s,flow,rtt_ms</c> (arrival time of the reply).
+/// Written interval by interval as the sampler takes them, so rows are in time order within a flow's interval.
+/// </summary>
+public sealed class RttSampleWriter : IDisposable
+{
+    /// <summary>The first line of the file.</summary>
+    public const string Header = "time_s,flow,rtt_ms";
+
+    private readonly TextWriter _out;
+
+    public RttSampleWriter(TextWriter output)
+    {
+        _out = output;
+        _out.Write(Header);
+        _out.Write('\n');
+    }
+
+    /// <summary>Creates (replaces) <paramref name="path"/>, UTF-8 without BOM.</summary>
+    public static RttSampleWriter Create(string path) =>
+        new(new StreamWriter(path, append: false, new UTF8Encoding(false), bufferSize: 1 << 16));
+
+    public void Write(TimeSpan at, string flow, TimeSpan rtt)
+    {
+        _out.Write(TimeSeriesWriter.Seconds(at));
+        _out.Write(',');
+        _out.Write(flow);
+        _out.Write(',');
+        _out.Write(TimeSeriesWriter.Number(rtt.TotalMilliseconds));
+        _out.Write('\n');
+    }
 
     public void Dispose() => _out.Dispose();
 }
