@@ -52,7 +52,7 @@ public static class NetSimCommand
         var bench = new Command("bench", "Measure frames per second, NIC churn and memory on this machine.") { quick, json };
         bench.SetAction(r => BenchCommand.Run(r.GetValue(quick), r.GetValue(json), output));
 
-        return new RootCommand("NetSim: simulated TUN/TAP devices, hosts, links and switches.") { run, validate, bench };
+        return new RootCommand("NetSim: simulated TUN/TAP devices, hosts, links and switches.") { run, validate, bench, PlotCommand.Create(output, error) };
     }
 
     private static ScenarioLoadResult Load(FileInfo file, IEnumerable<string> overrides, long? seed, TextWriter error)
@@ -91,7 +91,8 @@ public static class NetSimCommand
             return BadInput;
         }
         Summary.Write(result, output);
-        output.WriteLine($"results: {string.Join(", ", result.Files.Select(Relative))}");
+        var files = scenario.Report.Plots ? [.. result.Files, PlotCommand.AfterRun(folder)[0]] : result.Files;
+        output.WriteLine($"results: {string.Join(", ", files.Select(Relative))}");
         return result.Report.Passed ? Ok : ExpectationFailed;
     }
 
