@@ -17,9 +17,23 @@ public static class PlotRenderer
         var png = Path.Combine(folder, spec.Name + ".png");
         var svgPath = Path.Combine(folder, spec.Name + ".svg");
         plot.SavePng(png, Width, Height);
-        var svg = plot.GetSvgXml(Width, Height);
+        var svg = StableIds(plot.GetSvgXml(Width, Height));
         File.WriteAllText(svgPath, svg);
         return new DrawnPlot(spec, png, svgPath, svg);
+    }
+
+    /// <summary>
+    /// ScottPlot numbers clip paths from a process-wide counter; renumbered from 1 in each file, the same plot gives
+    /// the same bytes whether it is the first drawn in a process or the hundredth.
+    /// </summary>
+    internal static string StableIds(string svg)
+    {
+        var ids = new Dictionary<string, string>();
+        return System.Text.RegularExpressions.Regex.Replace(svg, @"(?<=id=""|url\(#)cl_[0-9a-f]+", m =>
+        {
+            if (!ids.TryGetValue(m.Value, out var stable)) ids[m.Value] = stable = $"clip{ids.Count + 1}";
+            return stable;
+        });
     }
 
     private static Plot Build(PlotSpec spec)
@@ -38,7 +52,7 @@ public static class PlotRenderer
                 bars.Color = scatter.Color;
             }
         }
-        plot.Title(spec.Title);
+        plot.Title(spec.Title, size: 14);
         plot.XLabel(spec.XLabel);
         plot.YLabel(spec.YLabel);
         if (spec.Series.Count > 0) plot.ShowLegend(Edge.Right);
