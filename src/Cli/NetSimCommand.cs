@@ -52,7 +52,7 @@ public static class NetSimCommand
         var bench = new Command("bench", "Measure frames per second, NIC churn and memory on this machine.") { quick, json };
         bench.SetAction(r => BenchCommand.Run(r.GetValue(quick), r.GetValue(json), output));
 
-        return new RootCommand("NetSim: simulated TUN/TAP devices, hosts, links and switches.") { run, validate, bench, PlotCommand.Create(output, error), SweepCommand.Create(output, error) };
+        return new RootCommand("NetSim: simulated TUN/TAP devices, hosts, links and switches.") { run, validate, bench, PlotCommand.Create(output, error), SweepCommand.Create(output, error), CompareCommand.Create(output, error) };
     }
 
     private static ScenarioLoadResult Load(FileInfo file, IEnumerable<string> overrides, long? seed, TextWriter error)
