@@ -83,6 +83,26 @@ public class SweepTests
     }
 
     [Fact]
+    public void The_sample_experiment_sweeps_loss_into_a_grid_with_intervals()
+    {
+        // The README's sample, kept small: 2 loss rates x 2 seeds (the full one is 5 x 5).
+        var output = TestRuns.NewFolder("sample-sweep");
+        var sample = Path.Combine(AppContext.BaseDirectory, "samples", "loss-sweep.conf");
+        var (code, stdout, stderr) = Netsim("sweep", sample, "--vary", "links.wan.loss=0,0.1", "--seeds", "1..2", "--out", output,
+            "--metric", "flows.stream.deliveryRatio", "--metric", "flows.rtt.rttMs.mean");
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Equal(4, ReadCsv(Path.Combine(output, "sweep.csv")).Count(r => r["status"] == "ok"));
+        var delivery = ReadCsv(Path.Combine(output, "sweep-summary.csv")).Where(r => r["metric"] == "flows.stream.deliveryRatio")
+            .ToDictionary(r => r["links.wan.loss"], r => (Mean: double.Parse(r["mean"], CultureInfo.InvariantCulture), Low: r["ci95_low"], N: r["n"]));
+        Assert.Equal(1.0, delivery["0"].Mean);
+        Assert.InRange(delivery["0.1"].Mean, 0.8, 0.95); // 10% loss each way: about 90% arrive
+        Assert.Equal("2", delivery["0.1"].N);
+        Assert.NotEqual("", delivery["0.1"].Low);
+        var plots = Directory.GetFiles(Path.Combine(output, "plots"), "*.svg").Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(["flows.rtt.rttMs.mean-vs-links.wan.loss.svg", "flows.stream.deliveryRatio-vs-links.wan.loss.svg"], plots);
+    }
+
+    [Fact]
     public async Task A_failed_run_is_reported_and_the_others_go_on()
     {
         var output = TestRuns.NewFolder("sweep-fail");

@@ -49,7 +49,7 @@ internal sealed class FlowSeries(FlowStats stats, RttSampleWriter? rttSamples) :
 /// and on a rate-limited link <c>utilisation</c>: the bits the link delivered from this NIC to the far NIC in the
 /// interval over what the rate allows (0..1; the link's rate at the start of the run).
 /// </summary>
-internal sealed class NicSeries(string host, string nic, Func<ProtocolNicCounters?> read) : ISampledSubject
+internal sealed class NicSeries(string host, string nic, Func<ProtocolNicCounters?> read, Func<ProtocolNicCounters?> readGone) : ISampledSubject
 {
     private readonly string _subject = $"nics.{host}.{nic}";
     private ProtocolNicCounters? _previous, _current;
@@ -63,7 +63,7 @@ internal sealed class NicSeries(string host, string nic, Func<ProtocolNicCounter
         _previous = _current;
         var counters = read();
         _live = counters is not null;
-        _current = counters ?? _previous; // a NIC that went away keeps its last counters (nothing moves any more)
+        _current = counters ?? readGone() ?? _previous; // a NIC that went away keeps its counters from when it went
     }
 
     private long Delta(Func<ProtocolNicCounters, long> counter) =>

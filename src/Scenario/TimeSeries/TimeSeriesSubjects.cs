@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
-using NetSim.Protocol.Links;
-using NetSim.Protocol.Stack;
 using NetSim.Scenario.Running;
-using GetNicCounters = NetSim.Protocol.Nic.GetNicCounters;
 using ProtocolNicCounters = NetSim.Protocol.Nic.NicCounters;
 
 namespace NetSim.Scenario.TimeSeries;
@@ -21,7 +18,24 @@ internal static class TimeSeriesSubjects
         IEnumerable<FlowStats> flows,
         ConcurrentDictionary<string, ProtocolNicCounters> countersAtClose)
     {
-        var subjects = new List<ISampledSubject>();
+        // One request per sample gathers every counter; the subjects below read their part of it.
+        var collector = session.ActorOf(CounterCollector.Props(
+            [.. scenario.Hosts.Select(h => (h.Name, hosts[h.Name], (IReadOnlyList<string>)[.. h.Nics.Select(n => n.Name)]))],
+            links.Select(l => (l.Value, "links." + l.Key)).Concat(switches.Select(s => (s.Value, "switches." + s.Key))).ToDictionary(p => p.Item1, p => p.Item2)),
+            "timeseries-collector");
+        // In virtual time the answer is there once the instant is drained: a Tell and a settle, no Ask (no temporary
+        // actor and task per sample; asks were most of a sample's cost). Real time waits for the answer.
+        var answers = new ConcurrentQueue<object>();
+        var recorder = session.ActorOf(MessageRecorder.Props(answers), "timeseries-answers");
+        var snapshot = new SnapshotSubject(session.IsVirtual
+            ? () =>
+            {
+                collector.Tell(CounterCollector.Collect.Instance, recorder);
+                session.Settle();
+                return answers.TryDequeue(out var answer) ? answer as CounterCollector.CounterSnapshot : null;
+            }
+            : () => session.Request(collector, CounterCollector.Collect.Instance) as CounterCollector.CounterSnapshot);
+        var subjects = new List<ISampledSubject> { snapshot };
         var flowList = flows.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         var rttSamples = flowList.Any(f => f.Kind == "ping") ? RttSampleWriter.Create(Path.Combine(Path.GetDirectoryName(path)!, "rtt.csv")) : null;
         subjects.AddRange(flowList.Select(f => new FlowSeries(f, rttSamples)));
@@ -31,14 +45,9 @@ internal static class TimeSeriesSubjects
             foreach (var n in h.Nics)
             {
                 var key = $"{h.Name}.{n.Name}";
-                var host = hosts[h.Name];
-                var nicName = n.Name;
-                // Looked up through the host at every sample: a NIC removed by close-devices answers no more, and its
-                // counters from the moment it went are in countersAtClose.
-                var series = new NicSeries(h.Name, n.Name, () =>
-                    session.Request(host, new LookupNic(nicName)) is NicInfo info
-                        ? session.Request(info.Nic, GetNicCounters.Instance) as ProtocolNicCounters
-                        : countersAtClose.GetValueOrDefault(key));
+                // A NIC removed by close-devices is missing from the snapshot; its counters from the moment it went
+                // are in countersAtClose.
+                var series = new NicSeries(h.Name, n.Name, () => snapshot.Current?.Nics.GetValueOrDefault(key), () => countersAtClose.GetValueOrDefault(key));
                 nics[new NicRef(h.Name, n.Name)] = series;
                 subjects.Add(series);
             }
@@ -46,14 +55,24 @@ internal static class TimeSeriesSubjects
         {
             nics[l.A].Link = (nics[l.B], l.Properties.RateBitsPerSecond);
             nics[l.B].Link = (nics[l.A], l.Properties.RateBitsPerSecond);
-            var link = links[l.Name];
-            subjects.Add(new LinkSeries("links." + l.Name, () => session.Request(link, GetLinkCounters.Instance) as LinkCounters));
+            var name = "links." + l.Name;
+            subjects.Add(new LinkSeries(name, () => snapshot.Current?.Links.GetValueOrDefault(name)));
         }
         foreach (var s in scenario.Switches)
         {
-            var sw = switches[s.Name];
-            subjects.Add(new LinkSeries("switches." + s.Name, () => session.Request(sw, GetLinkCounters.Instance) as LinkCounters));
+            var name = "switches." + s.Name;
+            subjects.Add(new LinkSeries(name, () => snapshot.Current?.Links.GetValueOrDefault(name)));
         }
         return new TimeSeriesSampler(TimeSeriesWriter.Create(path), subjects, rttSamples);
     }
+}
+
+/// <summary>Takes the counter snapshot of a sample (first of the subjects, so the others read a fresh one); writes nothing.</summary>
+internal sealed class SnapshotSubject(Func<CounterCollector.CounterSnapshot?> take) : ISampledSubject
+{
+    public CounterCollector.CounterSnapshot? Current { get; private set; }
+
+    public void Read(TimeSpan now) => Current = take();
+
+    public void Write(TimeSpan now, TimeSpan interval, TimeSeriesWriter output) { }
 }

@@ -15,6 +15,8 @@ public sealed class TimeSeriesWriter : IDisposable
     public const string Header = "time_s,subject,metric,value";
 
     private readonly TextWriter _out;
+    private TimeSpan _lastTime = TimeSpan.MinValue;
+    private string _lastSeconds = "";
 
     public TimeSeriesWriter(TextWriter output)
     {
@@ -30,18 +32,39 @@ public sealed class TimeSeriesWriter : IDisposable
     /// <summary>One row: <paramref name="value"/> of <paramref name="metric"/> of <paramref name="subject"/> at simulated <paramref name="time"/>.</summary>
     public void Write(TimeSpan time, string subject, string metric, double value)
     {
-        _out.Write(Seconds(time));
+        if (time != _lastTime) (_lastTime, _lastSeconds) = (time, Seconds(time)); // a sample's rows share their time
+        _out.Write(_lastSeconds);
         _out.Write(',');
         _out.Write(subject);
         _out.Write(',');
         _out.Write(metric);
         _out.Write(',');
-        _out.Write(Number(value));
+        Span<char> buffer = stackalloc char[32];
+        _out.Write(FormatNumber(value, buffer));
         _out.Write('\n');
     }
 
     /// <summary>The shortest invariant form that reads back as the same double.</summary>
-    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    public static string Number(double value) => FormatNumber(value, stackalloc char[32]).ToString();
+
+    /// <summary>
+    /// <see cref="Number"/> without allocating. Most figures are counts: whole numbers are formatted as integers,
+    /// which is faster and gives the same text as "R" below 1e15.
+    /// </summary>
+    private static ReadOnlySpan<char> FormatNumber(double value, Span<char> buffer)
+    {
+        int written;
+        if (value == Math.Floor(value) && Math.Abs(value) < 1e15)
+        {
+            if (value == 0) return "0"; // also -0, which "R" writes as "-0": a count is never negative zero
+            ((long)value).TryFormat(buffer, out written, default, CultureInfo.InvariantCulture);
+        }
+        else if (!value.TryFormat(buffer, out written, "R", CultureInfo.InvariantCulture))
+        {
+            return value.ToString("R", CultureInfo.InvariantCulture);
+        }
+        return buffer[..written];
+    }
 
     /// <summary>Simulated time in seconds, exact to the tick (decimal, so 0.3 is written as 0.3).</summary>
     public static string Seconds(TimeSpan time) =>
