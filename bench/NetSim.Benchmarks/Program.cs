@@ -8,6 +8,7 @@ using NetSim.Benchmarks.Measure;
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --memory 100000    bytes per idle NIC and its baseline
 //                                                     (several counts allowed; --no-baseline skips the bare-actor run)
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --quick [seconds]  QuickBench, Stopwatch loops (default 20 s)
+// dotnet run -c Release --project bench/NetSim.Benchmarks -- --flow-memory 10000000   peak working set of one N-datagram flow
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --timeseries [rounds] [scenario]
 //                                                     what timeseries.csv adds to a run (default 15 rounds, samples/lossy-link-udp.conf)
 
@@ -51,6 +52,15 @@ if (args.Length > 0 && args[0] == "--timeseries")
     var scenario = args.Length > 2 ? args[2] : Path.Combine("samples", "lossy-link-udp.conf");
     Console.WriteLine($"time series overhead: {scenario}, {rounds} rounds of interval 0 / 100ms / 10ms");
     Console.WriteLine(TimeSeriesOverhead.Measure(scenario, rounds, Console.WriteLine, args.Length > 3 ? args[3] : "10ms"));
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--flow-memory")
+{
+    // --flow-memory N: one run, one process (a peak working set only grows: compare counts in separate runs).
+    var n = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+    Console.WriteLine($"flow memory: one UDP flow of {n:N0} datagrams, virtual time");
+    Console.WriteLine($"  {FlowMemory.Measure(n)}");
     return 0;
 }
 

@@ -51,7 +51,7 @@ Console.WriteLine($"second read on {b.Name}: {again}");
 sealed class Forwarder : ReceiveActor
 {
     public Forwarder(IActorRef host, int from, int to) =>
-        Receive<InboundFrame>(f => f.NicId == from, f => host.Tell(new SendFrame(to, f.Protocol, f.Frame)));
+        Receive<InboundFrame>(f => f.NicId == from, f => host.Tell(new SendFrame(to, f.Protocol, f.Frame), ActorRefs.NoSender));
 }
 
 /// <summary>Completes a task on the first readiness notification.</summary>

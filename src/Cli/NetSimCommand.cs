@@ -8,32 +8,67 @@ namespace NetSim.Cli;
 
 /// <summary>
 /// The <c>netsim</c> command: <c>run</c>, <c>validate</c> and <c>bench</c>. Exit codes: 0 the run finished and every
-/// expectation held; 1 an expectation failed; 2 a bad file or bad arguments (one clear message, no stack trace).
+/// expectation held; 1 a finished run with a failed expectation; 2 a bad file or bad arguments (one line,
+/// <c>file:line: key: what is wrong</c>); 3 an internal error (one line; the stack trace only with --verbose); 130 and
+/// 143 a run stopped by SIGINT (Ctrl-C) or SIGTERM, after writing the report so far.
 /// </summary>
 public static class NetSimCommand
 {
-    public const int Ok = 0, ExpectationFailed = 1, BadInput = 2;
+    public const int Ok = 0, ExpectationFailed = 1, BadInput = 2, InternalError = 3, Interrupted = 130, Terminated = 143;
 
-    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
+    /// <summary>Runs <c>netsim ARGS</c>; never throws.</summary>
+    /// <param name="args">Command line.</param>
+    /// <param name="output">Where results go (default: stdout).</param>
+    /// <param name="error">Where problems go (default: stderr).</param>
+    /// <param name="interruption">Stops a run early (signals, or a caller's budget); null: runs cannot be interrupted.</param>
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null, RunInterruption? interruption = null)
     {
         output ??= Console.Out;
         error ??= Console.Error;
-        var root = Build(output, error);
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
+        var verbose = new Option<bool>("--verbose") { Description = "On an internal error, print the stack trace; show Akka's log.", Recursive = true };
+        var root = Build(output, error, verbose, interruption);
+        try
         {
-            foreach (var e in parsed.Errors) error.WriteLine($"netsim: {e.Message}");
-            error.WriteLine("Try 'netsim --help'.");
-            return BadInput;
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
+            {
+                error.WriteLine($"netsim: {string.Join("; ", parsed.Errors.Select(e => OneLine(e.Message).TrimEnd('.')).Distinct())}; try 'netsim --help'");
+                return BadInput;
+            }
+            try
+            {
+                return parsed.Invoke(new InvocationConfiguration
+                {
+                    Output = output,
+                    Error = error,
+                    EnableDefaultExceptionHandler = false,
+                    ProcessTerminationTimeout = null, // signals are RunInterruption's: the run writes its report
+                });
+            }
+            catch (Exception e)
+            {
+                error.WriteLine($"netsim: internal error: {e.GetType().Name}: {OneLine(e.Message)}; rerun with --verbose for details");
+                if (parsed.GetValue(verbose)) error.WriteLine(e);
+                return InternalError;
+            }
         }
-        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        catch (Exception e) // in parsing the arguments themselves
+        {
+            error.WriteLine($"netsim: internal error: {e.GetType().Name}: {OneLine(e.Message)}; rerun with --verbose for details");
+            if (args.Contains("--verbose")) error.WriteLine(e);
+            return InternalError;
+        }
     }
 
-    private static RootCommand Build(TextWriter output, TextWriter error)
+    private static string OneLine(string text) => text.Split('\n')[0].Trim();
+
+    private static string More(int n) => n <= 0 ? "" : $" (and {n} more problem{(n == 1 ? "" : "s")})";
+
+    private static RootCommand Build(TextWriter output, TextWriter error, Option<bool> verbose, RunInterruption? interruption)
     {
         var file = new Argument<FileInfo>("file") { Description = "The scenario file (HOCON; see docs/scenarios.md)." };
         var outDir = new Option<DirectoryInfo?>("--out") { Description = "Folder for report.json, counters.csv and the pcap files (default: out/<scenario name>)." };
-        var seed = new Option<long?>("--seed") { Description = "Seed for every random choice; overrides the file's seed." };
+        var seed = new Option<string?>("--seed") { Description = "Seed for every random choice (any 64-bit integer, signed or not); overrides the file's seed." };
         var set = new Option<string[]>("--set")
         {
             Description = "Override a scenario key, e.g. --set links.l1.loss=0.1 (repeatable).",
@@ -41,7 +76,7 @@ public static class NetSimCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var run = new Command("run", "Run a scenario and write its results.") { file, outDir, seed, set };
-        run.SetAction(r => RunScenario(r.GetValue(file)!, r.GetValue(outDir), r.GetValue(seed), r.GetValue(set) ?? [], output, error));
+        run.SetAction(r => RunScenario(r.GetValue(file)!, r.GetValue(outDir), r.GetValue(seed), r.GetValue(set) ?? [], r.GetValue(verbose), interruption, output, error));
 
         var validateFile = new Argument<FileInfo>("file") { Description = "The scenario file to check." };
         var validate = new Command("validate", "Check a scenario file without running it.") { validateFile };
@@ -52,13 +87,19 @@ public static class NetSimCommand
         var bench = new Command("bench", "Measure frames per second, NIC churn and memory on this machine.") { quick, json };
         bench.SetAction(r => BenchCommand.Run(r.GetValue(quick), r.GetValue(json), output));
 
-        return new RootCommand("NetSim: simulated TUN/TAP devices, hosts, links and switches.") { run, validate, bench, PlotCommand.Create(output, error), SweepCommand.Create(output, error), CompareCommand.Create(output, error) };
+        return new RootCommand("NetSim: simulated TUN/TAP devices, hosts, links and switches.")
+            { verbose, run, validate, bench, PlotCommand.Create(output, error), SweepCommand.Create(output, error), CompareCommand.Create(output, error) };
     }
 
     private static ScenarioLoadResult Load(FileInfo file, IEnumerable<string> overrides, long? seed, TextWriter error)
     {
         var result = ScenarioLoader.Load(file.FullName, overrides, seed);
-        foreach (var e in result.Errors) error.WriteLine(e with { File = Relative(e.File) });
+        if (!result.Errors.IsEmpty)
+        {
+            // One line: the first problem in the file (errors without a line last), and how many more there are.
+            var first = result.Errors.OrderBy(e => e.Line == 0 ? int.MaxValue : e.Line).First();
+            error.WriteLine($"{OneLine((first with { File = Relative(first.File) }).ToString())}{More(result.Errors.Length - 1)}");
+        }
         return result;
     }
 
@@ -74,44 +115,108 @@ public static class NetSimCommand
         return Ok;
     }
 
-    private static int RunScenario(FileInfo file, DirectoryInfo? outDir, long? seed, string[] overrides, TextWriter output, TextWriter error)
+    private static int RunScenario(FileInfo file, DirectoryInfo? outDir, string? seedText, string[] overrides, bool verbose,
+        RunInterruption? interruption, TextWriter output, TextWriter error)
     {
+        long? seed = null;
+        if (seedText is not null)
+        {
+            if (ValueParsers.ParseSeed(seedText, out var seedProblem) is not { } parsedSeed)
+            {
+                error.WriteLine($"netsim: --seed: {seedProblem}");
+                return BadInput;
+            }
+            seed = parsedSeed;
+        }
         var loaded = Load(file, overrides, seed, error);
         if (!loaded.Succeeded) return BadInput;
         var scenario = loaded.Scenario!;
         var folder = outDir?.FullName ?? Path.Combine("out", Path.GetFileNameWithoutExtension(file.Name));
+        if (OutputFolderProblem(folder) is { } problem)
+        {
+            error.WriteLine($"netsim: --out: {problem}");
+            return BadInput;
+        }
+        var options = new RunOptions(folder, Cancellation: interruption?.Token ?? default, Verbose: verbose);
         RunResult result;
         try
         {
-            result = RunWithProgress(scenario, folder, output);
+            result = RunWithProgress(scenario, options, output);
+        }
+        catch (NetSim.Bridge.Kernel.KernelSetupException e)
+        {
+            // A bridge's kernel side: what this machine lacks (root, /dev/net/tun) or refuses (a taken name) is the user's to fix.
+            error.WriteLine($"{Relative(file.FullName)}: {e.Message}");
+            return BadInput;
         }
         catch (ScenarioSetupException e)
         {
-            error.WriteLine($"{Relative(file.FullName)}: {e.Message}");
-            return BadInput;
+            // validate accepted the file, so a refusal while setting it up is NetSim's own failure
+            throw new InvalidOperationException($"{Relative(file.FullName)} passed validation but could not be set up: {e.Message}", e);
         }
         Summary.Write(result, output);
         var files = scenario.Report.Plots ? [.. result.Files, PlotCommand.AfterRun(folder)[0]] : result.Files;
         output.WriteLine($"results: {string.Join(", ", files.Select(Relative))}");
+        if (result.Report.Interrupted)
+        {
+            output.WriteLine($"interrupted at {result.Report.Reached.TotalSeconds:0.###} s of {scenario.Duration.TotalSeconds:0.###} s simulated; the report holds the figures so far");
+            return interruption?.ExitCode is > 0 and var code ? code : Interrupted;
+        }
         return result.Report.Passed ? Ok : ExpectationFailed;
     }
 
-    private static RunResult RunWithProgress(NetSim.Scenario.Scenario scenario, string folder, TextWriter output)
+    /// <summary>Why the results cannot be written to <paramref name="folder"/>, or null when they can.</summary>
+    private static string? OutputFolderProblem(string folder)
     {
-        // A progress bar on an interactive terminal; plain lines (start and end) when output is redirected.
+        if (File.Exists(folder)) return $"'{folder}' is a file; give a folder (it is created when missing)";
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".netsim-write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return $"cannot write to '{folder}': {OneLine(e.Message)}";
+        }
+    }
+
+    private static RunResult RunWithProgress(NetSim.Scenario.Scenario scenario, RunOptions options, TextWriter output)
+    {
+        // A progress bar on an interactive terminal; plain lines when output is redirected: the start, then every
+        // 10 % of a virtual-time run or every 2 % of a real-time one (its log shows it is alive).
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         if (!interactive)
         {
             output.WriteLine($"running {Path.GetFileName(scenario.SourcePath)}: {scenario.Duration.TotalSeconds:0.###} s simulated, {scenario.TimeMode.ToString().ToLowerInvariant()} time, seed {scenario.Seed}");
-            return ScenarioRunner.Run(scenario, new RunOptions(folder));
+            output.Flush();
+            var step = scenario.TimeMode == NetSim.Actors.Time.TimeMode.Real ? 2 : 10;
+            var lastPercent = 0;
+            var lines = new SynchronousProgress(p =>
+            {
+                var percent = (int)((Int128)p.Simulated.Ticks * 100 / Math.Max(1, p.Duration.Ticks)) / step * step;
+                if (percent <= lastPercent || percent >= 100) return;
+                lastPercent = percent;
+                output.WriteLine($"progress: {percent}% ({p.Simulated.TotalSeconds:0.###} s simulated)");
+                output.Flush();
+            });
+            return ScenarioRunner.Run(scenario, options with { Progress = lines });
         }
         RunResult? result = null;
         AnsiConsole.Progress().AutoClear(true).Start(ctx =>
         {
             var task = ctx.AddTask($"{Path.GetFileName(scenario.SourcePath)}", maxValue: Math.Max(1, scenario.Duration.TotalMilliseconds));
-            result = ScenarioRunner.Run(scenario, new RunOptions(folder, new Progress<RunProgress>(p => task.Value = p.Simulated.TotalMilliseconds)));
+            result = ScenarioRunner.Run(scenario, options with { Progress = new SynchronousProgress(p => task.Value = p.Simulated.TotalMilliseconds) });
             task.Value = task.MaxValue;
         });
         return result!;
+    }
+
+    /// <summary>Reports on the runner's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<RunProgress> report) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value) => report(value);
     }
 }

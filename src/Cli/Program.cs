@@ -1,3 +1,4 @@
 using NetSim.Cli;
 
-return NetSimCommand.Run(args);
+using var interruption = RunInterruption.OnSignals();
+return NetSimCommand.Run(args, interruption: interruption);

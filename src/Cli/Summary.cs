@@ -24,6 +24,15 @@ internal static class Summary
                 Markup.Escape(string.Join(" ", n.DropReasons.Select(d => $"{d.Key}={d.Value}"))));
         console.Write(nics);
 
+        if (r.Bridges.Count > 0)
+        {
+            var bridges = new Table().Title("Bridges").AddColumns("bridge", "device", "from kernel pkts", "bytes", "to kernel pkts", "bytes", "dropped", "drop reasons");
+            foreach (var b in r.Bridges)
+                bridges.AddRow(b.Name, Markup.Escape(b.Netns is null ? b.Device : $"{b.Netns}/{b.Device}"), N(b.FromKernelFrames), N(b.FromKernelBytes),
+                    N(b.ToKernelFrames), N(b.ToKernelBytes), N(b.Dropped), Markup.Escape(string.Join(" ", b.DropReasons.Select(d => $"{d.Key}={d.Value}"))));
+            console.Write(bridges);
+        }
+
         if (r.Flows.Count > 0)
         {
             var flows = new Table().Title("Flows").AddColumns("flow", "kind", "sent", "recv", "lost", "dup", "reord", "rtt min/mean/p99/max ms");

@@ -72,6 +72,8 @@ public sealed class NeighbourCounters
     public long ArpRequestsReceived { get; internal set; }
     public long ArpRepliesReceived { get; internal set; }
     public long ArpMalformed { get; internal set; }
+    /// <summary>ARP packets dropped because the sender IP is multicast or broadcast (no neighbour can have it).</summary>
+    public long ArpInvalidSender { get; internal set; }
     public long SolicitationsSent { get; internal set; }
     public long AdvertisementsSent { get; internal set; }
     public long SolicitationsReceived { get; internal set; }
@@ -95,6 +97,8 @@ public sealed class LinkCounters
     /// <summary>TAP frames for another MAC (a flooding switch delivers them).</summary>
     public long OtherHost { get; internal set; }
     public long UnknownProtocol { get; internal set; }
+    /// <summary>Packets refused at the link because they exceed the NIC's MTU (never transmitted; a guard that IP's own checks should make unreachable).</summary>
+    public long OutTooBig { get; internal set; }
 }
 
 /// <summary>Every counter of one <see cref="HostStack"/>, grouped as `netstat -s` groups them.</summary>

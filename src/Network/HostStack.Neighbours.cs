@@ -75,6 +75,12 @@ public sealed partial class HostStack
     /// </summary>
     private void LinkOutput(NetworkInterface nic, IpAddress nextHop, byte[] buffer, int ipLength, ushort etherType, TimeSpan now)
     {
+        // The last guard of "never above the MTU": IP fragments or refuses (EMSGSIZE, Packet Too Big) before this.
+        if (ipLength > nic.Mtu)
+        {
+            Counters.Link.OutTooBig++;
+            return;
+        }
         if (!nic.IsTap)
         {
             RaiseTransmit(nic.NicId, etherType, buffer.AsSpan(Headroom, ipLength));
@@ -185,7 +191,7 @@ public sealed partial class HostStack
     /// </summary>
     private void LearnNeighbour(NetworkInterface nic, IpAddress address, MacAddress mac, bool create, TimeSpan now)
     {
-        if (mac.IsMulticast || mac == MacAddress.Zero) return;
+        if (mac == MacAddress.Zero) return; // nothing to send to; a group-bit MAC is learned, as Linux does
         if (!_neighbours.TryGetValue((nic.NicId, address), out var n))
         {
             if (!create || !HasRoomForNeighbour(now)) return;
@@ -324,7 +330,13 @@ public sealed partial class HostStack
         else c.ArpRepliesReceived++;
         var senderIp = arp.SenderProtocolAddress;
         var senderMac = arp.SenderHardwareAddress;
-        if (senderMac.IsMulticast || senderIp.IsMulticast || senderIp.IsBroadcast) return; // bogus sender
+        // Linux's arp_process does not look at the sender's MAC: one with the group bit set (gVisor's tun test uses
+        // BB:BB:BB:BB:BB:BB) is learned like any other. A multicast or broadcast sender IP cannot be a neighbour.
+        if (senderIp.IsMulticast || senderIp.IsBroadcast)
+        {
+            c.ArpInvalidSender++;
+            return;
+        }
         var targetIp = arp.TargetProtocolAddress;
         bool forUs = nic.HasV4(targetIp);
         // Someone else claiming one of our addresses is a conflict to ignore, not a neighbour to learn.

@@ -12,6 +12,10 @@ public enum Errno
     EPERM = 1,
     /// <summary>I/O error: Write after the NIC was removed from the stack.</summary>
     EIO = 5,
+    /// <summary>Bad file descriptor: a blocked Read whose file was closed under it.</summary>
+    EBADF = 9,
+    /// <summary>Bad address: a blocked Read whose NIC was removed (Linux's tun_ring_recv after the device went away).</summary>
+    EFAULT = 14,
     /// <summary>Try again: Read on an empty queue (EWOULDBLOCK has the same value).</summary>
     EAGAIN = 11,
     /// <summary>File exists: Attach with TUN_EXCL to a name in use.</summary>
@@ -48,6 +52,8 @@ public static class ErrnoExtensions
         Errno.None => "Success",
         Errno.EPERM => "Operation not permitted",
         Errno.EIO => "Input/output error",
+        Errno.EBADF => "Bad file descriptor",
+        Errno.EFAULT => "Bad address",
         Errno.EAGAIN => "Resource temporarily unavailable",
         Errno.EEXIST => "File exists",
         Errno.EINVAL => "Invalid argument",

@@ -11,6 +11,8 @@ public enum TunFlags : ushort
     Tun = 0x0001,
     /// <summary>IFF_TAP: a layer-2 device that carries Ethernet frames.</summary>
     Tap = 0x0002,
+    /// <summary>IFF_PERSIST: the NIC outlives its files (TUNSETPERSIST, or made by <c>ip tuntap add</c>); TUNGETIFF reports it, TUNSETIFF does not accept it.</summary>
+    Persist = 0x0800,
     /// <summary>IFF_NO_PI: no 4-byte packet information header on reads and writes.</summary>
     NoPacketInfo = 0x1000,
     /// <summary>IFF_NOFILTER: TUNGETIFF reports it when no socket filter is set. Same bit as IFF_NO_PI (Linux's choice).</summary>

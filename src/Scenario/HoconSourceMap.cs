@@ -7,10 +7,22 @@ namespace NetSim.Scenario;
 /// strings, a value after every '=') and records the line on which each key path is defined, because
 /// Akka.Configuration's HOCON parser reports no positions (and loops forever on an unclosed list, so the text is
 /// checked here before Akka sees it). Paths are dotted, lists indexed: <c>script[2].ping.count</c>.
+/// It also rejects, with a line, everything Akka's parser handles badly: nesting deeper than <see cref="MaxDepth"/>
+/// (Akka recurses, and a stack overflow cannot be caught), backslashes outside quoted strings and unknown escapes
+/// (Akka loops forever on <c>[\]</c>), <c>+=</c>, and substitutions that are unresolvable, cyclic or expand
+/// without bound.
 /// </summary>
 public sealed class HoconSourceMap
 {
+    /// <summary>Deepest nesting of objects and lists a scenario file may use.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>Most substitution expansions (counted through chains) a file may need.</summary>
+    public const int MaxSubstitutionExpansions = 10_000;
+
     private readonly Dictionary<string, int> _lines = new(StringComparer.Ordinal);
+
+    private readonly List<(string Path, string Target, int Line)> _substitutions = [];
 
     private readonly List<int> _commasAfterObjects = [];
 
@@ -67,13 +79,55 @@ public sealed class HoconSourceMap
         try
         {
             var tokens = Tokenize(text, map._commasAfterObjects);
-            new Parser(tokens, map._lines).ParseRoot();
+            new Parser(tokens, map._lines, map._substitutions).ParseRoot();
+            map.CheckSubstitutions();
         }
         catch (HoconSyntaxException e)
         {
             map.SyntaxError = (e.Line, e.Message);
         }
         return map;
+    }
+
+    /// <summary>
+    /// Every substitution must name a key defined in the text, must not refer to itself or to an object around or
+    /// inside it, must not be part of a cycle, and the chains may not need more than
+    /// <see cref="MaxSubstitutionExpansions"/> expansions (a = ${b}${b}, b = ${c}${c} ... doubles at each step).
+    /// </summary>
+    private void CheckSubstitutions()
+    {
+        if (_substitutions.Count == 0) return;
+        static bool Related(string a, string b) =>
+            a == b || a.StartsWith(b + ".", StringComparison.Ordinal) || a.StartsWith(b + "[", StringComparison.Ordinal)
+            || b.StartsWith(a + ".", StringComparison.Ordinal) || b.StartsWith(a + "[", StringComparison.Ordinal);
+        foreach (var (path, target, line) in _substitutions)
+        {
+            if (!_lines.ContainsKey(target)) throw new HoconSyntaxException(line, $"${{{target}}} in '{path}' names no key of this file");
+            if (Related(path, target)) throw new HoconSyntaxException(line, $"${{{target}}} in '{path}' refers to itself");
+        }
+        // Expansions needed to resolve a path: 1 per substitution at, above or below it, plus what its target needs.
+        var memo = new Dictionary<string, long>(StringComparer.Ordinal);
+        var onStack = new HashSet<string>(StringComparer.Ordinal);
+        long Expansions(string target, int line)
+        {
+            if (memo.TryGetValue(target, out var known)) return known;
+            if (!onStack.Add(target)) throw new HoconSyntaxException(line, $"substitutions form a cycle through ${{{target}}}");
+            long total = 0;
+            foreach (var (path, next, nextLine) in _substitutions)
+            {
+                if (!Related(path, target)) continue;
+                total += 1 + Expansions(next, nextLine);
+                if (total > MaxSubstitutionExpansions)
+                    throw new HoconSyntaxException(line, $"${{{target}}} needs more than {MaxSubstitutionExpansions} substitutions to resolve");
+            }
+            onStack.Remove(target);
+            memo[target] = total;
+            return total;
+        }
+        long all = 0;
+        foreach (var (_, target, line) in _substitutions)
+            if ((all += 1 + Expansions(target, line)) > MaxSubstitutionExpansions)
+                throw new HoconSyntaxException(line, $"the file needs more than {MaxSubstitutionExpansions} substitutions to resolve");
     }
 
     private enum TokenKind { LBrace, RBrace, LBracket, RBracket, Separator, Comma, Newline, Text, Quoted, Substitution, End }
@@ -109,7 +163,10 @@ public sealed class HoconSourceMap
                     i++;
                     continue;
                 case '=' or ':': tokens.Add(new(TokenKind.Separator, c.ToString(), line)); i++; continue;
-                case '+' when next == '=': tokens.Add(new(TokenKind.Separator, "+=", line)); i += 2; continue;
+                case '+' when next == '=':
+                    throw new HoconSyntaxException(line, "'+=' is not supported in scenario files; write the whole list or value");
+                case '\\':
+                    throw new HoconSyntaxException(line, "a backslash is only allowed inside a quoted string (\"...\")");
                 case '$' when next == '{':
                 {
                     int close = s.IndexOf('}', i);
@@ -137,7 +194,11 @@ public sealed class HoconSourceMap
                     while (true)
                     {
                         if (i >= s.Length || s[i] == '\n') throw new HoconSyntaxException(startLine, "string is not closed with '\"' before the end of the line");
-                        if (s[i] == '\\' && i + 1 < s.Length) { sb.Append(s[i + 1]); i += 2; continue; }
+                        if (s[i] == '\\')
+                        {
+                            i = Unescape(s, i, sb, startLine);
+                            continue;
+                        }
                         if (s[i] == '"') { i++; break; }
                         sb.Append(s[i++]);
                     }
@@ -157,19 +218,49 @@ public sealed class HoconSourceMap
         return tokens;
     }
 
+    /// <summary>Reads the escape at <paramref name="i"/> (a backslash) as JSON/HOCON defines them; returns the index after it.</summary>
+    private static int Unescape(string s, int i, StringBuilder sb, int line)
+    {
+        char e = i + 1 < s.Length ? s[i + 1] : '\n';
+        switch (e)
+        {
+            case '"' or '\\' or '/': sb.Append(e); return i + 2;
+            case 'b': sb.Append('\b'); return i + 2;
+            case 'f': sb.Append('\f'); return i + 2;
+            case 'n': sb.Append('\n'); return i + 2;
+            case 'r': sb.Append('\r'); return i + 2;
+            case 't': sb.Append('\t'); return i + 2;
+            case 'u' when i + 6 <= s.Length && s.AsSpan(i + 2, 4).ContainsAnyExcept("0123456789abcdefABCDEF") is false:
+                sb.Append((char)Convert.ToInt32(s.Substring(i + 2, 4), 16));
+                return i + 6;
+            case '\n' or '\r':
+                throw new HoconSyntaxException(line, "string is not closed with '\"' before the end of the line");
+            case 'u':
+                throw new HoconSyntaxException(line, "'\\u' in a quoted string needs four hex digits (\\u00e9)");
+            default:
+                throw new HoconSyntaxException(line, $"unknown escape '\\{(e == 'u' ? "u" : e.ToString())}' in a quoted string (use \\\\ for a backslash; escapes: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
+        }
+    }
+
     private static bool IsTextEnd(string s, int i)
     {
         char c = s[i];
-        if (c is ' ' or '\t' or '\r' or '\n' or '{' or '}' or '[' or ']' or ',' or '=' or ':' or '#' or '"') return true;
+        if (c is ' ' or '\t' or '\r' or '\n' or '{' or '}' or '[' or ']' or ',' or '=' or ':' or '#' or '"' or '\\') return true;
         if (c == '/' && i + 1 < s.Length && s[i + 1] == '/') return true;
         if (c == '$' && i + 1 < s.Length && s[i + 1] == '{') return true;
         if (c == '+' && i + 1 < s.Length && s[i + 1] == '=') return true;
         return false;
     }
 
-    private sealed class Parser(List<Token> tokens, Dictionary<string, int> lines)
+    private sealed class Parser(List<Token> tokens, Dictionary<string, int> lines, List<(string Path, string Target, int Line)> substitutions)
     {
         private int _pos;
+        private int _depth;
+
+        private void Enter(int line)
+        {
+            if (++_depth > MaxDepth) throw new HoconSyntaxException(line, $"objects and lists are nested more than {MaxDepth} levels deep");
+        }
 
         private Token Peek => tokens[_pos];
         private Token Next() => tokens[_pos++];
@@ -197,6 +288,7 @@ public sealed class HoconSourceMap
 
         private void ParseObjectBody(string prefix, TokenKind end, int openLine)
         {
+            Enter(openLine);
             while (true)
             {
                 while (Peek.Kind is TokenKind.Newline or TokenKind.Comma) _pos++;
@@ -204,6 +296,7 @@ public sealed class HoconSourceMap
                 if (t.Kind == end)
                 {
                     if (end != TokenKind.End) _pos++;
+                    _depth--;
                     return;
                 }
                 switch (t.Kind)
@@ -280,7 +373,11 @@ public sealed class HoconSourceMap
                     ParseList(path, t.Line);
                     return;
                 case TokenKind.Text or TokenKind.Quoted or TokenKind.Substitution:
-                    while (Peek.Kind is TokenKind.Text or TokenKind.Quoted or TokenKind.Substitution) Next();
+                    while (Peek.Kind is TokenKind.Text or TokenKind.Quoted or TokenKind.Substitution)
+                    {
+                        var part = Next();
+                        if (part.Kind == TokenKind.Substitution) substitutions.Add((path, SubstitutionTarget(part), part.Line));
+                    }
                     if (Peek.Kind == TokenKind.Separator && Peek.Text == ":")
                         throw new HoconSyntaxException(Peek.Line, $"':' inside the value of '{path}'; put the value in quotes (for example \"02:00:00:00:00:01\")");
                     return;
@@ -291,12 +388,13 @@ public sealed class HoconSourceMap
 
         private void ParseList(string path, int openLine)
         {
+            Enter(openLine);
             int index = 0;
             while (true)
             {
                 while (Peek.Kind is TokenKind.Newline or TokenKind.Comma) _pos++;
                 var t = Peek;
-                if (t.Kind == TokenKind.RBracket) { Next(); return; }
+                if (t.Kind == TokenKind.RBracket) { Next(); _depth--; return; }
                 if (t.Kind is TokenKind.End or TokenKind.RBrace)
                     throw new HoconSyntaxException(openLine, $"'[' of '{path}' is never closed (missing ']')");
                 var element = $"{path}[{index}]";
@@ -314,6 +412,15 @@ public sealed class HoconSourceMap
         }
 
         private void Record(string path, int line) => lines[path] = line;
+
+        private static string SubstitutionTarget(Token t)
+        {
+            var inner = t.Text[2..^1].Trim();
+            if (inner.StartsWith('?')) throw new HoconSyntaxException(t.Line, $"optional substitution '{t.Text}' is not supported (a scenario does not read environment variables)");
+            if (inner.Length == 0 || inner.Split('.').Any(p => p.Length == 0 || p.Any(c => char.IsWhiteSpace(c) || c is '"' or '\\' or '[' or ']')))
+                throw new HoconSyntaxException(t.Line, $"substitution '{t.Text}' does not name a key (write ${{a.b.c}})");
+            return inner;
+        }
 
         private static string Join(string prefix, string key) => prefix.Length == 0 ? key : $"{prefix}.{key}";
     }

@@ -138,6 +138,8 @@ public sealed record Scenario(
 {
     /// <summary>The <c>report</c> block: time-series interval and plots.</summary>
     public ReportSettings Report { get; init; } = ReportSettings.Default;
+    /// <summary>Bridges to real kernel TUN/TAP devices, in file order (a scenario with any runs in real time).</summary>
+    public ImmutableArray<BridgeSpec> Bridges { get; init; } = [];
 }
 
 /// <summary>A problem found in a scenario, meant for a person: <c>file:line: key: message</c>.</summary>

@@ -23,9 +23,14 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
     public Scenario Build()
     {
         var root = new Section(context, "", config.Root.GetObject().Items, D("scenario"));
-        root.RejectUnknownKeys("seed", "duration", "time-mode", "hosts", "links", "switches", "script", "capture", "report");
+        root.RejectUnknownKeys("seed", "duration", "time-mode", "hosts", "links", "switches", "bridges", "script", "capture", "report");
 
-        var seed = root.Integer("seed", required: true, long.MinValue, long.MaxValue) ?? 0;
+        long seed = 0;
+        if (root.Scalar("seed", required: true) is { } seedText)
+        {
+            if (ValueParsers.ParseSeed(seedText, out var problem) is { } parsed) seed = parsed;
+            else root.Error("seed", problem!);
+        }
         var duration = root.Duration("duration", required: true, positive: true) ?? TimeSpan.Zero;
         var timeMode = TimeMode.Virtual;
         if (root.Scalar("time-mode", required: true) is { } tm)
@@ -43,13 +48,14 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
         var connected = new Dictionary<NicRef, string>();
         var links = BuildLinks(root, hosts, nics, connected);
         var switches = BuildSwitches(root, hosts, nics, connected);
+        var bridges = BuildBridges(root, hosts, nics, switches, connected, ref timeMode);
         var script = BuildScript(root, hosts, nics, links, duration);
 
         var capture = ImmutableArray.CreateBuilder<NicRef>();
         foreach (var (value, path) in root.StringList("capture", required: false) ?? [])
             if (ResolveNic(value, path, hosts, nics) is { } r) capture.Add(r);
 
-        return new Scenario(fileName, seed, duration, timeMode, hosts, links, switches, script, capture.ToImmutable()) { Report = BuildReport(root) };
+        return new Scenario(fileName, seed, duration, timeMode, hosts, links, switches, script, capture.ToImmutable()) { Bridges = bridges, Report = BuildReport(root) };
     }
 
     private IEnumerable<(string Name, HoconValue Value, string Path)> Entries(Section parent, string key)
@@ -60,6 +66,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
         {
             var path = parent.KeyPath(key) + "." + name;
             if (!NamePattern().IsMatch(name)) { context.Error(path, $"'{name}' is not a valid name (a letter, then letters, digits, '-' or '_')"); continue; }
+            if (name.Length > ScenarioLimits.MaxNameLength) { context.Error(path, $"the name is {name.Length} characters long; at most {ScenarioLimits.MaxNameLength}"); continue; }
             if (!value.IsObject()) { context.Error(path, "must be an object { ... }"); continue; }
             yield return (name, value, path);
         }
@@ -258,6 +265,12 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
     {
         var steps = new List<ScriptStep>();
         var raw = root.Raw("script");
+        string spath = "script";
+        void Add(ScriptStep step)
+        {
+            context.StepPaths[step] = spath;
+            steps.Add(step);
+        }
         if (raw is null) return [];
         if (!raw.IsArray()) { root.Error("script", "must be a list of steps [ { at = 1s, ping { ... } }, ... ]"); return []; }
         var array = raw.GetArray();
@@ -268,7 +281,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
 
         for (int i = 0; i < array.Count; i++)
         {
-            var spath = $"script[{i}]";
+            spath = $"script[{i}]";
             if (!array[i].IsObject()) { context.Error(spath, "must be an object { at = ..., ACTION ... }"); continue; }
             var step = root.Nested(spath, array[i], null);
             step.RejectUnknownKeys(["at", .. StepActions]);
@@ -301,7 +314,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
                     var size = p.Integer("size", true, 0, 65507);
                     var ttl = p.Integer("ttl", true, 1, 255);
                     if (from is not null && to is not null && count is not null && interval is not null && size is not null && ttl is not null)
-                        steps.Add(new PingStep(time, name, from, to, (int)count, interval.Value, (int)size, (int)ttl));
+                        Add(new PingStep(time, name, from, to, (int)count, interval.Value, (int)size, (int)ttl));
                     break;
                 }
                 case "udp":
@@ -314,20 +327,21 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
                     if (from is not null) ResolveHost(u, "from", from, hosts);
                     var to = u.Address("to", required: true);
                     var port = u.Integer("port", true, 1, 65535);
-                    var rate = u.Number("rate", true, double.Epsilon, 1e9, "is not a packet rate (more than 0 packets/s)");
+                    var rate = u.Number("rate", true, double.Epsilon, ScenarioLimits.MaxPacketsPerSecond,
+                        $"is not a packet rate (more than 0 and at most {ScenarioLimits.MaxPacketsPerSecond:0} packets/s, one per clock tick)");
                     var size = u.Integer("size", true, 0, 65507);
                     var count = u.Has("count") ? u.Integer("count", false, 1, int.MaxValue) : null;
                     var dur = u.Has("duration") ? u.Duration("duration", false, positive: true) : null;
                     if (u.Has("count") && u.Has("duration")) u.Error("duration", "give either count or duration, not both");
                     else if (!u.Has("count") && !u.Has("duration")) context.Error(u.Path, "needs count (packets) or duration (time) to know when to stop");
                     else if (from is not null && to is not null && port is not null && rate is not null && size is not null && (count is not null || dur is not null))
-                        steps.Add(new UdpStep(time, name, from, to, (int)port, rate.Value, (int)size, (int?)count, dur));
+                        Add(new UdpStep(time, name, from, to, (int)port, rate.Value, (int)size, (int?)count, dur));
                     break;
                 }
                 case "link-down" or "link-up":
                 {
                     if (step.Scalar(action, required: true) is not { } l || !ResolveLink(step, action, l, links)) break;
-                    steps.Add(action == "link-down" ? new LinkDownStep(time, l) : new LinkUpStep(time, l));
+                    Add(action == "link-down" ? new LinkDownStep(time, l) : new LinkUpStep(time, l));
                     break;
                 }
                 case "link-set":
@@ -338,7 +352,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
                     if (l is null || !ResolveLink(s, "link", l, links)) break;
                     var changes = s.Items.Keys.Count(k => k != "link");
                     if (changes == 0) { context.Error(s.Path, "changes nothing; give at least one of delay, jitter, loss, rate, queue"); break; }
-                    steps.Add(new LinkSetStep(time, l,
+                    Add(new LinkSetStep(time, l,
                         s.Has("delay") ? s.Duration("delay", false) : null,
                         s.Has("jitter") ? s.Duration("jitter", false) : null,
                         s.Has("loss") ? s.Probability("loss", false) : null,
@@ -349,7 +363,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
                 case "close-devices":
                 {
                     if (step.Scalar("close-devices", required: true) is { } text && ResolveNic(text, step.KeyPath("close-devices"), hosts, nics) is { } nic)
-                        steps.Add(new CloseDevicesStep(time, nic));
+                        Add(new CloseDevicesStep(time, nic));
                     break;
                 }
                 case "expect":
@@ -386,7 +400,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
                     }
                     if (conditions.Count == 0 && !e.Has("at-least") && !e.Has("at-most") && !e.Has("equals"))
                         context.Error(e.Path, "checks nothing; give at-least { ... }, at-most { ... } or equals { ... }");
-                    if (subject is not null) steps.Add(new ExpectStep(time, name, subject, conditions.ToImmutable()));
+                    if (subject is not null) Add(new ExpectStep(time, name, subject, conditions.ToImmutable()));
                     break;
                 }
             }
@@ -432,7 +446,14 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
         // host.NIC.counter when the second part names one of the host's NICs; otherwise a stack counter, whose
         // names (report.json's "hosts" section) may themselves contain dots.
         if (parts.Length == 2 || !nics.Contains(new NicRef(parts[0], parts[1])))
-            return new CounterSubject(parts[0], null, string.Join('.', parts[1..]));
+        {
+            var stackCounter = string.Join('.', parts[1..]);
+            if (ScenarioLoader.HostCounterNames.Contains(stackCounter) || (stackCounter.StartsWith("stack.", StringComparison.Ordinal) && stackCounter.Length > 6))
+                return new CounterSubject(parts[0], null, stackCounter);
+            var nearCounter = ValueParsers.Nearest(stackCounter, ScenarioLoader.HostCounterNames);
+            e.Error("counter", $"'{stackCounter}' is neither a NIC of {parts[0]} nor a host counter (the names of report.json's \"hosts\" section, e.g. icmpv4.in.time-exceeded, or stack.REASON){(nearCounter is null ? "" : $"; did you mean '{nearCounter}'?")}");
+            return null;
+        }
         var counter = string.Join('.', parts[2..]); // drop reasons are named drop.REASON
         if (ResolveNic($"{parts[0]}.{parts[1]}", e.KeyPath("counter"), hosts, nics) is null) return null;
         if (!ScenarioLoader.NicCounterNames.Contains(counter) && !(counter.StartsWith("drop.", StringComparison.Ordinal) && counter.Length > 5))

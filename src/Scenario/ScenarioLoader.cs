@@ -19,7 +19,11 @@ public static class ScenarioLoader
 
     /// <summary>NIC counters an expectation can name as <c>host.nic.COUNTER</c>.</summary>
     public static readonly ImmutableArray<string> NicCounterNames =
-        ["rx_packets", "rx_bytes", "rx_dropped", "rx_errors", "tx_packets", "tx_bytes", "tx_dropped", "tx_errors"];
+        ["rx_packets", "rx_bytes", "rx_dropped", "rx_errors", "tx_packets", "tx_bytes", "tx_dropped", "tx_errors", "queued"];
+
+    /// <summary>Host stack counters an expectation can name as <c>host.COUNTER</c> (besides <c>stack.REASON</c> drop counters).</summary>
+    public static readonly ImmutableHashSet<string> HostCounterNames =
+        [.. NetSim.Actors.Stack.HostCounterNames.ToDictionary(new NetSim.Network.HostCounters()).Keys];
 
     private static readonly Lazy<Config> Defaults = new(() =>
     {
@@ -41,9 +45,19 @@ public static class ScenarioLoader
         string text;
         try
         {
+            if (Directory.Exists(path)) return new(null, [new ScenarioError(path, 0, "", "is a folder, not a scenario file")]);
+            var length = new FileInfo(path).Length;
+            if (length > ScenarioLimits.MaxFileBytes)
+            {
+                // Name the line on which the limit is crossed, reading no more than the limit.
+                var head = new byte[ScenarioLimits.MaxFileBytes];
+                using (var stream = File.OpenRead(path)) stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+                var line = 1 + head.Count(b => b == (byte)'\n');
+                return new(null, [new ScenarioError(path, line, "", $"the file is {length:N0} bytes; a scenario file may have at most {ScenarioLimits.MaxFileBytes:N0} (the limit is reached on this line)")]);
+            }
             text = File.ReadAllText(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             return new(null, [new ScenarioError(path, 0, "", $"cannot read the file: {e.Message}")]);
         }
@@ -51,7 +65,34 @@ public static class ScenarioLoader
     }
 
     /// <summary>Loads and validates scenario text; <paramref name="fileName"/> is used in messages.</summary>
+    /// <remarks>
+    /// Never throws for any text and never takes longer than <see cref="ScenarioLimits.LoadTimeout"/>: the source
+    /// scan rejects what Akka's parser mishandles (deep nesting, stray backslashes, cyclic substitutions), and the
+    /// parse and build run on a worker thread with a large stack that is abandoned if it does not finish in time.
+    /// </remarks>
     public static ScenarioLoadResult LoadFromText(string text, string fileName, IEnumerable<string>? overrides = null, long? seed = null)
+    {
+        if (text.Length > ScenarioLimits.MaxFileBytes)
+        {
+            var line = HoconSourceMap.LineAt(text, ScenarioLimits.MaxFileBytes);
+            return new(null, [new ScenarioError(fileName, line, "", $"the text is longer than {ScenarioLimits.MaxFileBytes:N0} characters (the limit of a scenario file is reached on this line)")]);
+        }
+        var overrideList = (overrides ?? []).ToList();
+        ScenarioLoadResult? result = null;
+        Exception? failure = null;
+        var worker = new Thread(() =>
+        {
+            try { result = LoadBounded(text, fileName, overrideList, seed); }
+            catch (Exception e) { failure = e; }
+        }, ScenarioLimits.LoaderStackBytes) { IsBackground = true, Name = "netsim-scenario-loader" };
+        worker.Start();
+        if (!worker.Join(ScenarioLimits.LoadTimeout))
+            return new(null, [new ScenarioError(fileName, 0, "", $"reading the file took longer than {ScenarioLimits.LoadTimeout.TotalSeconds:0} s; simplify it (fewer substitutions, smaller lists)")]);
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        return result!;
+    }
+
+    private static ScenarioLoadResult LoadBounded(string text, string fileName, List<string> overrides, long? seed)
     {
         var errors = new List<ScenarioError>();
         var fileMap = HoconSourceMap.Scan(text);
@@ -62,18 +103,18 @@ public static class ScenarioLoader
         var overrideLines = new List<string>();
         var overrideMaps = new List<HoconSourceMap>();
         int n = 0;
-        foreach (var raw in overrides ?? [])
+        foreach (var raw in overrides)
         {
             n++;
             var eq = raw.IndexOf('=');
-            if (eq <= 0)
+            if (eq <= 0 || raw.Contains('\n') || raw.Contains('\r'))
             {
-                errors.Add(new("--set", n, raw, "expected key=value (e.g. --set links.l1.loss=0.05)"));
+                errors.Add(new("--set", n, raw.Split('\n')[0], "expected key=value on one line (e.g. --set links.l1.loss=0.05)"));
                 continue;
             }
             var line = $"{raw[..eq].Trim()} = {raw[(eq + 1)..].Trim()}";
             var map = HoconSourceMap.Scan(line);
-            if (map.SyntaxError is { } e)
+            if (map.SyntaxError is { } e && !e.Message.Contains("names no key", StringComparison.Ordinal))
             {
                 errors.Add(new("--set", n, raw[..eq].Trim(), $"HOCON syntax error: {e.Message}"));
                 continue;
@@ -84,25 +125,31 @@ public static class ScenarioLoader
         if (seed is { } s) overrideLines.Add($"seed = {s.ToString(CultureInfo.InvariantCulture)}");
         if (errors.Count > 0) return new(null, [.. errors]);
 
-        Config config;
         var merged = text + "\n" + string.Join("\n", overrideLines) + "\n";
+        var fileLines = HoconSourceMap.LineAt(text, text.Length);
+        ScenarioError At(int line, string message) => line > fileLines
+            ? new ScenarioError("--set", Math.Min(line - fileLines, overrideMaps.Count), "", message)
+            : new ScenarioError(fileName, line, "", message);
+        var mergedMap = HoconSourceMap.Scan(merged);
+        if (mergedMap.SyntaxError is { } mergedSyntax) return new(null, [At(mergedSyntax.Line, $"HOCON syntax error: {mergedSyntax.Message}")]);
+
+        Config config;
         try
         {
-            config = ConfigurationFactory.ParseString(HoconSourceMap.Scan(merged).ForAkka(merged));
+            config = ConfigurationFactory.ParseString(mergedMap.ForAkka(merged));
         }
         catch (Exception e)
         {
             // Akka reports "at position N" (a character offset) and a multi-line excerpt; keep the first line.
             var message = e.Message.Split('\n')[0].Trim().TrimEnd(':');
             var m = System.Text.RegularExpressions.Regex.Match(message, @"position (\d+)");
-            int line = m.Success ? HoconSourceMap.LineAt(merged, int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)) : 0;
-            return line > HoconSourceMap.LineAt(text, text.Length)
-                ? new(null, [new ScenarioError("--set", 0, "", $"HOCON error: {message}")])
-                : new(null, [new ScenarioError(fileName, line, "", $"HOCON error: {message}")]);
+            int line = m.Success && int.TryParse(m.Groups[1].Value, CultureInfo.InvariantCulture, out var position) ? HoconSourceMap.LineAt(merged, position) : 0;
+            return new(null, [At(line, $"HOCON error: {message}")]);
         }
 
         var context = new LoadContext(fileName, fileMap, overrideMaps, seed.HasValue);
         var scenario = new ScenarioBuilder(context, config, fileName).Build();
+        if (context.Errors.Count == 0) ScenarioValidator.Check(scenario, context);
         return context.Errors.Count > 0 ? new(null, [.. context.Errors]) : new(scenario, []);
     }
 
@@ -110,6 +157,9 @@ public static class ScenarioLoader
     internal sealed class LoadContext(string fileName, HoconSourceMap fileMap, List<HoconSourceMap> overrideMaps, bool seedOverridden)
     {
         public List<ScenarioError> Errors { get; } = [];
+
+        /// <summary>Key path of each script step as written (<c>script[3]</c>); the model sorts steps by time.</summary>
+        public Dictionary<ScriptStep, string> StepPaths { get; } = new(ReferenceEqualityComparer.Instance);
 
         public void Error(string path, string message)
         {

@@ -44,8 +44,32 @@ public static partial class ValueParsers
             "m" or "min" => n * TimeSpan.TicksPerMinute,
             _ => n * TimeSpan.TicksPerHour,
         };
-        if (Math.Abs(ticks) > TimeSpan.MaxValue.Ticks / 2) { problem = $"{text.Trim()} is too long"; return null; }
-        return TimeSpan.FromTicks((long)Math.Round(ticks));
+        if (Math.Abs(ticks) > ScenarioLimits.MaxDuration.Ticks)
+        {
+            problem = $"{text.Trim()} is longer than the limit of {ScenarioLimits.MaxDuration.TotalHours:0}h (100 years: pcap's 32-bit seconds end in 2106)";
+            return null;
+        }
+        var rounded = (long)Math.Round(ticks);
+        if (rounded == 0 && ticks != 0)
+        {
+            problem = $"{text.Trim()} is shorter than the simulator's clock tick of 100ns; use 0 or at least 100ns";
+            return null;
+        }
+        return TimeSpan.FromTicks(rounded);
+    }
+
+    /// <summary>
+    /// Parses a seed: any integer from -2^63 to 2^64-1. The simulator's seed is 64 bits; a value above 2^63-1 is
+    /// kept as the signed number with the same bits (18446744073709551615 is the seed -1).
+    /// </summary>
+    public static long? ParseSeed(string text, out string? problem)
+    {
+        problem = null;
+        var t = text.Trim();
+        if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var signed)) return signed;
+        if (ulong.TryParse(t.StartsWith('+') ? t[1..] : t, NumberStyles.None, CultureInfo.InvariantCulture, out var unsigned)) return unchecked((long)unsigned);
+        problem = $"'{text}' is not a seed (a whole number from -9223372036854775808 to 18446744073709551615)";
+        return null;
     }
 
     /// <summary>Parses a bit rate: <c>100Mbps</c>, <c>1.5Gbps</c>, <c>64kbps</c>, <c>9600</c> (bits/s, SI multiples of 1000). 0 means unlimited.</summary>

@@ -67,7 +67,8 @@ public class SampleTests
         ["queue-overflow"] = r =>
         {
             var eth1 = Nic(r, "h1", "eth1");
-            Assert.Equal(64, eth1.GetProperty("txPackets").GetInt64());
+            Assert.Equal(64, eth1.GetProperty("queued").GetInt64());
+            Assert.Equal(0, eth1.GetProperty("txPackets").GetInt64()); // nobody read them: TX counts reads, as Linux's tun does
             Assert.Equal(936, eth1.GetProperty("txDropped").GetInt64());
             Assert.Equal(936, eth1.GetProperty("dropReasons").GetProperty("queue-full").GetInt64());
             Assert.Equal(1000, Flow(r, "flood").GetProperty("sent").GetInt64());
@@ -81,11 +82,14 @@ public class SampleTests
         },
     };
 
+    /// <summary>Samples with a bridge to a kernel device: they need root and real time, and tests/Bridge.Tests runs them.</summary>
+    private static readonly string[] KernelSamples = ["kernel-bridge"];
+
     public static TheoryData<string> Samples()
     {
         var data = new TheoryData<string>();
         foreach (var f in Directory.GetFiles(Cli.SamplesDirectory, "*.conf").Order(StringComparer.Ordinal))
-            data.Add(Path.GetFileNameWithoutExtension(f));
+            if (!KernelSamples.Contains(Path.GetFileNameWithoutExtension(f))) data.Add(Path.GetFileNameWithoutExtension(f));
         return data;
     }
 
@@ -93,7 +97,7 @@ public class SampleTests
     public void Every_sample_has_a_check()
     {
         var samples = Directory.GetFiles(Cli.SamplesDirectory, "*.conf").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
-        Assert.Equal(Checks.Keys.Order(StringComparer.Ordinal), samples!);
+        Assert.Equal(Checks.Keys.Concat(KernelSamples).Order(StringComparer.Ordinal), samples!);
     }
 
     [Theory]

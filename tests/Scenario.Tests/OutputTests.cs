@@ -113,12 +113,15 @@ public class OutputTests
 
     private static RunReport SampleReport() => new(
         "full.conf", 42, TimeMode.Virtual, TimeSpan.FromSeconds(20),
-        [new NicCounters("h1", "eth0", 10, 1000, 0, 0, 12, 1200, 2, 0, new Dictionary<string, long> { ["queue_full"] = 2, ["arp_failed"] = 0 })],
+        [new NicCounters("h1", "eth0", 10, 1000, 0, 0, 12, 1200, 2, 0, new Dictionary<string, long> { ["queue_full"] = 2, ["arp_failed"] = 0 }, Queued: 3)],
         [new FlowReport("p1", "ping", 5, 5, 0, 0, 0, new RttStatistics(TimeSpan.FromMilliseconds(20.5), TimeSpan.FromMilliseconds(21), TimeSpan.FromMilliseconds(21), TimeSpan.FromMilliseconds(22.25), TimeSpan.FromMilliseconds(22.5))),
-         new FlowReport("udp-1", "udp", 100, 97, 3, 1, 2, null)],
+         new FlowReport("udp-1", "udp", 100, 97, 3, 1, 2, null, new Dictionary<string, long> { ["EHOSTUNREACH"] = 4 })],
         [new HostStackCounters("r1", new Dictionary<string, long> { ["ip_forwarded"] = 105, ["icmp_time_exceeded"] = 0 })],
         [new ExpectationResult("expect-1", "p1", "delivery-ratio >= 0.99", 1.0, Verdict.Pass),
-         new ExpectationResult("expect-2", "p1", "rtt-max <= 10ms", 22.5, Verdict.Fail)]);
+         new ExpectationResult("expect-2", "p1", "rtt-max <= 10ms", 22.5, Verdict.Fail)],
+        [new WiresReport("l1", [new WireReport("h1.eth0", "r1.eth0", 12, 9, new Dictionary<string, long> { ["loss"] = 2 }, 1),
+                                new WireReport("r1.eth0", "h1.eth0", 10, 10, new Dictionary<string, long>(), 0)])],
+        [new WiresReport("sw1", [new WireReport("h2.eth0", "sw1", 5, 4, new Dictionary<string, long> { ["filtered"] = 1 }, 0)])]);
 
     [Fact]
     public void Report_json_is_byte_stable_and_ordered()
@@ -133,8 +136,14 @@ public class OutputTests
         Assert.Contains("\"passed\": false", a);
         Assert.DoesNotContain("\r", a);
         using var doc = System.Text.Json.JsonDocument.Parse(a);
-        Assert.Equal(["scenario", "seed", "timeMode", "durationMs", "passed", "nics", "flows", "hosts", "expectations"],
+        Assert.Equal(["scenario", "seed", "timeMode", "durationMs", "passed", "interrupted", "nics", "flows", "links", "switches", "hosts", "expectations"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
+        var direction = doc.RootElement.GetProperty("links")[0].GetProperty("directions")[0];
+        Assert.Equal(["from", "to", "offered", "delivered", "dropped", "inFlight"], direction.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(2, direction.GetProperty("dropped").GetProperty("loss").GetInt64());
+        Assert.Equal("sw1", doc.RootElement.GetProperty("switches")[0].GetProperty("ports")[0].GetProperty("to").GetString());
+        Assert.Equal(3, doc.RootElement.GetProperty("nics")[0].GetProperty("queued").GetInt64());
+        Assert.Equal(4, doc.RootElement.GetProperty("flows")[1].GetProperty("sendFailed").GetProperty("EHOSTUNREACH").GetInt64());
     }
 
     [Fact]
@@ -143,9 +152,15 @@ public class OutputTests
         var csv = CountersCsvWriter.ToCsv(SampleReport());
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("scope,name,counter,value", lines[0]);
-        Assert.Equal("host,r1,icmp_time_exceeded,0", lines[1]);
+        Assert.Equal("flow,udp-1,send_failed.EHOSTUNREACH,4", lines[1]);
+        Assert.Contains("host,r1,icmp_time_exceeded,0", lines);
         Assert.Contains("nic,h1.eth0,drop.queue_full,2", lines);
         Assert.Contains("nic,h1.eth0,tx_dropped,2", lines);
+        Assert.Contains("nic,h1.eth0,queued,3", lines);
+        Assert.Contains("flow,udp-1,send_failed.EHOSTUNREACH,4", lines);
+        Assert.Contains("link,l1:h1.eth0>r1.eth0,dropped.loss,2", lines);
+        Assert.Contains("link,l1:h1.eth0>r1.eth0,in_flight,1", lines);
+        Assert.Contains("switch,sw1:h2.eth0>sw1,offered,5", lines);
         Assert.Equal(csv, CountersCsvWriter.ToCsv(SampleReport()));
         Assert.Equal(lines.Skip(1).Order(StringComparer.Ordinal), lines.Skip(1));
     }

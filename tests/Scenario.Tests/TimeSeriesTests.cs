@@ -114,6 +114,18 @@ public class TimeSeriesTests
             Assert.Equal(n.RxPackets, Sum(subject, "rx_packets"));
             Assert.Equal(n.TxDropped, Sum(subject, "tx_dropped"));
         }
+        // Each direction of the link: offered, delivered and dropped add up to the report's per-wire totals.
+        var wires = report.Links!.Single().Wires;
+        Assert.Equal(2, wires.Count);
+        foreach (var w in wires)
+        {
+            var subject = $"links.l1.{w.From}>{w.To}";
+            Assert.Equal(w.Offered, Sum(subject, "offered"));
+            Assert.Equal(w.Delivered, Sum(subject, "delivered"));
+            Assert.Equal(w.Dropped.Values.Sum(), Sum(subject, "dropped"));
+        }
+        Assert.True(Sum("links.l1.a.eth0>b.eth0", "dropped") > 0);
+
         // The RTT summary covers every reply once, and rtt.csv has every sample, with the report's extremes.
         var echo = report.Flows.Single(f => f.Name == "echo");
         Assert.Equal(echo.Received, Sum("flows.echo", "rtt_count"));

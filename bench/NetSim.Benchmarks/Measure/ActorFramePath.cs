@@ -101,7 +101,7 @@ public sealed class ActorFramePath : IDisposable
     {
         protected override void OnReceive(object message)
         {
-            if (message is InboundFrame f && f.NicId == from) stack.Tell(new SendFrame(to, f.Protocol, f.Frame));
+            if (message is InboundFrame f && f.NicId == from) stack.Tell(new SendFrame(to, f.Protocol, f.Frame), ActorRefs.NoSender); // no reply wanted
         }
     }
 
@@ -147,7 +147,7 @@ public sealed class ActorFramePath : IDisposable
                     if (_reading) _again = true;
                     else { _reading = true; ReadMore(); }
                     break;
-                case DeviceError { Errno: Errno.EAGAIN }:
+                case OperationFailed { Errno: Errno.EAGAIN }:
                     if (_again) { _again = false; ReadMore(); }
                     else _reading = false;
                     break;

@@ -107,7 +107,7 @@ public static class VirtualTimeRuns
         protected override void PreStart() => _host.Tell(new UdpBind(9, Self));
         protected override void OnReceive(object message)
         {
-            if (message is UdpDatagram d) _host.Tell(new UdpSend(9, d.Source, d.SourcePort, d.Payload));
+            if (message is UdpDatagram d) _host.Tell(new UdpSend(9, d.Source, d.SourcePort, d.Payload), ActorRefs.NoSender); // no reply wanted
         }
     }
 
@@ -137,7 +137,7 @@ public static class VirtualTimeRuns
                     Timers.StartPeriodicTimer("send", "send", TimeSpan.Zero, TimeSpan.FromMicroseconds(10));
                     break;
                 case "send":
-                    _host.Tell(new UdpSend(_port, _server, 9, _payload));
+                    _host.Tell(new UdpSend(_port, _server, 9, _payload), ActorRefs.NoSender);
                     if (++_sent == _packets) Timers.Cancel("send");
                     break;
                 case UdpDatagram:

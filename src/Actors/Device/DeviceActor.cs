@@ -11,7 +11,7 @@ namespace NetSim.Actors.Device;
 
 /// <summary>
 /// One open /dev/net/tun file (gVisor's tun.Device): per-file flags and the attachment to one NIC. It checks
-/// every request the way the real device does (errno for errno, see ../shared/DESIGN.md section 2), strips and
+/// every request the way the real device does (errno for errno, see docs/design.md), strips and
 /// adds the packet-information header, and forwards frames to its NIC. Reads are answered by the NIC directly
 /// to the reader, so a read costs two hops and no Ask.
 /// </summary>
@@ -44,7 +44,7 @@ public sealed class DeviceActor : UntypedActor
     protected override void OnReceive(object message)
     {
         // While TUNSETIFF is in flight the file behaves as if the ioctl had not returned yet: later requests wait.
-        if (_attachRequester is not null && message is not FileAttached and not StackError)
+        if (_attachRequester is not null && message is not FileAttached and not OperationFailed)
         {
             (_stashed ??= []).Add((message, Sender));
             return;
@@ -58,10 +58,13 @@ public sealed class DeviceActor : UntypedActor
             case ReadBatch m: OnRead(m.MaxFrames, batch: true); break;
             case Attach m: OnAttach(m); break;
             case FileAttached m: OnAttached(m.Nic); break;
-            case StackError m when _attachRequester is not null: OnAttachFailed(m); break;
+            case OperationFailed m when _attachRequester is not null: OnAttachFailed(m); break;
             case GetInfo:
-                // TUNGETIFF: Linux adds IFF_NOFILTER when no socket filter is set (always, here).
-                Sender.Tell(new DeviceInfo(_info?.Name ?? "", (_flags & (TunFlags.Tun | TunFlags.Tap | TunFlags.NoPacketInfo)) | TunFlags.NoFilter));
+                // TUNGETIFF: Linux adds IFF_NOFILTER when no socket filter is set (always, here); IFF_PERSIST is the
+                // NIC's, so the stack that holds it answers while the NIC exists.
+                var flags = (_flags & (TunFlags.Tun | TunFlags.Tap | TunFlags.NoPacketInfo)) | TunFlags.NoFilter;
+                if (_info is not null && !_nicRemoved) _stack.Tell(new GetNicFlags(_info.NicId, flags), Sender);
+                else Sender.Tell(new DeviceInfo(_info?.Name ?? "", flags));
                 break;
             case SetPersist m:
                 if (_info is null) Fail(Errno.EBADFD, "set-persist");
@@ -85,7 +88,7 @@ public sealed class DeviceActor : UntypedActor
         }
     }
 
-    private void Fail(Errno errno, string operation) => Sender.Tell(new DeviceError(errno, operation));
+    private void Fail(Errno errno, string operation) => Sender.Tell(OperationFailed.Of(errno, operation));
 
     private void OnAttach(Attach m)
     {
@@ -108,10 +111,10 @@ public sealed class DeviceActor : UntypedActor
         Unstash();
     }
 
-    private void OnAttachFailed(StackError error)
+    private void OnAttachFailed(OperationFailed error)
     {
         _flags = TunFlags.None;
-        _attachRequester!.Tell(new DeviceError(error.Errno, "attach"));
+        _attachRequester!.Tell(error);
         Unstash();
     }
 
@@ -149,7 +152,8 @@ public sealed class DeviceActor : UntypedActor
         if (errno != Errno.None) { Fail(errno, "write"); return; }
         // Reply first, then forward: the writer hears Written before anything the frame sets off can reach it.
         Sender.Tell(new Written(m.Frame.Length));
-        if (Strip(m.Frame, out var frame)) _nic!.Tell(new NicInbound(frame.Protocol, frame.Frame));
+        // The writer is the sender: should the NIC stop before taking the frame, the writer hears FramesLost (LostFrames).
+        if (Strip(m.Frame, out var frame)) _nic!.Tell(new NicInbound(frame.Protocol, frame.Frame), Sender);
     }
 
     private void OnWriteBatch(WriteBatch m)
@@ -169,7 +173,7 @@ public sealed class DeviceActor : UntypedActor
         // sendmmsg semantics: an error on the first frame is the call's error; a later one ends the batch early.
         if (frames == 0 && stoppedBy != Errno.None) { Fail(stoppedBy, "write-batch"); return; }
         Sender.Tell(new BatchWritten(frames, bytes, stoppedBy));
-        if (accepted.Count > 0) _nic!.Tell(new NicInboundBatch(accepted));
+        if (accepted.Count > 0) _nic!.Tell(new NicInboundBatch(accepted), Sender);
     }
 
     /// <summary>The errno a write of <paramref name="length"/> bytes fails with, in the device's order of checks.</summary>

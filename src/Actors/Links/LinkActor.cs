@@ -22,8 +22,7 @@ public sealed class LinkActor : UntypedActor, IWithTimers
     private LinkParameters _parameters;
     private readonly IActorRef[] _ports = new IActorRef[2];
     private readonly Wire[] _wires = [new(), new()];
-    private readonly DropCounter _drops = new();
-    private long _taken, _delivered, _inFlight;
+    private readonly WireCounter[] _counters; // per direction: 0 is a to b, 1 is b to a
     private int _attached;
 
     /// <summary>One direction's transmitter: when the wire is next free, and when each waiting frame will start.</summary>
@@ -50,6 +49,7 @@ public sealed class LinkActor : UntypedActor, IWithTimers
     {
         _name = name;
         _ends = [a, b];
+        _counters = [new WireCounter(a.ToString(), b.ToString()), new WireCounter(b.ToString(), a.ToString())];
         _parameters = parameters;
         // Loss and jitter draw from a stream derived from the run's seed by the link's name.
         _random = SimSeed.For(Context.System).Stream("link/" + name);
@@ -79,8 +79,7 @@ public sealed class LinkActor : UntypedActor, IWithTimers
                 DeliverDue();
                 break;
             case PortWriteFailed m:
-                _delivered--;
-                _drops.Count("write-failed:" + m.Errno);
+                _counters[1 - m.Port].Undeliver(m.Reason, m.Frames); // the port that failed is the far end of its direction
                 break;
             case SetLinkParameters m:
                 if (m.Parameters.Validate() is { } problem) throw new ArgumentException($"link {_name}: {problem}");
@@ -88,7 +87,7 @@ public sealed class LinkActor : UntypedActor, IWithTimers
                 Sender.Tell(new LinkParametersSet(_parameters));
                 break;
             case GetLinkCounters:
-                Sender.Tell(new LinkCounters(_name, _taken, _delivered, _drops.Total, _inFlight, _drops.Snapshot()));
+                Sender.Tell(WireCounter.Total(_name, _counters.Sum(c => c.Offered), _counters.Sum(c => c.Delivered), _counters.Sum(c => c.InFlight), _counters));
                 break;
             case PortAttached m:
                 if (m.Errno != Errno.None) _creator?.Tell(new LinkFailed(_name, _ends[m.Port].ToString(), m.Errno));
@@ -102,17 +101,18 @@ public sealed class LinkActor : UntypedActor, IWithTimers
 
     private void Transmit(int fromPort, ReadOnlyMemory<byte> frame)
     {
-        _taken++;
+        var counter = _counters[fromPort];
+        counter.Offer();
         var p = _parameters;
-        if (!p.Up) { _drops.Count("link-down"); return; }
-        if (p.Loss > 0 && _random.NextDouble() < p.Loss) { _drops.Count("loss"); return; }
+        if (!p.Up) { counter.Drop("down"); return; }
+        if (p.Loss > 0 && _random.NextDouble() < p.Loss) { counter.Drop("loss"); return; }
 
         var now = Now;
         var wire = _wires[fromPort];
         // The queue limit counts frames waiting for the wire, not the one being serialized (as tc/netem do).
         while (wire.WaitingStarts.Count > 0 && wire.WaitingStarts.Peek() <= now) wire.WaitingStarts.Dequeue();
         var start = wire.FreeAt > now ? wire.FreeAt : now;
-        if (start > now && wire.WaitingStarts.Count >= p.QueueLimit) { _drops.Count("queue-full"); return; }
+        if (start > now && wire.WaitingStarts.Count >= p.QueueLimit) { counter.Drop("queue-full"); return; }
 
         var serialization = p.RateBitsPerSecond > 0
             ? TimeSpan.FromTicks((long)Math.Ceiling(frame.Length * 8.0 * TimeSpan.TicksPerSecond / p.RateBitsPerSecond))
@@ -129,7 +129,7 @@ public sealed class LinkActor : UntypedActor, IWithTimers
             Deliver(direction, frame); // an ideal cable: no timer, no reordering
             return;
         }
-        _inFlight++;
+        counter.Launch();
         _onWire.Add(new Arrival(direction, frame), arrival, now, Timers);
     }
 
@@ -137,15 +137,15 @@ public sealed class LinkActor : UntypedActor, IWithTimers
     {
         foreach (var arrival in _onWire.TakeDue(Now, Timers))
         {
-            _inFlight--;
+            _counters[arrival.Direction].Land();
             Deliver(arrival.Direction, arrival.Frame);
         }
     }
 
     private void Deliver(int direction, ReadOnlyMemory<byte> frame)
     {
-        if (!_parameters.Up) { _drops.Count("link-down"); return; }
-        _delivered++;
+        if (!_parameters.Up) { _counters[direction].Drop("down"); return; }
+        _counters[direction].Deliver();
         _ports[1 - direction].Tell(new PortWrite(frame));
     }
 }

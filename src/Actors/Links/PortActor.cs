@@ -1,6 +1,7 @@
 using NetSim.Actors.Time;
 using Akka.Actor;
 using NetSim.Actors.Device;
+using NetSim.Actors.Nic;
 using NetSim.Protocol;
 using NetSim.Protocol.Device;
 using NetSim.Protocol.Links;
@@ -54,7 +55,7 @@ public sealed class PortActor : UntypedActor
         {
             case PortWrite m:
                 // A closed file cannot take the frame: the owner counts it as dropped rather than losing it.
-                if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, Errno.EBADFD));
+                if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, LostFrames.FileClosed));
                 else _file.Tell(new Write(m.Frame));
                 break;
             case Terminated t when t.ActorRef.Equals(_file):
@@ -69,17 +70,20 @@ public sealed class PortActor : UntypedActor
                 break;
             case Written:
                 break;
-            case DeviceError { Errno: Errno.EAGAIN }:
+            case OperationFailed { Errno: Errno.EAGAIN }:
                 _reading = false;
                 break;
-            case DeviceError { Operation: "write" } e:
-                _owner.Tell(new PortWriteFailed(_index, e.Errno));
+            case OperationFailed { Operation: "write" } e:
+                _owner.Tell(new PortWriteFailed(_index, WireCounter.WriteFailure(e.Errno)));
+                break;
+            case FramesLost m: // written, but the NIC stopped before taking them (or the file closed first)
+                _owner.Tell(new PortWriteFailed(_index, m.Reason, m.Frames));
                 break;
             case Attached a:
                 _file.Tell(new SubscribeReadable(Self));
                 _owner.Tell(new PortAttached(_index, a.Mtu, Errno.None));
                 break;
-            case DeviceError { Operation: "attach" } e:
+            case OperationFailed { Operation: "attach" } e:
                 _owner.Tell(new PortAttached(_index, 0, e.Errno));
                 break;
             case Subscribed:

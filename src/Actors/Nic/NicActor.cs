@@ -89,7 +89,12 @@ public sealed class NicActor : UntypedActor
         }
     }
 
-    protected override void PostStop() => _stack.Tell(new NicStopped(_info.NicId));
+    protected override void PostStop()
+    {
+        _stack.Tell(new NicStopped(_info.NicId));
+        // Its last word for reports: whoever listens (a scenario run) learns what the NIC counted before it went.
+        Context.System.EventStream.Publish(new NicFinalCounters(_stack, _counters.Snapshot(_info.Name, _info.NicId, _queue.Count)));
+    }
 
     private void Capture(bool outbound, ReadOnlyMemory<byte> frame)
     {
@@ -108,8 +113,6 @@ public sealed class NicActor : UntypedActor
             _counters.CountTxDrop(NicCounterSet.Reasons.QueueFull);
             return;
         }
-        _counters.TxPackets++;
-        _counters.TxBytes += frame.Frame.Length;
         if (wasEmpty && _subscribers is { Count: > 0 })
             foreach (var (_, subscriber) in _subscribers) subscriber.Tell(_readable);
     }
@@ -118,22 +121,31 @@ public sealed class NicActor : UntypedActor
     {
         if (_queue.IsEmpty)
         {
-            request.ReplyTo.Tell(new DeviceError(Errno.EAGAIN, request.Batch ? "read-batch" : "read"));
+            request.ReplyTo.Tell(OperationFailed.Of(Errno.EAGAIN, request.Batch ? "read-batch" : "read"));
             return;
         }
         if (!request.Batch)
         {
-            request.ReplyTo.Tell(new Packet(Encode(_queue.Dequeue(), request.PacketInfo)));
+            request.ReplyTo.Tell(new Packet(Take(request.PacketInfo)));
             return;
         }
         var n = Math.Min(request.MaxFrames, _queue.Count);
         var frames = new ReadOnlyMemory<byte>[n];
-        for (var i = 0; i < n; i++) frames[i] = Encode(_queue.Dequeue(), request.PacketInfo);
+        for (var i = 0; i < n; i++) frames[i] = Take(request.PacketInfo);
         request.ReplyTo.Tell(new PacketBatch(frames));
     }
 
-    private static ReadOnlyMemory<byte> Encode(in ProtocolFrame frame, bool packetInfo) =>
-        packetInfo ? PacketInfoHeader.Prepend(frame.Frame, frame.Protocol) : frame.Frame;
+    /// <summary>
+    /// Dequeues a frame for a reader. TX counts here, when a file reads the frame, as Linux's tun_put_user does:
+    /// a frame still queued (or dropped with the queue) was never transmitted.
+    /// </summary>
+    private ReadOnlyMemory<byte> Take(bool packetInfo)
+    {
+        var frame = _queue.Dequeue();
+        _counters.TxPackets++;
+        _counters.TxBytes += frame.Frame.Length;
+        return packetInfo ? PacketInfoHeader.Prepend(frame.Frame, frame.Protocol) : frame.Frame;
+    }
 
     private void Subscribe(NicSubscribe m)
     {

@@ -63,7 +63,7 @@ public sealed partial class StackActor
                 return true;
             case UdpBind m:
                 var bindError = _host.Bind(m.Port, out var bound);
-                if (bindError != Errno.None) { Sender.Tell(new StackError(bindError, "udp-bind", $"port {m.Port}")); return true; }
+                if (bindError != Errno.None) { Sender.Tell(new OperationFailed(bindError, "udp-bind", $"port {m.Port}")); return true; }
                 _udpReceivers[bound] = m.Receiver;
                 Sender.Tell(new UdpBound(bound));
                 return true;
@@ -73,8 +73,7 @@ public sealed partial class StackActor
                 Sender.Tell(new UdpBound(m.Port));
                 return true;
             case UdpSend m:
-                var sendError = _host.SendUdp(m.SourcePort, m.Destination, m.DestinationPort, m.Payload.Span, Now);
-                if (sendError != Errno.None) (_udpReceivers.GetValueOrDefault(m.SourcePort) ?? Sender).Tell(new UdpSendFailed(m.SourcePort, m.Destination, sendError));
+                OnUdpSend(m);
                 return true;
             case SendEcho m:
                 _echoReceivers[m.Identifier] = m.ReplyTo;
@@ -91,12 +90,30 @@ public sealed partial class StackActor
         }
     }
 
+    private void OnUdpSend(UdpSend m)
+    {
+        var sendError = _host.SendUdp(m.SourcePort, m.Destination, m.DestinationPort, m.Payload.Span, Now);
+        if (!Sender.IsNobody())
+        {
+            // sendto(2) returns at once with the bytes sent or the errno; later failures go to the port's receiver.
+            Sender.Tell(sendError == Errno.None
+                ? new UdpSent(m.SourcePort, m.Payload.Length)
+                : new OperationFailed(sendError, "udp-send", $"port {m.SourcePort} to {m.Destination}:{m.DestinationPort}"));
+        }
+        else if (sendError != Errno.None)
+        {
+            // Nobody asked: the port's receiver hears it, as it hears the failures found later; else it is counted.
+            if (_udpReceivers.TryGetValue(m.SourcePort, out var receiver)) receiver.Tell(new UdpSendFailed(m.SourcePort, m.Destination, sendError));
+            else CountDrop("udp-send-failed-unbound:" + sendError);
+        }
+    }
+
     private int? NicIdOf(string name) => _registry.ByName(name) is { IsTunTap: true } e ? e.Id : null;
 
     private void ReplyConfigured(Errno errno, string operation, string what)
     {
         if (errno == Errno.None) Sender.Tell(new HostConfigured(what));
-        else Sender.Tell(new StackError(errno, operation, what));
+        else Sender.Tell(new OperationFailed(errno, operation, what));
     }
 
     private void Tap(InboundFrame frame)

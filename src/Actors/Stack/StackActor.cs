@@ -39,6 +39,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         // Derived from the run's seed by name: the same host gets the same MACs whatever else exists.
         _macRandom = SimSeed.For(Context.System).Stream("host/" + hostName + "/mac");
         _clock = SimClock.For(Context.System);
+        LostFrames.Ensure(Context.System); // frames that die in a stopped NIC's mailbox come back as FramesLost
         var stackSeed = (int)SimSeed.For(Context.System).Stream("host/" + hostName + "/stack").NextUInt32();
         _host = new HostStack(new HostStackOptions { Name = hostName, Seed = stackSeed }, new HostEvents(this));
         // The loopback interface: a NIC that is not tun/tap, so attaching to its name is EOPNOTSUPP, as on Linux.
@@ -70,7 +71,12 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
             case DetachFile: Detach(Sender); break;
             case Terminated t: OnTerminated(t.ActorRef); break;
             case NicStopped m: OnNicStopped(m); break;
+            case FramesLost m: _drops.Count(m.Reason, m.Frames); break; // sent to a NIC that had stopped
             case SetNicPersist m: OnSetPersist(m); break;
+            case GetNicFlags m:
+                var nic = _registry.ById(m.NicId);
+                Sender.Tell(new DeviceInfo(nic?.Name ?? "", m.FileFlags | (nic is { Persistent: true } ? TunFlags.Persist : TunFlags.None)));
+                break;
             case CreateNic m: OnCreateNic(m); break;
             case LookupNic m: Reply(_registry.ByName(m.Name), "lookup", m.Name); break;
             case LookupNicById m: Reply(_registry.ById(m.NicId), "lookup", m.NicId.ToString()); break;
@@ -97,7 +103,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
 
     private void Reply(NicEntry? entry, string operation, string key)
     {
-        if (entry is null) Sender.Tell(new StackError(Errno.ENODEV, operation, $"{_hostName} has no NIC '{key}'"));
+        if (entry is null) Sender.Tell(new OperationFailed(Errno.ENODEV, operation, $"{_hostName} has no NIC '{key}'"));
         else Sender.Tell(entry.ToInfo());
     }
 
@@ -105,9 +111,11 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
     private void OnSendFrame(SendFrame m)
     {
         var entry = _registry.ById(m.NicId);
+        var replyTo = Sender.IsNobody() ? null : Sender; // NoSender: a forwarder that wants no answer
         if (entry is null || !entry.IsTunTap)
         {
-            CountDrop("no-such-nic");
+            if (replyTo is null) CountDrop("no-such-nic");
+            else replyTo.Tell(new OperationFailed(Errno.ENODEV, "send-frame", $"{_hostName} has no tun/tap NIC {m.NicId}"));
             return;
         }
         var frame = m.Frame;
@@ -118,6 +126,8 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
             m.Frame.Span.CopyTo(buffer.Span[EthernetHeader.Length..]);
             frame = buffer;
         }
+        // Reply first: the sender hears FrameSent before anything the frame sets off can reach it.
+        replyTo?.Tell(new FrameSent(entry.Id));
         entry.Nic.Tell(new NicTransmit(m.Protocol, frame));
     }
 
@@ -126,17 +136,17 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         var file = Sender;
         if (_registry.IsFile(file))
         {
-            file.Tell(new StackError(Errno.EINVAL, "attach", "file already attached"));
+            file.Tell(new OperationFailed(Errno.EINVAL, "attach", "file already attached"));
             return;
         }
         var isTap = m.Flags.IsTap();
         NicEntry? entry = m.Name.Length > 0 ? _registry.ByName(m.Name) : null;
         if (entry is not null)
         {
-            if (!entry.IsTunTap) { file.Tell(new StackError(Errno.EOPNOTSUPP, "attach", $"'{m.Name}' is not a tun/tap NIC")); return; }
-            if ((m.Flags & TunFlags.TunExclusive) != 0) { file.Tell(new StackError(Errno.EEXIST, "attach", $"'{m.Name}' exists and TUN_EXCL is set")); return; }
+            if (!entry.IsTunTap) { file.Tell(new OperationFailed(Errno.EOPNOTSUPP, "attach", $"'{m.Name}' is not a tun/tap NIC")); return; }
+            if ((m.Flags & TunFlags.TunExclusive) != 0) { file.Tell(new OperationFailed(Errno.EEXIST, "attach", $"'{m.Name}' exists and TUN_EXCL is set")); return; }
             // Linux refuses to join a TUN NIC as TAP or the reverse (tun_set_iff: EINVAL); gVisor does not check.
-            if (entry.IsTap != isTap) { file.Tell(new StackError(Errno.EINVAL, "attach", $"'{m.Name}' is a {(entry.IsTap ? "TAP" : "TUN")} NIC")); return; }
+            if (entry.IsTap != isTap) { file.Tell(new OperationFailed(Errno.EINVAL, "attach", $"'{m.Name}' is a {(entry.IsTap ? "TAP" : "TUN")} NIC")); return; }
         }
         else
         {
@@ -165,17 +175,17 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
     {
         if (m.Name.Length > 0 && _registry.ByName(m.Name) is not null)
         {
-            Sender.Tell(new StackError(Errno.EEXIST, "create", $"{_hostName} already has a NIC '{m.Name}'"));
+            Sender.Tell(new OperationFailed(Errno.EEXIST, "create", $"{_hostName} already has a NIC '{m.Name}'"));
             return;
         }
         if (m.QueueLength is < 1)
         {
-            Sender.Tell(new StackError(Errno.EINVAL, "create", $"queue length {m.QueueLength} is below 1"));
+            Sender.Tell(new OperationFailed(Errno.EINVAL, "create", $"queue length {m.QueueLength} is below 1"));
             return;
         }
         if (m.Mtu is < 68 or > 65535)
         {
-            Sender.Tell(new StackError(Errno.EINVAL, "create", $"MTU {m.Mtu} is outside 68..65535"));
+            Sender.Tell(new OperationFailed(Errno.EINVAL, "create", $"MTU {m.Mtu} is outside 68..65535"));
             return;
         }
         // `ip tuntap add` makes a persistent NIC: it lives until removed, with or without files.
@@ -185,7 +195,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
     private void OnSetPersist(SetNicPersist m)
     {
         var entry = _registry.ById(m.NicId);
-        if (entry is null) { Sender.Tell(new DeviceError(Errno.EIO, "set-persist")); return; }
+        if (entry is null) { Sender.Tell(new OperationFailed(Errno.EIO, "set-persist", $"NIC {m.NicId} is gone")); return; }
         entry.Persistent = m.Persist;
         Sender.Tell(new PersistSet(m.Persist));
         if (!entry.Persistent && entry.Files == 0) RemoveEntry(entry);
@@ -196,7 +206,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         var entry = _registry.ByName(m.Name);
         if (entry is null || !entry.IsTunTap)
         {
-            Sender.Tell(new StackError(Errno.ENODEV, "remove", $"{_hostName} has no tun/tap NIC '{m.Name}'"));
+            Sender.Tell(new OperationFailed(Errno.ENODEV, "remove", $"{_hostName} has no tun/tap NIC '{m.Name}'"));
             return;
         }
         RemoveEntry(entry);

@@ -33,22 +33,34 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
     private readonly IActorRef? _creator;
     private readonly IActorRef[] _ports;
     private readonly Dictionary<MacAddress, (int Port, TimeSpan LastSeen)> _macTable = [];
-    private readonly DropCounter _drops = new();
-    private long _taken, _delivered;
+    // Per port, its two wires: ingress (the NIC to the switch) and egress (the switch to the NIC).
+    private readonly WireCounter[] _ingress, _egress;
     private int _attached;
 
-    public SwitchActor(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator, TimeSpan delay = default)
+    private readonly IReadOnlyList<Func<int, IActorRef, Props>> _otherPorts;
+
+    // otherPorts: ports that are not NICs (a bridge's kernel device), as Props of an actor speaking the port
+    // protocol given its index and owner; they follow the NIC ports.
+    public SwitchActor(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator, TimeSpan delay = default,
+        IReadOnlyList<Func<int, IActorRef, Props>>? otherPorts = null)
     {
         _name = name;
         _endpoints = [.. endpoints];
         _ageing = ageing;
         _delay = delay;
         _creator = creator;
-        _ports = new IActorRef[_endpoints.Length];
+        _otherPorts = otherPorts ?? [];
+        _ports = new IActorRef[_endpoints.Length + _otherPorts.Count];
+        _ingress = [.. Enumerable.Range(0, _ports.Length).Select(i => new WireCounter(PortName(i), name))];
+        _egress = [.. Enumerable.Range(0, _ports.Length).Select(i => new WireCounter(name, PortName(i)))];
     }
 
-    public static Props Props(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator = null, TimeSpan delay = default) =>
-        Akka.Actor.Props.Create(() => new SwitchActor(name, endpoints, ageing, creator, delay)).WithSimDispatcher();
+    public static Props Props(string name, IReadOnlyList<NicEndpoint> endpoints, TimeSpan ageing, IActorRef? creator = null, TimeSpan delay = default,
+        IReadOnlyList<Func<int, IActorRef, Props>>? otherPorts = null) =>
+        Akka.Actor.Props.Create(() => new SwitchActor(name, endpoints, ageing, creator, delay, otherPorts)).WithSimDispatcher();
+
+    // A NIC port is named after its NIC (host.nic); a port that is not a NIC after its index.
+    private string PortName(int port) => port < _endpoints.Length ? _endpoints[port].ToString() : $"port {port}";
 
     private readonly SimClock _clock = SimClock.For(Context.System);
     private TimeSpan Now => _clock.Elapsed;
@@ -60,6 +72,8 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
             if (!_endpoints[i].IsTap) throw new ArgumentException($"switch {_name}: port {_endpoints[i]} is not a TAP NIC");
             _ports[i] = Context.ActorOf(PortActor.Props(i, _endpoints[i], Self), "port-" + i);
         }
+        for (var i = _endpoints.Length; i < _ports.Length; i++)
+            _ports[i] = Context.ActorOf(_otherPorts[i - _endpoints.Length](i, Self), "port-" + i);
     }
 
     protected override void OnReceive(object message)
@@ -70,21 +84,25 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
                 foreach (var frame in m.Frames) Switch(m.Port, frame);
                 break;
             case ForwardDue:
-                foreach (var (port, frame) in _forwarding.TakeDue(Now, Timers)) Forward(port, frame);
+                foreach (var (port, frame) in _forwarding.TakeDue(Now, Timers))
+                {
+                    _egress[port].Land();
+                    Forward(port, frame);
+                }
                 break;
             case PortWriteFailed m:
-                _delivered--;
-                _drops.Count("write-failed:" + m.Errno);
+                _egress[m.Port].Undeliver(m.Reason, m.Frames);
                 break;
             case GetLinkCounters:
-                Sender.Tell(new LinkCounters(_name, _taken, _delivered, _drops.Total, _forwarding.Count, _drops.Snapshot()));
+                var wires = _ingress.Zip(_egress).SelectMany(p => new[] { p.First, p.Second }).ToList();
+                Sender.Tell(WireCounter.Total(_name, _ingress.Sum(w => w.Offered), _egress.Sum(w => w.Delivered), _forwarding.Count, wires));
                 break;
             case GetMacTable:
                 Sender.Tell(new MacTable(_macTable.Where(e => Now - e.Value.LastSeen < _ageing)
                     .OrderBy(e => e.Key.Value).Select(e => new MacTableEntry(e.Key, e.Value.Port)).ToList()));
                 break;
             case PortAttached m:
-                if (m.Errno != Errno.None) _creator?.Tell(new LinkFailed(_name, _endpoints[m.Port].ToString(), m.Errno));
+                if (m.Errno != Errno.None) _creator?.Tell(new LinkFailed(_name, PortName(m.Port), m.Errno));
                 else if (++_attached == _ports.Length) _creator?.Tell(new LinkReady(_name));
                 break;
             default:
@@ -95,8 +113,9 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
 
     private void Switch(int ingress, ReadOnlyMemory<byte> frame)
     {
-        _taken++;
-        if (!EthernetHeader.Check(frame.Span)) { _drops.Count("malformed"); return; }
+        var counter = _ingress[ingress];
+        counter.Offer();
+        if (!EthernetHeader.Check(frame.Span)) { counter.Drop("malformed"); return; }
         var eth = EthernetHeader.Parse(frame.Span);
         var now = Now;
         if (!eth.Source.IsMulticast) _macTable[eth.Source] = (ingress, now);
@@ -110,24 +129,29 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
             }
             else
             {
-                if (entry.Port == ingress) { _drops.Count("filtered"); return; }
+                if (entry.Port == ingress) { counter.Drop("filtered"); return; }
+                counter.Deliver();
                 Send(entry.Port, frame);
                 return;
             }
         }
+        if (_ports.Length < 2) { counter.Drop("no-port"); return; } // nowhere to flood to
+        counter.Deliver(); // into the switch: the copies it floods are counted on each egress wire
         for (var p = 0; p < _ports.Length; p++)
             if (p != ingress) Send(p, frame);
     }
 
     private void Send(int port, ReadOnlyMemory<byte> frame)
     {
-        if (_delay > TimeSpan.Zero) _forwarding.Add((port, frame), Now + _delay, Now, Timers);
-        else Forward(port, frame);
+        _egress[port].Offer();
+        if (_delay <= TimeSpan.Zero) { Forward(port, frame); return; }
+        _egress[port].Launch();
+        _forwarding.Add((port, frame), Now + _delay, Now, Timers);
     }
 
     private void Forward(int port, ReadOnlyMemory<byte> frame)
     {
-        _delivered++;
+        _egress[port].Deliver();
         _ports[port].Tell(new PortWrite(frame));
     }
 }

@@ -3,14 +3,14 @@ using MessagePack;
 using NetSim.Protocol.Wire;
 
 // The API of one open /dev/net/tun file (a DeviceActor). Requests are grouped first, replies after.
-// Every request is answered by exactly one reply to its sender: the named reply, or DeviceError with the errno
-// the real device returns (Linux values; see Errno and ../shared/DESIGN.md section 2).
+// Every request is answered by exactly one reply to its sender: the named reply, or OperationFailed with the errno
+// the real device returns (Linux values; see Errno and docs/design.md, "Device semantics").
 namespace NetSim.Protocol.Device;
 
 /// <summary>
 /// TUNSETIFF: attach this file to the NIC called <paramref name="Name"/>, creating it if none exists.
 /// An empty name creates <c>tun&lt;ID&gt;</c> / <c>tap&lt;ID&gt;</c>. Replies <see cref="Attached"/> or
-/// <see cref="DeviceError"/>: EINVAL (bad flags, already attached, TUN/TAP mismatch with the existing NIC),
+/// <see cref="OperationFailed"/>: EINVAL (bad flags, already attached, TUN/TAP mismatch with the existing NIC),
 /// EEXIST (TUN_EXCL and the name exists), EOPNOTSUPP (the name is a non-tun NIC), EPERM (no NET_ADMIN).
 /// </summary>
 [MessagePackObject]
@@ -20,7 +20,7 @@ public sealed record Attach([property: Key(0)] string Name, [property: Key(1)] T
 /// write(2): inject one frame into the NIC. Layout: [PI header unless NO_PI][Ethernet header if TAP][payload].
 /// The buffer is owned by the simulation once sent: do not modify it afterwards.
 /// Replies <see cref="Written"/> with the full length (also for a frame too short for its headers, which is
-/// ignored and counted as an rx error), or <see cref="DeviceError"/>: EINVAL (zero length), EBADFD (not
+/// ignored and counted as an rx error), or <see cref="OperationFailed"/>: EINVAL (zero length), EBADFD (not
 /// attached), EIO (NIC removed), EMSGSIZE (longer than MTU plus headers).
 /// </summary>
 [MessagePackObject]
@@ -28,13 +28,13 @@ public sealed record Write([property: Key(0)] ReadOnlyMemory<byte> Frame) : INet
 
 /// <summary>
 /// sendmmsg-like: many writes in one message, processed in order. Replies <see cref="BatchWritten"/> with how
-/// many frames were accepted before the first error (if any), or <see cref="DeviceError"/> when the first fails.
+/// many frames were accepted before the first error (if any), or <see cref="OperationFailed"/> when the first fails.
 /// </summary>
 [MessagePackObject]
 public sealed record WriteBatch([property: Key(0)] IReadOnlyList<ReadOnlyMemory<byte>> Frames) : INetSimMessage;
 
 /// <summary>
-/// read(2): dequeue one frame. Replies <see cref="Packet"/>, or <see cref="DeviceError"/> EAGAIN when the queue is
+/// read(2): dequeue one frame. Replies <see cref="Packet"/>, or <see cref="OperationFailed"/> EAGAIN when the queue is
 /// empty (subscribe with <see cref="SubscribeReadable"/> to learn when to read again), EBADFD when not attached.
 /// </summary>
 [MessagePackObject]
@@ -108,7 +108,10 @@ public sealed record Packet([property: Key(0)] ReadOnlyMemory<byte> Frame) : INe
 [MessagePackObject]
 public sealed record PacketBatch([property: Key(0)] IReadOnlyList<ReadOnlyMemory<byte>> Frames) : INetSimMessage;
 
-/// <summary>Reply to <see cref="GetInfo"/>: the NIC name and the file's flags with IFF_NOFILTER added, as Linux reports.</summary>
+/// <summary>
+/// Reply to <see cref="GetInfo"/>, as Linux's TUNGETIFF reports: the NIC name; the file's IFF_TUN or IFF_TAP and
+/// IFF_NO_PI; IFF_NOFILTER (no socket filter is ever set); and IFF_PERSIST when the NIC is persistent.
+/// </summary>
 [MessagePackObject]
 public sealed record DeviceInfo([property: Key(0)] string Name, [property: Key(1)] TunFlags Flags) : INetSimMessage;
 
@@ -131,9 +134,10 @@ public sealed record Closed : INetSimMessage
     public static readonly Closed Instance = new();
 }
 
-/// <summary>A request failed with a Linux errno. <paramref name="Operation"/> names the request ("write", "attach", ...).</summary>
+/// <summary>
+/// Sent to a writer when <paramref name="Frames"/> frames it was told were written never reached a NIC: the NIC
+/// stopped before taking them ("nic-gone"), or the file closed before reading the write ("file-closed"). Rare (a
+/// NIC removed while frames are on their way to it), and never silent: links and switches count these as drops.
+/// </summary>
 [MessagePackObject]
-public sealed record DeviceError([property: Key(0)] Errno Errno, [property: Key(1)] string Operation) : INetSimMessage
-{
-    public override string ToString() => $"{Operation}: {Errno} ({Errno.Describe()})";
-}
+public sealed record FramesLost([property: Key(0)] int Frames, [property: Key(1)] string Reason) : INetSimMessage;

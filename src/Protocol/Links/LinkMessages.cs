@@ -48,8 +48,9 @@ public sealed record GetLinkCounters : INetSimMessage
 
 /// <summary>
 /// Counters of a link (or a switch): frames taken from the NICs, delivered to the other side, and dropped by
-/// reason ("loss", "link-down", "queue-full", "write-failed", "no-port" ...). Every frame a link takes is
-/// delivered, dropped and counted, or still in flight (<paramref name="InFlight"/>).
+/// reason ("loss", "down", "queue-full", "too-big", "nic-gone", "filtered" ...), in total and per wire
+/// (<paramref name="Directions"/>: a link's two directions; a switch's ports, each port's ingress then egress).
+/// Every frame taken is delivered, dropped and counted, or still in flight (<paramref name="InFlight"/>).
 /// </summary>
 [MessagePackObject]
 public sealed record LinkCounters(
@@ -58,7 +59,23 @@ public sealed record LinkCounters(
     [property: Key(2)] long Delivered,
     [property: Key(3)] long Dropped,
     [property: Key(4)] long InFlight,
-    [property: Key(5)] IReadOnlyDictionary<string, long> DropReasons) : INetSimMessage;
+    [property: Key(5)] IReadOnlyDictionary<string, long> DropReasons,
+    [property: Key(6)] IReadOnlyList<WireCounters> Directions) : INetSimMessage;
+
+/// <summary>
+/// One direction of one wire, from <paramref name="From"/> to <paramref name="To"/> (a NIC as "host.nic", or a
+/// switch by name). <paramref name="Offered"/>: frames put on the wire (for a NIC end, frames its port read from the
+/// NIC's outbound queue); <paramref name="Delivered"/>: frames handed to the far end (for a NIC end, written into
+/// it). The law: Offered = Delivered + sum(Dropped) + InFlight, at every instant the owner answers.
+/// </summary>
+[MessagePackObject]
+public sealed record WireCounters(
+    [property: Key(0)] string From,
+    [property: Key(1)] string To,
+    [property: Key(2)] long Offered,
+    [property: Key(3)] long Delivered,
+    [property: Key(4)] IReadOnlyDictionary<string, long> Dropped,
+    [property: Key(5)] long InFlight) : INetSimMessage;
 
 /// <summary>Sent to a link or switch's creator once all its files are attached (it carries traffic from then on).</summary>
 [MessagePackObject]
@@ -78,9 +95,12 @@ public sealed record PortFrames([property: Key(0)] int Port, [property: Key(1)] 
 [MessagePackObject]
 public sealed record PortWrite([property: Key(0)] ReadOnlyMemory<byte> Frame) : INetSimMessage;
 
-/// <summary>A port's write failed with <paramref name="Errno"/> (e.g. EMSGSIZE: larger than that NIC's MTU; EIO: the NIC is gone).</summary>
+/// <summary>
+/// Frames a port was given to write that never reached its NIC, and why: "too-big" (EMSGSIZE: above that NIC's
+/// MTU), "nic-gone" (EIO/EBADFD, or the NIC stopped before taking a frame the file had accepted), or "write-ERRNO".
+/// </summary>
 [MessagePackObject]
-public sealed record PortWriteFailed([property: Key(0)] int Port, [property: Key(1)] Errno Errno) : INetSimMessage;
+public sealed record PortWriteFailed([property: Key(0)] int Port, [property: Key(1)] string Reason, [property: Key(2)] int Frames = 1) : INetSimMessage;
 
 /// <summary>A port attached its file (<paramref name="Mtu"/> of the NIC), or failed to (<paramref name="Errno"/> not None).</summary>
 [MessagePackObject]

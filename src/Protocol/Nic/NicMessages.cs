@@ -30,7 +30,7 @@ public sealed record NicTransmitBatch([property: Key(0)] IReadOnlyList<ProtocolF
 
 /// <summary>
 /// A file's read: dequeue up to <paramref name="MaxFrames"/> and reply to <paramref name="ReplyTo"/> directly
-/// (Packet / PacketBatch / DeviceError EAGAIN), adding the PI header when <paramref name="PacketInfo"/> is set.
+/// (Packet / PacketBatch / OperationFailed EAGAIN), adding the PI header when <paramref name="PacketInfo"/> is set.
 /// <paramref name="Batch"/> chooses PacketBatch over Packet for the reply.
 /// </summary>
 [MessagePackObject]
@@ -68,7 +68,9 @@ public readonly record struct ProtocolFrame([property: Key(0)] ushort Protocol, 
 
 /// <summary>
 /// Per-NIC counters as <c>ip -s link</c> shows them. RX is what files wrote into the NIC (the stack received),
-/// TX is what the stack sent out of it (queued for files to read). <paramref name="DropReasons"/> breaks the
+/// TX is what files read of what the stack sent out of it (counted on the read, as Linux's tun does);
+/// <paramref name="Queued"/> frames are still waiting for a read. Every frame the stack sent is transmitted,
+/// dropped (tx_dropped: "queue-full", "closed") or queued. <paramref name="DropReasons"/> breaks the
 /// dropped and error counts down by reason ("queue-full", "closed", "short-frame", ...).
 /// </summary>
 [MessagePackObject]
@@ -93,3 +95,10 @@ public sealed record NicCounters(
 /// </summary>
 [MessagePackObject]
 public sealed record NicStopped([property: Key(0)] int NicId) : INetSimMessage;
+
+/// <summary>
+/// Published on the actor system's event stream when a NIC stops: its counters as they were at the end, so a
+/// report can account for a NIC that disappeared mid-run. <paramref name="Stack"/> is the host's StackActor.
+/// </summary>
+[MessagePackObject]
+public sealed record NicFinalCounters([property: Key(0)] IActorRef Stack, [property: Key(1)] NicCounters Counters) : INetSimMessage;

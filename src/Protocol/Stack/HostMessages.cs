@@ -6,13 +6,13 @@ using NetSim.Protocol.Wire;
 // Frames still enter and leave only through NICs; these messages configure the host and use it as an application would.
 namespace NetSim.Protocol.Stack;
 
-/// <summary><c>ip addr add ADDRESS/PREFIX dev NIC</c>: also adds the connected route. Replies <see cref="HostConfigured"/> or <see cref="StackError"/> (ENODEV, EINVAL, EEXIST).</summary>
+/// <summary><c>ip addr add ADDRESS/PREFIX dev NIC</c>: also adds the connected route. Replies <see cref="HostConfigured"/> or <see cref="OperationFailed"/> (ENODEV, EINVAL, EEXIST).</summary>
 [MessagePackObject]
 public sealed record AddAddress([property: Key(0)] string Nic, [property: Key(1)] IpAddress Address, [property: Key(2)] int PrefixLength) : INetSimMessage;
 
 /// <summary>
 /// <c>ip route add PREFIX/LEN [via GATEWAY] [dev NIC]</c>; 0.0.0.0/0 or ::/0 is the default route. At least one of
-/// gateway and NIC. Replies <see cref="HostConfigured"/> or <see cref="StackError"/> (ENODEV, EINVAL, ENETUNREACH
+/// gateway and NIC. Replies <see cref="HostConfigured"/> or <see cref="OperationFailed"/> (ENODEV, EINVAL, ENETUNREACH
 /// when the gateway is not on a connected network).
 /// </summary>
 [MessagePackObject]
@@ -33,7 +33,7 @@ public sealed record HostConfigured([property: Key(0)] string What) : INetSimMes
 /// <summary>
 /// Binds a UDP port (0: an ephemeral port from the host's seeded generator) for <paramref name="Receiver"/>, which
 /// gets <see cref="UdpDatagram"/> for every datagram to that port and <see cref="UdpSendFailed"/> for its sends
-/// that fail. Replies <see cref="UdpBound"/> or <see cref="StackError"/> EADDRINUSE.
+/// that fail. Replies <see cref="UdpBound"/> or <see cref="OperationFailed"/> EADDRINUSE.
 /// </summary>
 [MessagePackObject]
 public sealed record UdpBind([property: Key(0)] ushort Port, [property: Key(1)] IActorRef Receiver) : INetSimMessage;
@@ -47,9 +47,13 @@ public sealed record UdpBound([property: Key(0)] ushort Port) : INetSimMessage;
 public sealed record UdpUnbind([property: Key(0)] ushort Port) : INetSimMessage;
 
 /// <summary>
-/// sendto(2) from a bound port. No reply on success (like a datagram socket, the frame is on its way); a failure
-/// (ENETUNREACH now, EHOSTUNREACH once neighbour resolution gives up, ECONNREFUSED on port unreachable) reaches the
-/// port's receiver as <see cref="UdpSendFailed"/>. To the host's own address it is delivered locally.
+/// sendto(2) from a bound port. Replies <see cref="UdpSent"/> when the datagram is on its way (transmitted, waiting
+/// for neighbour resolution, or delivered locally to the host's own address), or <see cref="OperationFailed"/> when
+/// sendto(2) itself would fail (ENETUNREACH: no route; EMSGSIZE; EINVAL). Failures found later, as a datagram socket
+/// learns them (EHOSTUNREACH once neighbour resolution gives up, ECONNREFUSED on ICMP port unreachable), reach the
+/// port's receiver as <see cref="UdpSendFailed"/>. Sent with <c>ActorRefs.NoSender</c> (a sender that needs no
+/// answer, such as an echo server) nothing is replied; an immediate failure then goes to the port's receiver as
+/// <see cref="UdpSendFailed"/>, so it is never lost.
 /// </summary>
 [MessagePackObject]
 public sealed record UdpSend(
@@ -57,6 +61,10 @@ public sealed record UdpSend(
     [property: Key(1)] IpAddress Destination,
     [property: Key(2)] ushort DestinationPort,
     [property: Key(3)] ReadOnlyMemory<byte> Payload) : INetSimMessage;
+
+/// <summary>Reply to <see cref="UdpSend"/>: <paramref name="Length"/> payload bytes left port <paramref name="SourcePort"/>.</summary>
+[MessagePackObject]
+public sealed record UdpSent([property: Key(0)] ushort SourcePort, [property: Key(1)] int Length) : INetSimMessage;
 
 /// <summary>A datagram for a bound port, with the sender's address.</summary>
 [MessagePackObject]

@@ -22,7 +22,7 @@ public sealed record NicInfo(
 /// Creates a persistent NIC with no file attached, as <c>ip tuntap add</c> does. An empty name gets
 /// <c>tun&lt;ID&gt;</c>/<c>tap&lt;ID&gt;</c>. Null MTU / MAC take the defaults (MTU from config; a TAP gets a unique
 /// locally-administered MAC; the queue length comes from netsim.nic.queue-length). Replies <see cref="NicInfo"/> or
-/// <see cref="StackError"/> EEXIST / EINVAL.
+/// <see cref="OperationFailed"/> EEXIST / EINVAL.
 /// </summary>
 [MessagePackObject]
 public sealed record CreateNic(
@@ -32,11 +32,11 @@ public sealed record CreateNic(
     [property: Key(3)] MacAddress? Mac = null,
     [property: Key(4)] int? QueueLength = null) : INetSimMessage;
 
-/// <summary>Looks a NIC up by name; replies <see cref="NicInfo"/> or <see cref="StackError"/> ENODEV.</summary>
+/// <summary>Looks a NIC up by name; replies <see cref="NicInfo"/> or <see cref="OperationFailed"/> ENODEV.</summary>
 [MessagePackObject]
 public sealed record LookupNic([property: Key(0)] string Name) : INetSimMessage;
 
-/// <summary>Looks a NIC up by ID; replies <see cref="NicInfo"/> or <see cref="StackError"/> ENODEV.</summary>
+/// <summary>Looks a NIC up by ID; replies <see cref="NicInfo"/> or <see cref="OperationFailed"/> ENODEV.</summary>
 [MessagePackObject]
 public sealed record LookupNicById([property: Key(0)] int NicId) : INetSimMessage;
 
@@ -53,7 +53,7 @@ public sealed record NicList([property: Key(0)] IReadOnlyList<NicInfo> Nics) : I
 
 /// <summary>
 /// <c>ip link delete</c>: removes a NIC even with files attached; their writes then fail with EIO.
-/// Replies <see cref="NicRemoved"/> or <see cref="StackError"/> ENODEV.
+/// Replies <see cref="NicRemoved"/> or <see cref="OperationFailed"/> ENODEV.
 /// </summary>
 [MessagePackObject]
 public sealed record RemoveNic([property: Key(0)] string Name) : INetSimMessage;
@@ -81,7 +81,10 @@ public sealed record WatchNics([property: Key(0)] IActorRef Subscriber) : INetSi
 /// Sends a frame out of a NIC (it joins that NIC's outbound queue, to be read from its files). For a TAP NIC,
 /// <paramref name="Frame"/> is a full Ethernet frame unless <paramref name="Destination"/> is given, in which case it
 /// is a network-layer packet and the stack adds the Ethernet header (source: the NIC's MAC).
-/// No reply; an unknown NIC is counted as a stack drop ("no-such-nic").
+/// Replies <see cref="FrameSent"/> once the frame is handed to the NIC (whose queue may still drop it, counted as
+/// "queue-full"), or <see cref="OperationFailed"/> ENODEV for an unknown or non-tun NIC. Sent with
+/// <c>ActorRefs.NoSender</c> (as forwarders on the hot path do) it is not answered at all: the unknown NIC is then
+/// counted as a stack drop ("no-such-nic").
 /// </summary>
 [MessagePackObject]
 public sealed record SendFrame(
@@ -89,6 +92,10 @@ public sealed record SendFrame(
     [property: Key(1)] ushort Protocol,
     [property: Key(2)] ReadOnlyMemory<byte> Frame,
     [property: Key(3)] MacAddress? Destination = null) : INetSimMessage;
+
+/// <summary>Reply to <see cref="SendFrame"/>: the frame joined NIC <paramref name="NicId"/>'s transmit path.</summary>
+[MessagePackObject]
+public sealed record FrameSent([property: Key(0)] int NicId) : INetSimMessage;
 
 /// <summary>
 /// Subscribes <paramref name="Subscriber"/> to every frame the stack receives from its NICs, as
@@ -116,16 +123,9 @@ public sealed record InboundFrame([property: Key(0)] int NicId, [property: Key(1
 [MessagePackObject]
 public sealed record InboundFrameBatch([property: Key(0)] int NicId, [property: Key(1)] IReadOnlyList<Nic.ProtocolFrame> Frames) : INetSimMessage;
 
-/// <summary>A stack request failed with a Linux errno.</summary>
-[MessagePackObject]
-public sealed record StackError([property: Key(0)] Errno Errno, [property: Key(1)] string Operation, [property: Key(2)] string Detail) : INetSimMessage
-{
-    public override string ToString() => $"{Operation}: {Errno} ({Errno.Describe()}): {Detail}";
-}
-
 // ---- Between a device file and its stack (the file sends these; user code does not) ----
 
-/// <summary>A file asks to attach (after checking flags and capability itself). Replies <see cref="FileAttached"/> or <see cref="StackError"/>.</summary>
+/// <summary>A file asks to attach (after checking flags and capability itself). Replies <see cref="FileAttached"/> or <see cref="OperationFailed"/>.</summary>
 [MessagePackObject]
 public sealed record AttachFile([property: Key(0)] string Name, [property: Key(1)] TunFlags Flags) : INetSimMessage;
 
@@ -143,3 +143,10 @@ public sealed record DetachFile : INetSimMessage
 /// <summary>A file sets TUNSETPERSIST on its NIC. Replies <see cref="Device.PersistSet"/>.</summary>
 [MessagePackObject]
 public sealed record SetNicPersist([property: Key(0)] int NicId, [property: Key(1)] bool Persist) : INetSimMessage;
+
+/// <summary>
+/// A file's TUNGETIFF: the stack replies <see cref="Device.DeviceInfo"/> to the sender with the NIC's name and
+/// <paramref name="FileFlags"/>, plus IFF_PERSIST when the NIC is persistent (a per-NIC flag, as in Linux's tun->flags).
+/// </summary>
+[MessagePackObject]
+public sealed record GetNicFlags([property: Key(0)] int NicId, [property: Key(1)] TunFlags FileFlags) : INetSimMessage;

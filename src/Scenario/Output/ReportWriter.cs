@@ -24,6 +24,8 @@ public static class ReportWriter
         w.WriteString("timeMode", report.TimeMode == TimeMode.Virtual ? "virtual" : "real");
         w.WriteNumber("durationMs", report.Duration.TotalMilliseconds);
         w.WriteBoolean("passed", report.Passed);
+        w.WriteBoolean("interrupted", report.Interrupted);
+        if (report.Interrupted) w.WriteNumber("reachedMs", report.Reached.TotalMilliseconds);
 
         w.WriteStartArray("nics");
         foreach (var n in report.Nics)
@@ -39,6 +41,7 @@ public static class ReportWriter
             w.WriteNumber("txBytes", n.TxBytes);
             w.WriteNumber("txDropped", n.TxDropped);
             w.WriteNumber("txErrors", n.TxErrors);
+            w.WriteNumber("queued", n.Queued);
             WriteMap(w, "dropReasons", n.DropReasons);
             w.WriteEndObject();
         }
@@ -58,6 +61,7 @@ public static class ReportWriter
             w.WriteNumber("receivedBytes", f.ReceivedBytes);
             if (f.Goodput is { } g) w.WriteNumber("goodput", Math.Round(g, 3));
             else w.WriteNull("goodput");
+            WriteMap(w, "sendFailed", f.SendFailed ?? new Dictionary<string, long>());
             if (f.Rtt is { } r)
             {
                 w.WriteStartObject("rttMs");
@@ -76,6 +80,9 @@ public static class ReportWriter
         }
         w.WriteEndArray();
 
+        WriteWires(w, "links", "directions", report.Links ?? []);
+        WriteWires(w, "switches", "ports", report.Switches ?? []);
+
         w.WriteStartArray("hosts");
         foreach (var h in report.Hosts)
         {
@@ -85,6 +92,8 @@ public static class ReportWriter
             w.WriteEndObject();
         }
         w.WriteEndArray();
+
+        if (report.Bridges.Count > 0) WriteBridges(w, report.Bridges); // only with bridges: other reports keep their bytes
 
         w.WriteStartArray("expectations");
         foreach (var e in report.Expectations)
@@ -117,6 +126,52 @@ public static class ReportWriter
         using var ms = new MemoryStream();
         Write(report, ms);
         return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    private static void WriteWires(Utf8JsonWriter w, string name, string wiresName, IReadOnlyList<WiresReport> owners)
+    {
+        w.WriteStartArray(name);
+        foreach (var o in owners)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", o.Name);
+            w.WriteStartArray(wiresName);
+            foreach (var d in o.Wires)
+            {
+                w.WriteStartObject();
+                w.WriteString("from", d.From);
+                w.WriteString("to", d.To);
+                w.WriteNumber("offered", d.Offered);
+                w.WriteNumber("delivered", d.Delivered);
+                WriteMap(w, "dropped", d.Dropped);
+                w.WriteNumber("inFlight", d.InFlight);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    private static void WriteBridges(Utf8JsonWriter w, IReadOnlyList<BridgeReport> bridges)
+    {
+        w.WriteStartArray("bridges");
+        foreach (var b in bridges)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", b.Name);
+            w.WriteString("device", b.Device);
+            if (b.Netns is null) w.WriteNull("netns");
+            else w.WriteString("netns", b.Netns);
+            w.WriteNumber("fromKernelFrames", b.FromKernelFrames);
+            w.WriteNumber("fromKernelBytes", b.FromKernelBytes);
+            w.WriteNumber("toKernelFrames", b.ToKernelFrames);
+            w.WriteNumber("toKernelBytes", b.ToKernelBytes);
+            w.WriteNumber("dropped", b.Dropped);
+            WriteMap(w, "dropReasons", b.DropReasons);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private static void WriteMap(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, long> map)

@@ -2,7 +2,10 @@ using NetSim.Actors.Time;
 
 namespace NetSim.Scenario.Reports;
 
-/// <summary>Counters of one NIC at the end of a run, as <c>ip -s link</c> shows them.</summary>
+/// <summary>
+/// Counters of one NIC at the end of a run, as <c>ip -s link</c> shows them: TX counts frames its files read,
+/// <paramref name="Queued"/> the frames still in its outbound queue at the end.
+/// </summary>
 public sealed record NicCounters(
     string Host,
     string Nic,
@@ -14,7 +17,8 @@ public sealed record NicCounters(
     long TxBytes,
     long TxDropped,
     long TxErrors,
-    IReadOnlyDictionary<string, long> DropReasons);
+    IReadOnlyDictionary<string, long> DropReasons,
+    long Queued = 0);
 
 /// <summary>Round-trip time statistics of a flow.</summary>
 public sealed record RttStatistics(TimeSpan Min, TimeSpan Mean, TimeSpan P50, TimeSpan P99, TimeSpan Max);
@@ -28,7 +32,9 @@ public sealed record RttStatistics(TimeSpan Min, TimeSpan Mean, TimeSpan P50, Ti
 /// <param name="Duplicated">Extra copies received.</param>
 /// <param name="Reordered">Received after a packet sent later.</param>
 /// <param name="Rtt">RTT statistics when the flow measures them (ping) and got at least one reply; else null.</param>
-public sealed record FlowReport(string Name, string Kind, long Sent, long Received, long Lost, long Duplicated, long Reordered, RttStatistics? Rtt)
+/// <param name="SendFailed">Sends the host refused, by errno name (e.g. <c>EHOSTUNREACH</c>); null or empty when none.</param>
+public sealed record FlowReport(string Name, string Kind, long Sent, long Received, long Lost, long Duplicated, long Reordered, RttStatistics? Rtt,
+    IReadOnlyDictionary<string, long>? SendFailed = null)
 {
     /// <summary>Payload bytes of the distinct packets (or replies) received.</summary>
     public long ReceivedBytes { get; init; }
@@ -36,6 +42,18 @@ public sealed record FlowReport(string Name, string Kind, long Sent, long Receiv
     /// <summary>Payload bits received per second, from the first send to the last arrival; null without two such instants.</summary>
     public double? Goodput { get; init; }
 }
+
+/// <summary>
+/// One direction of one wire at the end of a run: <paramref name="From"/> and <paramref name="To"/> are NICs
+/// (<c>host.nic</c>) or a switch (its name). <paramref name="Offered"/> counts frames put on the wire (from a NIC:
+/// frames its port read from the NIC's outbound queue, so it equals that NIC's TX packets), <paramref name="Delivered"/>
+/// frames handed over at the far end (into a NIC: frames written into it, so it equals that NIC's RX packets + RX
+/// errors + RX dropped). Offered = Delivered + sum(Dropped) + InFlight.
+/// </summary>
+public sealed record WireReport(string From, string To, long Offered, long Delivered, IReadOnlyDictionary<string, long> Dropped, long InFlight);
+
+/// <summary>A link's two directions, or a switch's ports (each port's ingress, then its egress), by name.</summary>
+public sealed record WiresReport(string Name, IReadOnlyList<WireReport> Wires);
 
 /// <summary>A host's stack counters (e.g. ip_forwarded, icmp_echo_replies, no_route), by name.</summary>
 public sealed record HostStackCounters(string Host, IReadOnlyDictionary<string, long> Counters);
@@ -59,6 +77,21 @@ public enum Verdict
 /// <param name="Verdict">Pass, fail or unmeasured.</param>
 public sealed record ExpectationResult(string Name, string Subject, string Condition, double? Observed, Verdict Verdict);
 
+/// <summary>
+/// Counters of one bridge at the end of a run: frames and bytes the kernel device gave the simulation (from-kernel)
+/// and the simulation wrote into it (to-kernel), and drops by reason.
+/// </summary>
+public sealed record BridgeReport(
+    string Name,
+    string Device,
+    string? Netns,
+    long FromKernelFrames,
+    long FromKernelBytes,
+    long ToKernelFrames,
+    long ToKernelBytes,
+    long Dropped,
+    IReadOnlyDictionary<string, long> DropReasons);
+
 /// <summary>Everything report.json holds about a run.</summary>
 public sealed record RunReport(
     string Scenario,
@@ -68,8 +101,19 @@ public sealed record RunReport(
     IReadOnlyList<NicCounters> Nics,
     IReadOnlyList<FlowReport> Flows,
     IReadOnlyList<HostStackCounters> Hosts,
-    IReadOnlyList<ExpectationResult> Expectations)
+    IReadOnlyList<ExpectationResult> Expectations,
+    IReadOnlyList<WiresReport>? Links = null,
+    IReadOnlyList<WiresReport>? Switches = null)
 {
-    /// <summary>True when every expectation passed.</summary>
-    public bool Passed => Expectations.All(e => e.Verdict == Verdict.Pass);
+    /// <summary>Counters of the bridges to kernel devices, in file order (empty without bridges).</summary>
+    public IReadOnlyList<BridgeReport> Bridges { get; init; } = [];
+
+    /// <summary>True when every expectation passed (an interrupted run has not passed).</summary>
+    public bool Passed => !Interrupted && Expectations.All(e => e.Verdict == Verdict.Pass);
+
+    /// <summary>True when the run was stopped (Ctrl-C, SIGTERM) before its duration: the figures are those reached.</summary>
+    public bool Interrupted { get; init; }
+
+    /// <summary>Simulated time the run reached: <see cref="Duration"/> unless interrupted.</summary>
+    public TimeSpan Reached { get; init; } = Duration;
 }

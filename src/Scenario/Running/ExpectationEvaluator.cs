@@ -72,6 +72,7 @@ internal static class ExpectationEvaluator
             {
                 "rx_packets" => nic.RxPackets, "rx_bytes" => nic.RxBytes, "rx_dropped" => nic.RxDropped, "rx_errors" => nic.RxErrors,
                 "tx_packets" => nic.TxPackets, "tx_bytes" => nic.TxBytes, "tx_dropped" => nic.TxDropped, "tx_errors" => nic.TxErrors,
+                "queued" => nic.Queued,
                 _ => null,
             };
         }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Akka.Actor;
 using NetSim.Actors.Time;
+using NetSim.Protocol;
 using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
 
@@ -15,7 +16,8 @@ internal sealed class SendNext
 /// <summary>
 /// ping: <c>count</c> ICMP echo requests from a host, one every <c>interval</c>, the first at once. Replies are
 /// matched by sequence number for the round-trip time (simulated clock); ICMP errors (time exceeded, unreachable)
-/// and sends that fail are counted as errors of the flow.
+/// and sends that fail are counted as errors of the flow. Sequence numbers are 16 bits and wrap after 65,535 as
+/// real ping's do; the flow counts the echoes it sent in 64 bits and stops after <c>count</c>.
 /// </summary>
 internal sealed class PingFlowActor : UntypedActor, IWithTimers
 {
@@ -26,7 +28,8 @@ internal sealed class PingFlowActor : UntypedActor, IWithTimers
     private readonly int _count, _size;
     private readonly TimeSpan _interval;
     private readonly byte _ttl;
-    private readonly Dictionary<ushort, TimeSpan> _sentAt = [];
+    private readonly Dictionary<ushort, (long Echo, TimeSpan At)> _sentAt = []; // by sequence number: at most 65,536
+    private long _sent;
     private readonly SimClock _clock = SimClock.For(Context.System);
     private ushort _sequence;
 
@@ -47,17 +50,20 @@ internal sealed class PingFlowActor : UntypedActor, IWithTimers
         switch (message)
         {
             case SendNext:
-                _sequence++;
-                _sentAt[_sequence] = _clock.Elapsed;
-                _stats.CountSent(_sequence, _clock.Elapsed);
+                _sent++;
+                _sequence = unchecked((ushort)_sent);
+                _sentAt[_sequence] = (_sent, _clock.Elapsed);
+                _stats.CountSent(_sent, _clock.Elapsed);
                 _host.Tell(new SendEcho(_destination, _identifier, _sequence, _size, _ttl, Self));
-                if (_sequence < _count) Timers.StartSingleTimer("next", SendNext.Instance, _interval);
+                if (_sent < _count) Timers.StartSingleTimer("next", SendNext.Instance, _interval);
                 break;
-            case IcmpEvent { IsError: false } reply when _sentAt.TryGetValue(reply.Sequence, out var sentAt):
-                _stats.CountReceived(reply.Sequence, _size, _clock.Elapsed, _clock.Elapsed - sentAt);
+            case IcmpEvent { IsError: false } reply when _sentAt.TryGetValue(reply.Sequence, out var sent):
+                _stats.CountReceived(sent.Echo, _size, _clock.Elapsed, _clock.Elapsed - sent.At);
+                break;
+            case EchoSendFailed f:
+                _stats.CountSendFailed(f.Errno);
                 break;
             case IcmpEvent:
-            case EchoSendFailed:
                 _stats.CountError();
                 break;
             default:
@@ -121,14 +127,19 @@ internal sealed class UdpSenderActor : UntypedActor, IWithTimers
                 _host.Tell(new UdpSend(_localPort, _destination, _port, payload));
                 Timers.StartSingleTimer("next", SendNext.Instance, _interval);
                 break;
-            case UdpSendFailed:
+            case UdpSent:
+                break;
+            case UdpSendFailed f:  // found later: neighbour resolution gave up, ICMP port unreachable
+                _stats.CountSendFailed(f.Errno);
+                break;
+            case OperationFailed { Operation: "udp-send" } e: // sendto(2) failed at once (no route)
+                _stats.CountSendFailed(e.Errno);
+                break;
+            case OperationFailed: // the bind failed
                 _stats.CountError();
                 break;
             case UdpDatagram:
                 break; // nothing answers a flow, but a reply is harmless
-            case StackError:
-                _stats.CountError(); // could not bind
-                break;
             default:
                 Unhandled(message);
                 break;
@@ -161,7 +172,7 @@ internal sealed class UdpReceiverActor : UntypedActor
             case UdpDatagram:
             case UdpBound:
                 break;
-            case StackError:
+            case OperationFailed:
                 _stats.CountError(); // the port is taken on that host
                 break;
             default:

@@ -1,33 +1,42 @@
+using NetSim.Protocol;
 using NetSim.Scenario.Reports;
 
 namespace NetSim.Scenario.Running;
 
 /// <summary>
-/// What one flow (a ping or a UDP stream) measured: sequence numbers sent and received, payload bytes, duplicates,
-/// reordering and round-trip times, in total and since the time-series sampler last took an interval.
-/// Written by the flow's actors only (one writer each), read by the runner and its sampler.
+/// What one flow (a ping or a UDP stream) measured: packets sent, distinct sequence numbers received, payload
+/// bytes, duplicates, reordering, round-trip times and refused sends by errno, in total and since the time-series
+/// sampler last took an interval. Written by the flow's actors only (one writer each), read by the runner and its
+/// sampler. Its memory is bounded whatever the flow's length: arrivals are tracked by a <see cref="SequenceWindow"/>,
+/// round-trip times by an <see cref="RttHistogram"/>, and the time series keeps a few numbers per interval.
 /// </summary>
 internal sealed class FlowStats(string name, string kind)
 {
-    private readonly HashSet<long> _received = [];
-    private readonly List<TimeSpan> _rtts = [];
-    private long _highest = -1;
+    private readonly SequenceWindow _received = new();
+    private readonly RttHistogram _rtts = new();
+    private readonly SortedDictionary<string, long> _sendFailed = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private TimeSpan? _firstSentAt, _lastReceivedAt;
     private long _highestSent = long.MinValue;
     private FlowInterval _interval = FlowInterval.Empty;
     private List<(TimeSpan At, TimeSpan Rtt)> _intervalRtts = []; // this interval's samples only: bounded by the flow's rate x interval
     // One entry per interval taken: the first sequence number sent after it ended. Sequences rise within a flow, so
-    // a sequence belongs to the first interval whose boundary lies above it (no per-packet memory for the time series).
+    // a sequence belongs to the first interval whose boundary lies above it (or to the open interval).
     private readonly List<long> _intervalBoundaries = [];
     private readonly List<long> _sentPerInterval = [];
+    private readonly List<long> _arrivedPerInterval = []; // distinct arrivals by the interval their packet was sent in
+    private long _arrivedOfOpenInterval;
 
     public string Name { get; } = name;
+
+    /// <summary>Set by the time-series sampler: keep the current interval's RTT samples (without one, nobody takes them).</summary>
+    public bool KeepsRttSamples { get; set; }
     public string Kind { get; } = kind;
     public long Sent { get; private set; }
     public long ReceivedBytes { get; private set; }
     public long Duplicated { get; private set; }
     public long Reordered { get; private set; }
+    /// <summary>Sends refused plus errors reported back (ICMP errors to a ping, a port that could not be bound).</summary>
     public long Errors { get; private set; }
 
     /// <summary>Records the send of <paramref name="sequence"/> at simulated time <paramref name="now"/>.</summary>
@@ -44,6 +53,17 @@ internal sealed class FlowStats(string name, string kind)
 
     public void CountError() { lock (_gate) Errors++; }
 
+    /// <summary>A send the host refused with <paramref name="errno"/>: counted by errno in the report's <c>sendFailed</c>.</summary>
+    public void CountSendFailed(Errno errno)
+    {
+        lock (_gate)
+        {
+            Errors++;
+            var key = errno.ToString();
+            _sendFailed[key] = _sendFailed.GetValueOrDefault(key) + 1;
+        }
+    }
+
     /// <summary>
     /// Records the arrival of <paramref name="sequence"/> carrying <paramref name="payloadBytes"/> at
     /// <paramref name="now"/>; a repeat counts as duplicated, an earlier number after a later one as reordered.
@@ -52,17 +72,26 @@ internal sealed class FlowStats(string name, string kind)
     {
         lock (_gate)
         {
-            if (!_received.Add(sequence)) { Duplicated++; return; }
-            if (sequence < _highest) Reordered++;
-            else _highest = sequence;
+            switch (_received.Add(sequence))
+            {
+                case SequenceWindow.Arrival.Duplicate:
+                    Duplicated++;
+                    return;
+                case SequenceWindow.Arrival.Late:
+                    Reordered++;
+                    break;
+            }
             ReceivedBytes += payloadBytes;
             _lastReceivedAt = now;
+            var k = FirstAbove(_intervalBoundaries, sequence);
+            if (k < _arrivedPerInterval.Count) _arrivedPerInterval[k]++;
+            else _arrivedOfOpenInterval++;
             var i = _interval;
             i = i with { Received = i.Received + 1, ReceivedBytes = i.ReceivedBytes + payloadBytes };
             if (rtt is { } r)
             {
                 _rtts.Add(r);
-                _intervalRtts.Add((now, r));
+                if (KeepsRttSamples) _intervalRtts.Add((now, r));
                 i = i with
                 {
                     RttCount = i.RttCount + 1,
@@ -85,6 +114,8 @@ internal sealed class FlowStats(string name, string kind)
             _intervalRtts = [];
             _intervalBoundaries.Add(_highestSent == long.MinValue ? long.MinValue : _highestSent + 1);
             _sentPerInterval.Add(taken._interval.Sent);
+            _arrivedPerInterval.Add(_arrivedOfOpenInterval);
+            _arrivedOfOpenInterval = 0;
             return taken;
         }
     }
@@ -95,16 +126,7 @@ internal sealed class FlowStats(string name, string kind)
     /// </summary>
     public long[] LostPerInterval()
     {
-        lock (_gate)
-        {
-            var arrived = new long[_intervalBoundaries.Count];
-            foreach (var sequence in _received)
-            {
-                var k = FirstAbove(_intervalBoundaries, sequence);
-                if (k < arrived.Length) arrived[k]++;
-            }
-            return [.. _sentPerInterval.Select((sent, k) => Math.Max(0, sent - arrived[k]))];
-        }
+        lock (_gate) return [.. _sentPerInterval.Select((sent, k) => Math.Max(0, sent - _arrivedPerInterval[k]))];
     }
 
     /// <summary>Index of the first boundary above <paramref name="sequence"/> (boundaries repeat over idle intervals, so not BinarySearch).</summary>
@@ -120,40 +142,133 @@ internal sealed class FlowStats(string name, string kind)
         return lo;
     }
 
-    public FlowReport ToReport()
-    {
-        lock (_gate)
-        {
-            var received = _received.Count;
-            return new FlowReport(Name, Kind, Sent, received, Math.Max(0, Sent - received), Duplicated, Reordered, Rtt())
-            {
-                ReceivedBytes = ReceivedBytes,
-                Goodput = Goodput(),
-            };
-        }
-    }
-
     /// <summary>Payload bits received per second between the first send and the last arrival; null without a span.</summary>
     private double? Goodput() =>
         _firstSentAt is { } first && _lastReceivedAt is { } last && last > first
             ? ReceivedBytes * 8.0 / (last - first).TotalSeconds
             : null;
 
-    private RttStatistics? Rtt()
+    public FlowReport ToReport()
     {
-        if (_rtts.Count == 0) return null;
-        var sorted = _rtts.Order().ToArray();
-        var mean = TimeSpan.FromTicks((long)sorted.Average(t => (double)t.Ticks));
-        return new RttStatistics(sorted[0], mean, Percentile(sorted, 0.50), Percentile(sorted, 0.99), sorted[^1]);
+        lock (_gate)
+        {
+            var received = _received.Distinct;
+            return new FlowReport(Name, Kind, Sent, received, Math.Max(0, Sent - received), Duplicated, Reordered, _rtts.Statistics(),
+                new SortedDictionary<string, long>(_sendFailed, StringComparer.Ordinal))
+            {
+                ReceivedBytes = ReceivedBytes,
+                Goodput = Goodput(),
+            };
+        }
     }
-
-    /// <summary>Nearest-rank percentile: the smallest value with at least p of the samples at or below it.</summary>
-    private static TimeSpan Percentile(TimeSpan[] sorted, double p) =>
-        sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }
 
 /// <summary>A flow's figures for one time-series interval: packets, payload bytes and a bounded RTT summary.</summary>
 internal readonly record struct FlowInterval(long Sent, long Received, long ReceivedBytes, int RttCount, TimeSpan RttMin, TimeSpan RttSum, TimeSpan RttMax)
 {
     public static readonly FlowInterval Empty = new(0, 0, 0, 0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+}
+
+/// <summary>
+/// Which sequence numbers arrived, in constant memory: the highest seen and a sliding bitmap of the
+/// <see cref="Size"/> numbers below it (as IPsec's and DTLS's anti-replay windows do). A number older than the
+/// window cannot be told from a duplicate; it counts as a late (reordered) first arrival.
+/// </summary>
+internal sealed class SequenceWindow
+{
+    /// <summary>Numbers tracked below the highest: 65,536 (8 KiB of bits, allocated on the first arrival).</summary>
+    public const int Size = 1 << 16;
+    private ulong[]? _bits;
+    private long _highest = -1;
+
+    public enum Arrival { InOrder, Late, Duplicate }
+
+    /// <summary>Distinct numbers seen.</summary>
+    public long Distinct { get; private set; }
+
+    public Arrival Add(long sequence)
+    {
+        _bits ??= new ulong[Size / 64];
+        if (sequence > _highest)
+        {
+            // Slide: the numbers between the old highest and this one have not arrived.
+            if (_highest < 0 || sequence - _highest >= Size) Array.Clear(_bits);
+            else for (var s = _highest + 1; s < sequence; s++) Clear(s);
+            _highest = sequence;
+            Set(sequence);
+            Distinct++;
+            return Arrival.InOrder;
+        }
+        if (_highest - sequence >= Size)
+        {
+            Distinct++; // below the window: cannot tell, counted as a late first arrival
+            return Arrival.Late;
+        }
+        if (IsSet(sequence)) return Arrival.Duplicate;
+        Set(sequence);
+        Distinct++;
+        return Arrival.Late;
+    }
+
+    private static (int Word, ulong Mask) Slot(long sequence)
+    {
+        var bit = (int)(sequence & (Size - 1));
+        return (bit >> 6, 1UL << (bit & 63));
+    }
+
+    private bool IsSet(long sequence) { var (w, m) = Slot(sequence); return (_bits![w] & m) != 0; }
+    private void Set(long sequence) { var (w, m) = Slot(sequence); _bits![w] |= m; }
+    private void Clear(long sequence) { var (w, m) = Slot(sequence); _bits![w] &= ~m; }
+}
+
+/// <summary>
+/// Round-trip times in bounded memory: a log-linear histogram (1,024 buckets per power of two of ticks, so a
+/// bucket is at most 0.1% wide) keeping each bucket's count, smallest and largest value, plus the exact count, sum,
+/// minimum and maximum. A percentile is the largest value of the bucket holding the nearest-rank sample: exact
+/// when that bucket holds one distinct value (the common case in virtual time), else within 0.1% above.
+/// </summary>
+internal sealed class RttHistogram
+{
+    private const int SubBucketBits = 10;
+    private readonly Dictionary<int, (long Count, long Min, long Max)> _buckets = [];
+    private long _count, _sumTicks, _min = long.MaxValue, _max = long.MinValue;
+
+    public void Add(TimeSpan rtt)
+    {
+        var t = Math.Max(0, rtt.Ticks);
+        _count++;
+        _sumTicks += t;
+        _min = Math.Min(_min, t);
+        _max = Math.Max(_max, t);
+        var key = Bucket(t);
+        _buckets[key] = _buckets.TryGetValue(key, out var b) ? (b.Count + 1, Math.Min(b.Min, t), Math.Max(b.Max, t)) : (1, t, t);
+    }
+
+    private static int Bucket(long ticks)
+    {
+        if (ticks < 1L << SubBucketBits) return (int)ticks;
+        var exponent = 63 - (int)long.LeadingZeroCount(ticks) - SubBucketBits; // >= 0
+        return ((exponent + 1) << SubBucketBits) | (int)((ticks >> exponent) & ((1 << SubBucketBits) - 1));
+    }
+
+    public RttStatistics? Statistics()
+    {
+        if (_count == 0) return null;
+        var sorted = _buckets.OrderBy(b => b.Key).Select(b => b.Value).ToArray();
+        var mean = TimeSpan.FromTicks((long)((double)_sumTicks / _count));
+        return new RttStatistics(TimeSpan.FromTicks(_min), mean, Percentile(sorted, 0.50), Percentile(sorted, 0.99), TimeSpan.FromTicks(_max));
+    }
+
+    /// <summary>Nearest rank: the bucket holding the smallest sample with at least p of the samples at or below it.</summary>
+    private TimeSpan Percentile((long Count, long Min, long Max)[] sorted, double p)
+    {
+        var rank = Math.Clamp((long)Math.Ceiling(p * _count), 1, _count);
+        long seen = 0;
+        foreach (var b in sorted)
+        {
+            seen += b.Count;
+            if (seen >= rank) return TimeSpan.FromTicks(b.Max);
+        }
+        return TimeSpan.FromTicks(_max);
+    }
 }

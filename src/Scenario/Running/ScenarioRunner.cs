@@ -16,12 +16,18 @@ using NetSim.Scenario.Reports;
 using NetSim.Scenario.TimeSeries;
 using ProtocolNicCounters = NetSim.Protocol.Nic.NicCounters;
 using GetNicCounters = NetSim.Protocol.Nic.GetNicCounters;
+using NicFinalCounters = NetSim.Protocol.Nic.NicFinalCounters;
 using NetSim.Actors.Time;
 
 namespace NetSim.Scenario.Running;
 
-/// <summary>Where a run writes its results, and whom it tells how far it got.</summary>
-public sealed record RunOptions(string? OutputDirectory, IProgress<RunProgress>? Progress = null);
+/// <summary>Where a run writes its results, whom it tells how far it got, and what stops it early.</summary>
+/// <param name="OutputDirectory">Folder of report.json, counters.csv and the pcaps; null writes nothing.</param>
+/// <param name="Progress">Told the simulated time reached, 50 times per run.</param>
+/// <param name="Cancellation">Stops the run at its next slice of simulated time (Ctrl-C, SIGTERM); the report then
+/// holds the figures reached and is marked interrupted.</param>
+/// <param name="Verbose">Let Akka's own log (actor failures, dead letters) through to the console; off otherwise.</param>
+public sealed record RunOptions(string? OutputDirectory, IProgress<RunProgress>? Progress = null, CancellationToken Cancellation = default, bool Verbose = false);
 
 /// <summary>Simulated time reached out of the scenario's duration.</summary>
 public readonly record struct RunProgress(TimeSpan Simulated, TimeSpan Duration);
@@ -41,13 +47,19 @@ public sealed class ScenarioSetupException(string message) : Exception(message);
 /// </summary>
 public static class ScenarioRunner
 {
-    private const int ProgressSteps = 50;
+    private const int ProgressSteps = 50, Slices = 1000;
 
     public static RunResult Run(Scenario scenario, RunOptions options)
     {
-        using var session = new SimulationSession(scenario.TimeMode, scenario.Seed);
+        // The kernel side of the bridges first, and removed last (after the actors using it have stopped).
+        using var bridges = RunBridges.Open(scenario);
+        using var session = new SimulationSession(scenario.TimeMode, scenario.Seed, options.Verbose);
         var files = new List<string>();
         if (options.OutputDirectory is not null) Directory.CreateDirectory(options.OutputDirectory);
+
+        // NICs that stop mid-run (close-devices) leave their final counters on the event stream.
+        var finalCounters = new ConcurrentQueue<object>();
+        session.System.EventStream.Subscribe(session.ActorOf(MessageRecorder.Props(finalCounters), "final-counters"), typeof(NicFinalCounters));
 
         // Hosts, NICs, addresses, routes.
         var hosts = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
@@ -55,7 +67,7 @@ public static class ScenarioRunner
         var nicKinds = new Dictionary<NicRef, bool>();
         foreach (var h in scenario.Hosts)
         {
-            var host = session.ActorOf(StackActor.Props(h.Name), "host-" + h.Name);
+            var host = session.ActorOf(StackActor.Props(h.Name), ActorNames.Of("host", h.Name));
             hosts[h.Name] = host;
             Expect<HostConfigured>(session.Request(host, new SetForwarding(h.Forwarding)), $"host {h.Name}");
             foreach (var nic in h.Nics)
@@ -64,7 +76,7 @@ public static class ScenarioRunner
                 nicKinds[new NicRef(h.Name, nic.Name)] = isTap;
                 Expect<NicInfo>(session.Request(host, new CreateNic(nic.Name, isTap, nic.Mtu, nic.Mac, nic.QueueLength)), $"{h.Name}.{nic.Name}");
                 // The NIC belongs to an open file of the host's: closing that file (close-devices) can make it go away.
-                var owner = session.ActorOf(DeviceActor.Props(host), $"file-{h.Name}-{nic.Name}");
+                var owner = session.ActorOf(DeviceActor.Props(host), ActorNames.Of("file", h.Name, nic.Name));
                 Expect<Attached>(session.Request(owner, new Attach(nic.Name, (isTap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo)), $"{h.Name}.{nic.Name}");
                 Expect<PersistSet>(session.Request(owner, new SetPersist(false)), $"{h.Name}.{nic.Name}");
                 foreach (var a in nic.Addresses)
@@ -91,11 +103,13 @@ public static class ScenarioRunner
         {
             var p = new LinkParameters(l.Properties.Delay, l.Properties.Jitter, l.Properties.Loss, l.Properties.RateBitsPerSecond, l.Properties.QueueLength, l.Up);
             linkParameters[l.Name] = p;
-            links[l.Name] = session.ActorOf(LinkActor.Props(l.Name, Endpoint(l.A), Endpoint(l.B), p, recorder), "link-" + l.Name);
+            links[l.Name] = session.ActorOf(LinkActor.Props(l.Name, Endpoint(l.A), Endpoint(l.B), p, recorder), ActorNames.Of("link", l.Name));
         }
         foreach (var s in scenario.Switches)
-            switches[s.Name] = session.ActorOf(SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder, s.Delay), "switch-" + s.Name);
-        AwaitReady(session, readiness, links.Count + switches.Count);
+            switches[s.Name] = session.ActorOf(SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder, s.Delay, bridges.SwitchPorts(s.Name)), ActorNames.Of("switch", s.Name));
+        var nicBridges = bridges.StartNicBridges(session, Endpoint, recorder);
+        AwaitReady(session, readiness, links.Count + switches.Count + nicBridges);
+        bridges.FindSwitchPorts(session);
 
         // Captures.
         var sinks = new List<IActorRef>();
@@ -103,8 +117,14 @@ public static class ScenarioRunner
         {
             var info = Expect<NicInfo>(session.Request(hosts[c.Host], new LookupNic(c.Nic)), $"capture {c}");
             var path = Path.Combine(options.OutputDirectory ?? Path.GetTempPath(), $"{c.Host}.{c.Nic}.pcap");
-            var sink = session.ActorOf(PcapSinkActor.Props(PcapWriter.Create(path, info.IsTap ? PcapLinkType.Ethernet : PcapLinkType.Raw)), $"pcap-{c.Host}-{c.Nic}");
+            var sink = session.ActorOf(PcapSinkActor.Props(PcapWriter.Create(path, info.IsTap ? PcapLinkType.Ethernet : PcapLinkType.Raw)), ActorNames.Of("pcap", c.Host, c.Nic));
             Expect<CaptureStarted>(session.Request(info.Nic, new CaptureNic(sink, true)), $"capture {c}");
+            sinks.Add(sink);
+            if (options.OutputDirectory is not null) files.Add(path);
+        }
+
+        foreach (var (sink, path) in bridges.StartCaptures(session, options.OutputDirectory ?? Path.GetTempPath()))
+        {
             sinks.Add(sink);
             if (options.OutputDirectory is not null) files.Add(path);
         }
@@ -113,22 +133,32 @@ public static class ScenarioRunner
         var flows = scenario.Script.OfType<PingStep>().Select(p => new FlowStats(p.Name, "ping"))
             .Concat(scenario.Script.OfType<UdpStep>().Select(u => new FlowStats(u.Name, "udp")))
             .ToDictionary(f => f.Name, StringComparer.Ordinal);
-        var countersAtClose = new ConcurrentDictionary<string, ProtocolNicCounters>(StringComparer.Ordinal);
-        session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows, countersAtClose)), "script");
+        session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows)), "script");
         var timeSeriesPath = options.OutputDirectory is null ? null : Path.Combine(options.OutputDirectory, "timeseries.csv");
         using var sampler = timeSeriesPath is null || scenario.Report.Interval <= TimeSpan.Zero
             ? null
-            : TimeSeriesSubjects.Sampler(timeSeriesPath, scenario, session, hosts, links, switches, flows.Values, countersAtClose);
-        foreach (var (until, sample, progress) in TimeSeriesSampler.Schedule(scenario.Duration, sampler is null ? TimeSpan.Zero : scenario.Report.Interval, ProgressSteps))
+            : TimeSeriesSubjects.Sampler(timeSeriesPath, scenario, session, hosts, links, switches, flows.Values);
+        // Time passes in slices, so a cancellation (Ctrl-C, SIGTERM) is seen promptly; progress every few slices; and
+        // it stops at every sample instant of the time series.
+        var reached = TimeSpan.Zero;
+        var slice = 0;
+        foreach (var (until, sample, sliceEnd) in TimeSeriesSampler.Schedule(scenario.Duration, sampler is null ? TimeSpan.Zero : scenario.Report.Interval, Slices))
         {
-            session.AdvanceTo(until);
-            if (sample) sampler?.Sample(until);
-            if (progress) options.Progress?.Report(new RunProgress(until, scenario.Duration));
+            if (options.Cancellation.IsCancellationRequested) break;
+            session.AdvanceTo(until, options.Cancellation);
+            reached = session.IsVirtual || !options.Cancellation.IsCancellationRequested ? until : session.Now;
+            if (sample && reached == until) sampler?.Sample(until);
+            if (sliceEnd && ++slice % (Slices / ProgressSteps) == 0) options.Progress?.Report(new RunProgress(until, scenario.Duration));
         }
         sampler?.Finish();
+        var interrupted = reached < scenario.Duration;
 
         // Results.
         foreach (var sink in sinks) session.Request(sink, PcapSinkActor.Finish.Instance);
+        var hostNames = hosts.ToDictionary(h => h.Value, h => h.Key);
+        var departed = new Dictionary<string, ProtocolNicCounters>(StringComparer.Ordinal);
+        while (finalCounters.TryDequeue(out var m))
+            if (m is NicFinalCounters f && hostNames.TryGetValue(f.Stack, out var hostName)) departed[$"{hostName}.{f.Counters.Name}"] = f.Counters;
         var nicReports = new List<Reports.NicCounters>();
         foreach (var h in scenario.Hosts)
             foreach (var nic in h.Nics)
@@ -136,20 +166,22 @@ public static class ScenarioRunner
                 var key = $"{h.Name}.{nic.Name}";
                 ProtocolNicCounters? c = session.Request(hosts[h.Name], new LookupNic(nic.Name)) is NicInfo info
                     ? Expect<ProtocolNicCounters>(session.Request(info.Nic, GetNicCounters.Instance), key)
-                    : countersAtClose.GetValueOrDefault(key);
-                if (c is null) continue; // gone without a trace (cannot happen through the script, which records it)
+                    : departed.GetValueOrDefault(key);
+                if (c is null) continue; // never created: cannot happen once setup succeeded
                 nicReports.Add(new Reports.NicCounters(h.Name, nic.Name, c.RxPackets, c.RxBytes, c.RxDropped, c.RxErrors,
-                    c.TxPackets, c.TxBytes, c.TxDropped, c.TxErrors, new SortedDictionary<string, long>(new Dictionary<string, long>(c.DropReasons), StringComparer.Ordinal)));
+                    c.TxPackets, c.TxBytes, c.TxDropped, c.TxErrors, new SortedDictionary<string, long>(new Dictionary<string, long>(c.DropReasons), StringComparer.Ordinal), c.Queued));
             }
         var hostReports = scenario.Hosts
             .Select(h => Expect<HostCounterSnapshot>(session.Request(hosts[h.Name], GetHostCounters.Instance), $"host {h.Name}"))
             .Select(s => new HostStackCounters(s.Host, s.Counters))
             .ToList();
+        var linkReports = WireReports(session, scenario.Links.Select(l => (l.Name, links[l.Name])));
+        var switchReports = WireReports(session, scenario.Switches.Select(s => (s.Name, switches[s.Name])));
         var flowReports = flows.Values.Select(f => f.ToReport()).ToList();
         var expectations = ExpectationEvaluator.Evaluate(scenario.Script.OfType<ExpectStep>(), flowReports, nicReports, hostReports);
 
         var report = new RunReport(Path.GetFileName(scenario.SourcePath), scenario.Seed, scenario.TimeMode, scenario.Duration,
-            nicReports, flowReports, hostReports, expectations);
+            nicReports, flowReports, hostReports, expectations, linkReports, switchReports) { Interrupted = interrupted, Reached = reached, Bridges = bridges.Collect(session) };
         if (options.OutputDirectory is not null)
         {
             var reportPath = Path.Combine(options.OutputDirectory, "report.json");
@@ -164,14 +196,21 @@ public static class ScenarioRunner
         return new RunResult(report, files);
     }
 
+    /// <summary>The per-wire counters of links or switches, in scenario order.</summary>
+    private static List<WiresReport> WireReports(SimulationSession session, IEnumerable<(string Name, IActorRef Actor)> owners) =>
+        owners.Select(o => Expect<LinkCounters>(session.Request(o.Actor, GetLinkCounters.Instance), o.Name))
+            .Select(c => new WiresReport(c.Name, c.Directions
+                .Select(d => new WireReport(d.From, d.To, d.Offered, d.Delivered, new SortedDictionary<string, long>(new Dictionary<string, long>(d.Dropped), StringComparer.Ordinal), d.InFlight))
+                .ToList()))
+            .ToList();
+
     /// <summary>Converts the scenario model's address type.</summary>
     internal static IpAddress ToIp(System.Net.IPAddress address) => IpAddress.Parse(address.ToString());
 
     private static T Expect<T>(object answer, string what) => answer switch
     {
         T t => t,
-        StackError e => throw new ScenarioSetupException($"{what}: {e.Errno} ({e.Errno.Describe()}): {e.Detail}"),
-        DeviceError e => throw new ScenarioSetupException($"{what}: {e.Errno} ({e.Errno.Describe()}) on {e.Operation}"),
+        OperationFailed e => throw new ScenarioSetupException($"{what}: {e}"),
         _ => throw new ScenarioSetupException($"{what}: unexpected answer {answer}"),
     };
 

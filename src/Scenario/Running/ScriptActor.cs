@@ -1,8 +1,7 @@
-using System.Collections.Concurrent;
 using Akka.Actor;
 using NetSim.Actors.Time;
+using NetSim.Protocol;
 using NetSim.Protocol.Links;
-using NetSim.Protocol.Nic;
 using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
 
@@ -14,13 +13,12 @@ internal sealed record ScriptTargets(
     IReadOnlyDictionary<string, IActorRef> Links,
     IReadOnlyDictionary<string, Protocol.Links.LinkParameters> LinkParameters,
     IReadOnlyDictionary<IpAddress, string> HostByAddress,
-    IReadOnlyDictionary<string, FlowStats> Flows,
-    ConcurrentDictionary<string, NicCounters> CountersAtClose);
+    IReadOnlyDictionary<string, FlowStats> Flows);
 
 /// <summary>
 /// Runs a scenario's script: each step fires at its simulated time (one timer per step; steps at the same time
-/// keep file order). Flows become child actors; link changes go to the link actors; closing a NIC's devices
-/// first records its counters (the NIC is about to disappear), then closes every file attached to it.
+/// keep file order). Flows become child actors; link changes go to the link actors; closing a NIC's devices closes
+/// every file attached to it (the NIC then disappears; the runner reports the counters it published as it stopped).
 /// Expectations are evaluated by the runner after the run, on the final figures.
 /// </summary>
 internal sealed class ScriptActor : UntypedActor, IWithTimers
@@ -28,8 +26,6 @@ internal sealed class ScriptActor : UntypedActor, IWithTimers
     private readonly IReadOnlyList<ScriptStep> _steps;
     private readonly ScriptTargets _targets;
     private readonly Dictionary<string, Protocol.Links.LinkParameters> _linkParameters;
-    private readonly Dictionary<IActorRef, IActorRef> _pendingCounterHost = []; // NIC -> its host, while closing
-    private readonly Dictionary<IActorRef, string> _hostNames;
     private ushort _nextIdentifier = 0x4E53; // "NS": ping identifiers, one per flow
 
     private sealed record Fire(int Index);
@@ -41,7 +37,6 @@ internal sealed class ScriptActor : UntypedActor, IWithTimers
         _steps = steps;
         _targets = targets;
         _linkParameters = new Dictionary<string, Protocol.Links.LinkParameters>(targets.LinkParameters);
-        _hostNames = targets.Hosts.ToDictionary(h => h.Value, h => h.Key);
     }
 
     public static Props Props(IReadOnlyList<ScriptStep> steps, ScriptTargets targets) =>
@@ -63,16 +58,7 @@ internal sealed class ScriptActor : UntypedActor, IWithTimers
             case Fire f:
                 Run(_steps[f.Index], f.Index);
                 break;
-            case NicInfo info: // the only lookups the script makes are for close-devices
-                _pendingCounterHost[info.Nic] = Sender;
-                info.Nic.Tell(GetNicCounters.Instance);
-                break;
-            case NicCounters counters when _pendingCounterHost.Remove(Sender, out var host):
-                _targets.CountersAtClose[_hostNames[host] + "." + counters.Name] = counters;
-                host.Tell(new CloseFiles(counters.Name));
-                break;
-            case StackError:      // the NIC was already gone: nothing to close
-            case FilesClosed:
+            case FilesClosed:     // zero files when the NIC was already gone
             case LinkParametersSet:
                 break;
             default:
@@ -113,7 +99,7 @@ internal sealed class ScriptActor : UntypedActor, IWithTimers
                 });
                 break;
             case CloseDevicesStep c:
-                _targets.Hosts[c.Nic.Host].Tell(new LookupNic(c.Nic.Nic));
+                _targets.Hosts[c.Nic.Host].Tell(new CloseFiles(c.Nic.Nic));
                 break;
             case ExpectStep:
                 break; // evaluated after the run

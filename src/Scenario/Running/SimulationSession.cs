@@ -17,9 +17,10 @@ internal sealed class SimulationSession : IDisposable
     private readonly SimulationDriver? _driver;
     private readonly DateTime _realStart = DateTime.UtcNow;
 
-    public SimulationSession(TimeMode mode, long seed)
+    public SimulationSession(TimeMode mode, long seed, bool verbose = true)
     {
-        var config = NetSimConfig.With($"netsim.time.mode = {mode.ToString().ToLowerInvariant()}\nnetsim.random.seed = {unchecked((ulong)seed)}");
+        var log = verbose ? "" : "\nakka.loglevel = OFF\nakka.stdout-loglevel = OFF";
+        var config = NetSimConfig.With($"netsim.time.mode = {mode.ToString().ToLowerInvariant()}\nnetsim.random.seed = {seed.ToString(global::System.Globalization.CultureInfo.InvariantCulture)}{log}");
         System = ActorSystem.Create("netsim-run", config);
         if (mode == TimeMode.Virtual) _driver = SimulationDriver.For(System);
     }
@@ -54,7 +55,7 @@ internal sealed class SimulationSession : IDisposable
     }
 
     /// <summary>Runs until simulated time <paramref name="until"/>.</summary>
-    public void AdvanceTo(TimeSpan until)
+    public void AdvanceTo(TimeSpan until, CancellationToken cancellation = default)
     {
         if (_driver is not null)
         {
@@ -62,7 +63,7 @@ internal sealed class SimulationSession : IDisposable
             return;
         }
         var wait = _realStart + until - DateTime.UtcNow;
-        if (wait > TimeSpan.Zero) Thread.Sleep(wait); // the runner's own thread, not an actor: real mode waits for real
+        if (wait > TimeSpan.Zero) cancellation.WaitHandle.WaitOne(wait); // the runner's own thread, not an actor: real mode waits for real
     }
 
     public void Dispose() => System.Terminate().Wait(TimeSpan.FromSeconds(30));

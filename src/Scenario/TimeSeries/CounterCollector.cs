@@ -1,5 +1,6 @@
 using Akka.Actor;
 using NetSim.Actors.Time;
+using NetSim.Protocol;
 using NetSim.Protocol.Links;
 using NetSim.Protocol.Stack;
 using GetNicCounters = NetSim.Protocol.Nic.GetNicCounters;
@@ -74,7 +75,7 @@ internal sealed class CounterCollector : UntypedActor
                 _nicKeys[info.Nic] = key;
                 info.Nic.Tell(GetNicCounters.Instance);
                 return; // still outstanding: the counters follow
-            case StackError:
+            case OperationFailed:
                 _pendingLookups[Sender].Dequeue(); // that NIC is gone
                 break;
             case ProtocolNicCounters counters:

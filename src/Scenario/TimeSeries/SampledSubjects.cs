@@ -10,16 +10,25 @@ namespace NetSim.Scenario.TimeSeries;
 /// (<c>rtt_count</c>, and when above 0 <c>rtt_min_ms</c>, <c>rtt_mean_ms</c>, <c>rtt_max_ms</c>), and after the run
 /// <c>lost</c>: packets sent in the interval that never arrived. Every RTT sample goes to rtt.csv.
 /// </summary>
-internal sealed class FlowSeries(FlowStats stats, RttSampleWriter? rttSamples) : ISampledSubject
+internal sealed class FlowSeries : ISampledSubject
 {
-    private readonly string _subject = "flows." + stats.Name;
+    private readonly FlowStats _stats;
+    private readonly RttSampleWriter? _rttSamples;
+    private readonly string _subject;
+
+    public FlowSeries(FlowStats stats, RttSampleWriter? rttSamples)
+    {
+        (_stats, _rttSamples, _subject) = (stats, rttSamples, "flows." + stats.Name);
+        stats.KeepsRttSamples = rttSamples is not null;
+    }
+
     private FlowInterval _taken;
 
     public void Read(TimeSpan now)
     {
-        (_taken, var samples) = stats.TakeInterval();
-        if (rttSamples is not null)
-            foreach (var (at, rtt) in samples) rttSamples.Write(at, stats.Name, rtt);
+        (_taken, var samples) = _stats.TakeInterval();
+        if (_rttSamples is not null)
+            foreach (var (at, rtt) in samples) _rttSamples.Write(at, _stats.Name, rtt);
     }
 
     public void Write(TimeSpan now, TimeSpan interval, TimeSeriesWriter output)
@@ -28,7 +37,7 @@ internal sealed class FlowSeries(FlowStats stats, RttSampleWriter? rttSamples) :
         output.Write(now, _subject, "sent", t.Sent);
         output.Write(now, _subject, "received", t.Received);
         output.Write(now, _subject, "throughput_bps", t.ReceivedBytes * 8.0 / interval.TotalSeconds);
-        if (stats.Kind != "ping") return;
+        if (_stats.Kind != "ping") return;
         output.Write(now, _subject, "rtt_count", t.RttCount);
         if (t.RttCount == 0) return;
         output.Write(now, _subject, "rtt_min_ms", t.RttMin.TotalMilliseconds);
@@ -38,7 +47,7 @@ internal sealed class FlowSeries(FlowStats stats, RttSampleWriter? rttSamples) :
 
     public void Finish(IReadOnlyList<TimeSpan> sampleTimes, TimeSeriesWriter output)
     {
-        var lost = stats.LostPerInterval();
+        var lost = _stats.LostPerInterval();
         for (var k = 0; k < lost.Length && k < sampleTimes.Count; k++) output.Write(sampleTimes[k], _subject, "lost", lost[k]);
     }
 }
@@ -89,7 +98,9 @@ internal sealed class NicSeries(string host, string nic, Func<ProtocolNicCounter
 
 /// <summary>
 /// A link or switch (<c>links.NAME</c>, <c>switches.NAME</c>): frames <c>taken</c> from its NICs, <c>delivered</c>
-/// and <c>dropped</c> in the interval, and <c>in_flight</c> at the sample instant.
+/// and <c>dropped</c> in the interval, and <c>in_flight</c> at the sample instant; then each direction of its wires
+/// (<c>links.NAME.FROM&gt;TO</c>, FROM and TO being <c>host.nic</c> or a switch's name): <c>offered</c>,
+/// <c>delivered</c> and <c>dropped</c> in the interval and <c>in_flight</c> at the instant.
 /// </summary>
 internal sealed class LinkSeries(string subject, Func<LinkCounters?> read) : ISampledSubject
 {
@@ -109,5 +120,15 @@ internal sealed class LinkSeries(string subject, Func<LinkCounters?> read) : ISa
         output.Write(now, subject, "delivered", c.Delivered - (p?.Delivered ?? 0));
         output.Write(now, subject, "dropped", c.Dropped - (p?.Dropped ?? 0));
         output.Write(now, subject, "in_flight", c.InFlight);
+        for (var i = 0; i < c.Directions.Count; i++)
+        {
+            var d = c.Directions[i];
+            var before = p is not null && i < p.Directions.Count ? p.Directions[i] : null;
+            var name = $"{subject}.{d.From}>{d.To}";
+            output.Write(now, name, "offered", d.Offered - (before?.Offered ?? 0));
+            output.Write(now, name, "delivered", d.Delivered - (before?.Delivered ?? 0));
+            output.Write(now, name, "dropped", d.Dropped.Values.Sum() - (before?.Dropped.Values.Sum() ?? 0));
+            output.Write(now, name, "in_flight", d.InFlight);
+        }
     }
 }

@@ -65,13 +65,13 @@ public sealed class TimeSeriesSampler : IDisposable
         long end = duration.Ticks, never = long.MaxValue;
         var nextSample = interval > TimeSpan.Zero ? Math.Min(interval.Ticks, end) : never;
         var step = 1;
-        var nextProgress = progressSteps > 0 ? end / progressSteps : never;
+        var nextProgress = progressSteps > 0 ? (long)((Int128)end / progressSteps) : never;
         while (nextSample != never || nextProgress != never)
         {
             var at = Math.Min(nextSample, nextProgress);
             bool isSample = at == nextSample, isProgress = at == nextProgress;
             if (isSample) nextSample = at >= end ? never : Math.Min(at + interval.Ticks, end);
-            if (isProgress) nextProgress = ++step <= progressSteps ? end * step / progressSteps : never;
+            if (isProgress) nextProgress = ++step <= progressSteps ? (long)((Int128)end * step / progressSteps) : never;
             yield return (TimeSpan.FromTicks(at), isSample, isProgress);
         }
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using NetSim.Scenario.Running;
+using NicFinalCounters = NetSim.Protocol.Nic.NicFinalCounters;
 using ProtocolNicCounters = NetSim.Protocol.Nic.NicCounters;
 
 namespace NetSim.Scenario.TimeSeries;
@@ -15,9 +16,20 @@ internal static class TimeSeriesSubjects
         IReadOnlyDictionary<string, IActorRef> hosts,
         IReadOnlyDictionary<string, IActorRef> links,
         IReadOnlyDictionary<string, IActorRef> switches,
-        IEnumerable<FlowStats> flows,
-        ConcurrentDictionary<string, ProtocolNicCounters> countersAtClose)
+        IEnumerable<FlowStats> flows)
     {
+        // NICs removed mid-run (close-devices) publish their final counters: kept here, by host.nic.
+        var departures = new ConcurrentQueue<object>();
+        session.System.EventStream.Subscribe(session.ActorOf(MessageRecorder.Props(departures), "timeseries-departures"), typeof(NicFinalCounters));
+        var hostNames = hosts.ToDictionary(h => h.Value, h => h.Key);
+        var departed = new Dictionary<string, ProtocolNicCounters>(StringComparer.Ordinal);
+        ProtocolNicCounters? Departed(string key)
+        {
+            while (departures.TryDequeue(out var m))
+                if (m is NicFinalCounters f && hostNames.TryGetValue(f.Stack, out var host)) departed[$"{host}.{f.Counters.Name}"] = f.Counters;
+            return departed.GetValueOrDefault(key);
+        }
+
         // One request per sample gathers every counter; the subjects below read their part of it.
         var collector = session.ActorOf(CounterCollector.Props(
             [.. scenario.Hosts.Select(h => (h.Name, hosts[h.Name], (IReadOnlyList<string>)[.. h.Nics.Select(n => n.Name)]))],
@@ -45,9 +57,8 @@ internal static class TimeSeriesSubjects
             foreach (var n in h.Nics)
             {
                 var key = $"{h.Name}.{n.Name}";
-                // A NIC removed by close-devices is missing from the snapshot; its counters from the moment it went
-                // are in countersAtClose.
-                var series = new NicSeries(h.Name, n.Name, () => snapshot.Current?.Nics.GetValueOrDefault(key), () => countersAtClose.GetValueOrDefault(key));
+                // A NIC removed by close-devices is missing from the snapshot; its final counters were published.
+                var series = new NicSeries(h.Name, n.Name, () => snapshot.Current?.Nics.GetValueOrDefault(key), () => Departed(key));
                 nics[new NicRef(h.Name, n.Name)] = series;
                 subjects.Add(series);
             }

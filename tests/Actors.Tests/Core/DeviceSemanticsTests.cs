@@ -23,7 +23,7 @@ public sealed class DeviceSemanticsTests : DeviceTestKit
         var host = NewHost();
         Assert.Equal(Errno.EINVAL, ExpectErrno(Open(host), new Attach("tun0", flags)));
         host.Tell(new LookupNic("tun0"), TestActor);
-        ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV); // nothing was created
+        ExpectMsg<OperationFailed>(e => e.Errno == Errno.ENODEV); // nothing was created
     }
 
     [Fact]
@@ -251,7 +251,7 @@ public sealed class DeviceSemanticsTests : DeviceTestKit
         {
             file.Tell(new ReadBatch(100), TestActor);
             var reply = ExpectMsg<object>();
-            if (reply is DeviceError { Errno: Errno.EAGAIN }) break;
+            if (reply is OperationFailed { Errno: Errno.EAGAIN }) break;
             var batch = Assert.IsType<PacketBatch>(reply);
             foreach (var f in batch.Frames) Assert.Equal((byte)read++, f.Span[20]); // FIFO: the first 1024 survive
         }
@@ -300,6 +300,26 @@ public sealed class DeviceSemanticsTests : DeviceTestKit
         var info = ExpectMsg<DeviceInfo>();
         Assert.Equal("tap3", info.Name);
         Assert.Equal((ushort)(0x0002 | 0x1000), (ushort)info.Flags);
+        file.Tell(new SetPersist(true), TestActor);
+        ExpectMsg<PersistSet>();
+        file.Tell(GetInfo.Instance, TestActor);
+        Assert.Equal((ushort)(0x0002 | 0x1000 | 0x0800), (ushort)ExpectMsg<DeviceInfo>().Flags); // IFF_PERSIST, as Linux reports
+        file.Tell(new SetPersist(false), TestActor);
+        ExpectMsg<PersistSet>();
+        file.Tell(GetInfo.Instance, TestActor);
+        Assert.Equal((ushort)(0x0002 | 0x1000), (ushort)ExpectMsg<DeviceInfo>().Flags);
+    }
+
+    [Fact]
+    public void GetInfo_on_a_NIC_made_by_CreateNic_reports_IFF_PERSIST()
+    {
+        var host = NewHost();
+        host.Tell(new CreateNic("tun7", IsTap: false), TestActor);
+        ExpectMsg<NicInfo>();
+        var file = Open(host);
+        Attach(file, "tun7", TunNoPi);
+        file.Tell(GetInfo.Instance, TestActor);
+        Assert.Equal(TunFlags.Tun | TunFlags.NoPacketInfo | TunFlags.Persist, ExpectMsg<DeviceInfo>(i => i.Name == "tun7").Flags);
     }
 
     [Fact]

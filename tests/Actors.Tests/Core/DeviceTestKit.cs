@@ -27,7 +27,7 @@ public abstract class DeviceTestKit(Config? overrides = null)
     protected Errno ExpectErrno(IActorRef file, object request)
     {
         file.Tell(request, TestActor);
-        return ExpectMsg<DeviceError>().Errno;
+        return ExpectMsg<OperationFailed>().Errno;
     }
 
     protected NicInfo Lookup(IActorRef host, string name)
@@ -42,10 +42,11 @@ public abstract class DeviceTestKit(Config? overrides = null)
         return ExpectMsg<NicCounters>();
     }
 
-    /// <summary>Asks the stack to send <paramref name="frame"/> out of NIC <paramref name="nicId"/> (no reply; it is queued asynchronously).</summary>
-    protected void SendOut(IActorRef host, int nicId, ushort protocol, byte[] frame, Protocol.Wire.MacAddress? destination = null)
+    /// <summary>Asks the stack to send <paramref name="frame"/> out of NIC <paramref name="nicId"/> and waits for its <see cref="FrameSent"/>.</summary>
+    protected void SendOut(IActorRef host, int nicId, ushort protocol, ReadOnlyMemory<byte> frame, Protocol.Wire.MacAddress? destination = null)
     {
-        host.Tell(new SendFrame(nicId, protocol, frame, destination));
+        host.Tell(new SendFrame(nicId, protocol, frame, destination), TestActor);
+        ExpectMsg<FrameSent>(f => f.NicId == nicId);
     }
 
     protected Packet ReadOne(IActorRef file)

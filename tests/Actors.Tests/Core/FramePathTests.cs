@@ -30,7 +30,7 @@ public sealed class FramePathTests : DeviceTestKit
         var inbound = ExpectMsg<InboundFrame>();
         Assert.Equal(a.NicId, inbound.NicId);
         Assert.Equal(EtherType.IPv4, inbound.Protocol); // from the version nibble: TUN without PI
-        host.Tell(new SendFrame(b.NicId, inbound.Protocol, inbound.Frame));
+        SendOut(host, b.NicId, inbound.Protocol, inbound.Frame);
 
         poller.ExpectMsg<Readable>();
         var read = ReadOne(fb).Frame.ToArray();
@@ -87,8 +87,8 @@ public sealed class FramePathTests : DeviceTestKit
         Attach(noPi, "tap0", TunFlags.Tap | TunFlags.NoPacketInfo);
         var dst = MacAddress.Parse("02:11:22:33:44:55");
         var ip = Ipv4(marker: 7);
-        host.Tell(new SendFrame(a.NicId, EtherType.IPv4, ip, dst));
-        host.Tell(new SendFrame(a.NicId, EtherType.IPv4, ip, dst));
+        SendOut(host, a.NicId, EtherType.IPv4, ip, dst);
+        SendOut(host, a.NicId, EtherType.IPv4, ip, dst);
 
         var expectedEth = new byte[14];
         EthernetHeader.Emit(expectedEth, dst, a.Mac, EtherType.IPv4);
@@ -112,7 +112,7 @@ public sealed class FramePathTests : DeviceTestKit
         var f2 = Open(host);
         var a = Attach(f1, "tun0", TunFlags.Tun | TunFlags.NoPacketInfo);
         Attach(f2, "tun0", TunFlags.Tun | TunFlags.NoPacketInfo);
-        for (byte i = 0; i < 6; i++) host.Tell(new SendFrame(a.NicId, EtherType.IPv4, Ipv4(marker: i)));
+        for (byte i = 0; i < 6; i++) SendOut(host, a.NicId, EtherType.IPv4, Ipv4(marker: i));
         AwaitAssert(() => Assert.Equal(6, Counters(host, "tun0").Queued));
         var seen = new List<int>();
         for (var i = 0; i < 6; i++) seen.Add(ReadOne(i % 2 == 0 ? f1 : f2).Frame.Span[20]);
@@ -132,7 +132,7 @@ public sealed class ConfigOverrideTests() : DeviceTestKit(Akka.Configuration.Con
         var file = Open(host);
         var a = Attach(file, "tun0", TunFlags.Tun | TunFlags.NoPacketInfo);
         Assert.Equal(576, a.Mtu);
-        for (var i = 0; i < 10; i++) host.Tell(new SendFrame(a.NicId, EtherType.IPv4, Ipv4()));
+        for (var i = 0; i < 10; i++) SendOut(host, a.NicId, EtherType.IPv4, Ipv4());
         AwaitAssert(() => Assert.Equal(2, Counters(host, "tun0").TxDropped));
         file.Tell(new ReadBatch(100), TestActor);
         Assert.Equal(8, ExpectMsg<PacketBatch>().Frames.Count);

@@ -45,12 +45,12 @@ public sealed class LinkAndSwitchTests : DeviceTestKit
         var link = Link(h1, h2, tap: false, LinkParameters.Ideal);
 
         var packet = Ipv4(marker: 0x11);
-        h1.Tell(new SendFrame(n1.NicId, EtherType.IPv4, packet));
+        SendOut(h1, n1.NicId, EtherType.IPv4, packet);
         var got = ((Akka.TestKit.TestProbe)in2).ExpectMsg<InboundFrame>();
         Assert.Equal(packet, got.Frame.ToArray());
         Assert.Equal(n2.NicId, got.NicId);
 
-        h2.Tell(new SendFrame(n2.NicId, EtherType.IPv4, Ipv4(marker: 0x22)));
+        SendOut(h2, n2.NicId, EtherType.IPv4, Ipv4(marker: 0x22));
         Assert.Equal(0x22, ((Akka.TestKit.TestProbe)in1).ExpectMsg<InboundFrame>().Frame.Span[20]);
 
         link.Tell(GetLinkCounters.Instance, TestActor);
@@ -68,7 +68,7 @@ public sealed class LinkAndSwitchTests : DeviceTestKit
         var (h2, _) = HostWithNic(tap: false);
         var in2 = (Akka.TestKit.TestProbe)Inbound(h2);
         var link = Link(h1, h2, tap: false, LinkParameters.Ideal with { Loss = 1.0 });
-        for (var i = 0; i < 10; i++) h1.Tell(new SendFrame(n1.NicId, EtherType.IPv4, Ipv4()));
+        for (var i = 0; i < 10; i++) SendOut(h1, n1.NicId, EtherType.IPv4, Ipv4());
         AwaitAssert(() =>
         {
             link.Tell(GetLinkCounters.Instance, TestActor);
@@ -78,14 +78,17 @@ public sealed class LinkAndSwitchTests : DeviceTestKit
         });
         link.Tell(new SetLinkParameters(LinkParameters.Ideal with { Up = false }), TestActor);
         ExpectMsg<LinkParametersSet>();
-        for (var i = 0; i < 3; i++) h1.Tell(new SendFrame(n1.NicId, EtherType.IPv4, Ipv4()));
+        for (var i = 0; i < 3; i++) SendOut(h1, n1.NicId, EtherType.IPv4, Ipv4());
         AwaitAssert(() =>
         {
             link.Tell(GetLinkCounters.Instance, TestActor);
             var c = ExpectMsg<LinkCounters>();
             Assert.Equal(13, c.Taken);
-            Assert.Equal(3, c.DropReasons["link-down"]);
+            Assert.Equal(3, c.DropReasons["down"]);
             Assert.Equal(0, c.Delivered);
+            var aToB = c.Directions[0];
+            Assert.Equal((13L, 10L, 3L, 0L), (aToB.Offered, aToB.Dropped["loss"], aToB.Dropped["down"], aToB.Delivered));
+            Assert.Equal(0, c.Directions[1].Offered);
         });
         in2.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
@@ -98,13 +101,14 @@ public sealed class LinkAndSwitchTests : DeviceTestKit
         var n1 = ExpectMsg<NicInfo>();
         var (h2, _) = HostWithNic(tap: false); // MTU 1500
         var link = Link(h1, h2, tap: false, LinkParameters.Ideal);
-        h1.Tell(new SendFrame(n1.NicId, EtherType.IPv4, Ipv4(payload: 3000)));
+        SendOut(h1, n1.NicId, EtherType.IPv4, Ipv4(payload: 3000));
         AwaitAssert(() =>
         {
             link.Tell(GetLinkCounters.Instance, TestActor);
             var c = ExpectMsg<LinkCounters>();
-            Assert.Equal(1, c.DropReasons["write-failed:EMSGSIZE"]);
+            Assert.Equal(1, c.DropReasons["too-big"]);
             Assert.Equal(0, c.Delivered);
+            Assert.Equal((1L, 0L, 1L), (c.Directions[0].Offered, c.Directions[0].Delivered, c.Directions[0].Dropped["too-big"]));
         });
     }
 
@@ -137,11 +141,11 @@ public sealed class LinkAndSwitchTests : DeviceTestKit
         }
 
         // Broadcast from host 0: everyone else gets it.
-        hosts[0].Host.Tell(new SendFrame(hosts[0].Nic.NicId, EtherType.IPv4, Frame(0, MacAddress.Broadcast)));
+        SendOut(hosts[0].Host, hosts[0].Nic.NicId, EtherType.IPv4, Frame(0, MacAddress.Broadcast));
         inbound[1].ExpectMsg<InboundFrame>();
         inbound[2].ExpectMsg<InboundFrame>();
         // Host 1 answers host 0 (learned): only host 0 gets it.
-        hosts[1].Host.Tell(new SendFrame(hosts[1].Nic.NicId, EtherType.IPv4, Frame(1, hosts[0].Nic.Mac)));
+        SendOut(hosts[1].Host, hosts[1].Nic.NicId, EtherType.IPv4, Frame(1, hosts[0].Nic.Mac));
         Assert.Equal(hosts[1].Nic.Mac, EthernetHeader.Parse(inbound[0].ExpectMsg<InboundFrame>().Frame.Span).Source);
         inbound[2].ExpectNoMsg(TimeSpan.FromMilliseconds(100));
 
@@ -166,7 +170,7 @@ public sealed class LinkAndSwitchTests : DeviceTestKit
         ExpectMsg<Protocol.Device.Written>();
         var rx = ExpectMsg<CapturedFrame>();
         Assert.False(rx.Outbound);
-        host.Tell(new SendFrame(a.NicId, EtherType.IPv4, Ipv4(marker: 2)));
+        SendOut(host, a.NicId, EtherType.IPv4, Ipv4(marker: 2));
         var tx = ExpectMsg<CapturedFrame>();
         Assert.True(tx.Outbound);
         Assert.Equal(2, tx.Frame.Span[20]);

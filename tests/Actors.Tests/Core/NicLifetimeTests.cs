@@ -31,11 +31,37 @@ public sealed class NicLifetimeTests : DeviceTestKit
         ExpectMsg<Closed>();
         ExpectTerminated(nic);
         host.Tell(new LookupNic("tun0"), TestActor);
-        ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV);
+        ExpectMsg<OperationFailed>(e => e.Errno == Errno.ENODEV);
 
         var again = Attach(Open(host), "tun0", TunNoPi);
         Assert.Equal("tun0", again.Name);
         Assert.True(again.NicId > a.NicId, $"ID {again.NicId} reused (was {a.NicId})");
+    }
+
+    [Fact]
+    public void Frames_that_reach_a_stopped_NIC_come_back_to_their_writer_as_lost_not_silently_dead()
+    {
+        var host = NewHost();
+        var file = Open(host);
+        Attach(file, "tun0", TunNoPi);
+        var nic = Lookup(host, "tun0").Nic;
+        Watch(nic);
+        host.Tell(new RemoveNic("tun0"), TestActor);
+        ExpectMsg<NicRemoved>();
+        ExpectTerminated(nic);
+        // What a file sends on a writer's behalf after the NIC stopped (the file had not heard of the removal yet).
+        nic.Tell(new NetSim.Protocol.Nic.NicInbound(0x0800, Ipv4()), TestActor);
+        nic.Tell(new NetSim.Protocol.Nic.NicInboundBatch([new(0x0800, Ipv4()), new(0x0800, Ipv4())]), TestActor);
+        ExpectMsg<FramesLost>(m => m.Frames == 1 && m.Reason == "nic-gone");
+        ExpectMsg<FramesLost>(m => m.Frames == 2 && m.Reason == "nic-gone");
+        // A write sent to a file that has closed.
+        var closed = Open(host);
+        Watch(closed);
+        closed.Tell(Close.Instance, TestActor);
+        ExpectMsg<Closed>();
+        ExpectTerminated(closed);
+        closed.Tell(new Write(Ipv4()), TestActor);
+        ExpectMsg<FramesLost>(m => m.Frames == 1 && m.Reason == "file-closed");
     }
 
     [Fact]
@@ -53,7 +79,7 @@ public sealed class NicLifetimeTests : DeviceTestKit
         Assert.Contains(file, both);
         Assert.Contains(nic, both);
         host.Tell(new LookupNic("tap0"), TestActor);
-        ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV);
+        ExpectMsg<OperationFailed>(e => e.Errno == Errno.ENODEV);
     }
 
     [Fact]
@@ -69,7 +95,7 @@ public sealed class NicLifetimeTests : DeviceTestKit
         AwaitAssert(() =>
         {
             host.Tell(new LookupNic("tun0"), TestActor);
-            ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV);
+            ExpectMsg<OperationFailed>(e => e.Errno == Errno.ENODEV);
         });
         AwaitAssert(() => Assert.Equal(Errno.EIO, ExpectErrno(file, new Write(Ipv4()))));
     }
@@ -110,7 +136,7 @@ public sealed class NicLifetimeTests : DeviceTestKit
         Assert.Equal(9000, a.Mtu);
         Assert.Equal("02:00:00:00:00:07", a.Mac.ToString());
         host.Tell(new CreateNic("tap7", true), TestActor);
-        ExpectMsg<StackError>(e => e.Errno == Errno.EEXIST);
+        ExpectMsg<OperationFailed>(e => e.Errno == Errno.EEXIST);
     }
 
     [Fact]
@@ -130,11 +156,11 @@ public sealed class NicLifetimeTests : DeviceTestKit
         host.Tell(new LookupNicById(a.NicId), TestActor);
         Assert.Equal(a.Name, ExpectMsg<NicInfo>().Name);
         host.Tell(new LookupNicById(999), TestActor);
-        ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV);
+        ExpectMsg<OperationFailed>(e => e.Errno == Errno.ENODEV);
         host.Tell(ListNics.Instance, TestActor);
         Assert.Equal(["lo", a.Name], ExpectMsg<NicList>().Nics.Select(n => n.Name));
         host.Tell(new RemoveNic("nope"), TestActor);
-        ExpectMsg<StackError>(e => e.Errno == Errno.ENODEV);
+        ExpectMsg<OperationFailed>(e => e.Errno == Errno.ENODEV);
     }
 
     [Fact]

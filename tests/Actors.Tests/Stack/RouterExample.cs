@@ -56,7 +56,7 @@ public static class RouterExample
         return packet;
     }
 
-    /// <summary>Every request gets exactly one reply: the expected one, or an error (StackError, DeviceError).</summary>
+    /// <summary>Every request gets exactly one reply: the expected one, or an error (OperationFailed, OperationFailed).</summary>
     static async Task<T> Expect<T>(IActorRef target, object request)
     {
         var reply = await target.Ask<object>(request, TimeSpan.FromSeconds(5));
@@ -71,7 +71,7 @@ public static class RouterExample
             switch (await file.Ask<object>(Read.Instance, TimeSpan.FromSeconds(5)))
             {
                 case Packet p: return p.Frame.ToArray();
-                case DeviceError { Errno: Errno.EAGAIN }: await Task.Delay(10); break;
+                case OperationFailed { Errno: Errno.EAGAIN }: await Task.Delay(10); break;
                 case var other: throw new InvalidOperationException($"read: {other}");
             }
         }

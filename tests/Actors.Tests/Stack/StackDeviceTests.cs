@@ -50,6 +50,33 @@ public sealed class StackDeviceTests : StackTestKit
         Assert.Equal(0, c["malformed"] + c["bad-checksum"] + c["internal-errors"]);
     }
 
+    [Fact]
+    public void An_arp_reply_from_a_group_bit_mac_is_learned_and_the_waiting_ping_is_answered_as_on_linux()
+    {
+        // gVisor's tun test (pkg/tcpip/link/tun) plays the peer as BB:BB:BB:BB:BB:BB; Linux's arp_process learns it.
+        var host = VectorHost("tap0", isTap: true);
+        var (file, readable) = OpenFile(host, "tap0", TunFlags.Tap | TunFlags.NoPacketInfo);
+        WriteFrame(file, V.EchoRequestV4Tap);
+        SameBytes(V.ArpRequestForPeer, Assert.Single(ReadFrames(file, readable, 1)));
+
+        var groupBit = MacAddress.Parse("BB:BB:BB:BB:BB:BB");
+        var reply = (byte[])V.ArpReplyFromPeer.Clone();
+        groupBit.Write(reply.AsSpan(6));           // Ethernet source
+        groupBit.Write(reply.AsSpan(EthLength + 8)); // ARP sender hardware address
+        WriteFrame(file, reply);
+        var echo = Assert.Single(ReadFrames(file, readable, 1));
+        Assert.Equal(groupBit, EthernetHeader.Parse(echo).Destination);
+        SameIpv4Masked(WithDestination(V.EchoReplyV4TapFirst, groupBit), echo, EthLength); // the scapy reply, to BB:..:BB
+        AwaitCounter(host, "icmpv4.out.echo-reply", 1);
+    }
+
+    private static byte[] WithDestination(byte[] frame, MacAddress destination)
+    {
+        var copy = (byte[])frame.Clone();
+        destination.Write(copy);
+        return copy;
+    }
+
     [Theory]
     [InlineData(true)]  // NO_PI: the file carries bare IP packets, the version nibble gives the protocol
     [InlineData(false)] // with PI: 00 00 08 00 before each packet

@@ -85,7 +85,7 @@ public abstract class StackTestKit : DeviceTestKit
             {
                 file.Tell(new ReadBatch(16), TestActor);
                 var reply = ExpectMsg<object>();
-                if (reply is DeviceError { Errno: Errno.EAGAIN }) break;
+                if (reply is OperationFailed { Errno: Errno.EAGAIN }) break;
                 var batch = Assert.IsType<PacketBatch>(reply);
                 frames.AddRange(batch.Frames.Select(f => f.ToArray()));
             }
@@ -101,7 +101,7 @@ public abstract class StackTestKit : DeviceTestKit
         var reply = ExpectMsg<object>();
         if (reply is PacketBatch b)
             Assert.Fail("unexpected frames: " + string.Join(", ", b.Frames.Select(f => Convert.ToHexString(f.Span))));
-        Assert.Equal(Errno.EAGAIN, Assert.IsType<DeviceError>(reply).Errno);
+        Assert.Equal(Errno.EAGAIN, Assert.IsType<OperationFailed>(reply).Errno);
     }
 
     protected IReadOnlyDictionary<string, long> HostCounters(IActorRef host)
