@@ -22,8 +22,8 @@ public class PlotTests
             ["throughput"] = ["bulk", "echo"],
             ["rtt"] = ["echo"],
             ["rtt-cdf"] = ["echo"],
-            ["queue"] = ["a.eth0 queue", "b.eth0 queue", "l1 in flight"],
-            ["drops"] = ["a.eth0", "b.eth0", "l1"],
+            ["queue"] = ["a.eth0 queue", "b.eth0 queue", "l1 a.eth0>b.eth0 in flight", "l1 b.eth0>a.eth0 in flight"],
+            ["drops"] = ["a.eth0", "b.eth0", "l1 a.eth0>b.eth0", "l1 b.eth0>a.eth0"],
         };
         foreach (var spec in specs)
         {

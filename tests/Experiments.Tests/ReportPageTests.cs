@@ -31,8 +31,9 @@ public class ReportPageTests
         Assert.Contains("seed 3", html);
         Assert.Contains("3 s simulated", html);
         var tables = doc.Descendants(x + "table").ToList();
-        Assert.Equal(3, tables.Count); // NICs, flows, expectations
-        var verdicts = tables[2].Descendants(x + "td").Where(td => (string?)td.Attribute("class") is "pass" or "fail").Select(td => td.Value).ToList();
+        Assert.Equal(4, tables.Count); // NICs, wires, flows, expectations
+        Assert.Equal(2, tables[1].Descendants(x + "tbody").Single().Elements().Count()); // the link's two directions
+        var verdicts = tables[3].Descendants(x + "td").Where(td => (string?)td.Attribute("class") is "pass" or "fail").Select(td => td.Value).ToList();
         Assert.Equal(["pass", "fail"], verdicts); // delivery held, the 1 ms RTT bound did not
         var images = doc.Descendants(x + "img").ToList();
         Assert.Equal(5, images.Count);

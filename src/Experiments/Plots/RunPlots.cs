@@ -32,7 +32,9 @@ public static class RunPlots
         }
 
         var nics = series.SubjectsOf("nics").ToList();
-        var links = series.SubjectsOf("links").Concat(series.SubjectsOf("switches")).ToList();
+        // Per direction of each link and switch port where the series has them (links.l1.a.eth0>b.eth0), else per link.
+        var wires = series.SubjectsOf("links").Concat(series.SubjectsOf("switches")).ToList();
+        var links = wires.Any(w => w.Contains('>')) ? wires.Where(w => w.Contains('>')).ToList() : wires;
         plots.Add(new PlotSpec("queue", $"{what}: queue depth", "time (s)", "queue depth (frames)",
             [.. nics.Select(n => Line(Name(n) + " queue", series.Get(n, "queue"))),
              .. links.Select(l => Line(Name(l) + " in flight", series.Get(l, "in_flight")))], Steps: true));
@@ -47,8 +49,13 @@ public static class RunPlots
         return plots;
     }
 
-    /// <summary>The subject without its kind: <c>flows.f1</c> is shown as <c>f1</c>.</summary>
-    private static string Name(string subject) => subject[(subject.IndexOf('.') + 1)..];
+    /// <summary>The subject without its kind: <c>flows.f1</c> is shown as <c>f1</c>, <c>links.l1.a.eth0&gt;b.eth0</c> as <c>l1 a.eth0&gt;b.eth0</c>.</summary>
+    private static string Name(string subject)
+    {
+        var name = subject[(subject.IndexOf('.') + 1)..];
+        var dot = name.IndexOf('.');
+        return name.Contains('>') && dot > 0 ? name[..dot] + " " + name[(dot + 1)..] : name;
+    }
 
     private static PlotSeries Line(string label, IReadOnlyList<(double T, double V)>? points) =>
         new(label, [.. (points ?? []).Select(p => p.T)], [.. (points ?? []).Select(p => p.V)]);

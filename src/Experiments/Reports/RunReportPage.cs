@@ -32,6 +32,19 @@ public static class RunReportPage
                 Text(string.Join(", ", n.GetProperty("dropReasons").EnumerateObject().Select(r => $"{r.Name} {r.Value}"))),
             ]));
 
+        page.Heading(2, "Wires").Table(
+            ["link / switch", "from", "to", "offered", "delivered", "dropped", "in flight", "drop reasons"],
+            new[] { ("links", "directions"), ("switches", "ports") }
+                .Where(k => root.TryGetProperty(k.Item1, out var v) && v.ValueKind == JsonValueKind.Array)
+                .SelectMany(k => root.GetProperty(k.Item1).EnumerateArray().SelectMany(owner => owner.GetProperty(k.Item2).EnumerateArray()
+                    .Select(d => (IReadOnlyList<(string, string?)>)
+                    [
+                        Text(S(owner, "name")), Text(S(d, "from")), Text(S(d, "to")), N(d, "offered"), N(d, "delivered"),
+                        (d.GetProperty("dropped").EnumerateObject().Sum(r => r.Value.GetInt64()).ToString(CultureInfo.InvariantCulture), null),
+                        N(d, "inFlight"),
+                        Text(string.Join(", ", d.GetProperty("dropped").EnumerateObject().Select(r => $"{r.Name} {r.Value}"))),
+                    ]))));
+
         page.Heading(2, "Flows").Table(
             ["flow", "kind", "sent", "received", "lost", "duplicated", "reordered", "goodput (bit/s)", "RTT min / mean / p99 / max (ms)"],
             root.GetProperty("flows").EnumerateArray().Select(f => (IReadOnlyList<(string, string?)>)
