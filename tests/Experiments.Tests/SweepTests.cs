@@ -146,6 +146,31 @@ public class SweepTests
     }
 
     [Fact]
+    public async Task Ctrl_c_on_netsim_sweep_exits_130_with_the_finished_runs_written()
+    {
+        var output = TestRuns.NewFolder("sweep-sigint");
+        var worker = SweepCommand.Worker();
+        var start = new System.Diagnostics.ProcessStartInfo(worker.FileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in worker.PrefixArguments.Concat(["sweep", ScenarioFile(), "--seeds", "1..30", "--jobs", "1", "--out", output])) start.ArgumentList.Add(a);
+        using var sweep = System.Diagnostics.Process.Start(start)!;
+        var stderr = sweep.StandardError.ReadToEndAsync();
+        // Wait (on output, not on a clock) until the first run is reported done, then interrupt as Ctrl-C does.
+        string? line;
+        while ((line = sweep.StandardOutput.ReadLine()) is not null && !line.StartsWith("[1/30]", StringComparison.Ordinal)) { }
+        Assert.NotNull(line);
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", sweep.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        var rest = sweep.StandardOutput.ReadToEnd();
+        Assert.True(sweep.WaitForExit(TimeSpan.FromMinutes(2)), "netsim sweep did not stop after SIGINT");
+        Assert.True(sweep.ExitCode == 130, $"exit {sweep.ExitCode}: {rest}{await stderr}");
+        Assert.Contains("cancelled", rest);
+        var rows = ReadCsv(Path.Combine(output, "sweep.csv"));
+        Assert.Equal(30, rows.Count);
+        Assert.Equal("ok", rows[0]["status"]);
+        Assert.Contains(rows, r => r["status"] == "cancelled");
+        Assert.True(File.Exists(Path.Combine(output, "sweep.html")));
+    }
+
+    [Fact]
     public void A_key_that_does_not_load_stops_the_sweep_before_any_run()
     {
         var output = TestRuns.NewFolder("sweep-bad");
