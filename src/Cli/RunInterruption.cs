@@ -34,6 +34,7 @@ public sealed class RunInterruption : IDisposable
             interruption._registrations.Add(PosixSignalRegistration.Create(signal, context =>
             {
                 context.Cancel = true; // do not let the runtime end the process: the run writes its report first
+                Console.Error.WriteLine($"netsim: {context.Signal}: stopping; the report so far is being written");
                 interruption.Interrupt(code);
             }));
         return interruption;

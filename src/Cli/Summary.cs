@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace NetSim.Cli;
 
-/// <summary>The table printed at the end of a run: NICs, flows and expectations.</summary>
+/// <summary>The table printed at the end of a run: NICs, wires (link directions, switch ports), flows and expectations.</summary>
 internal static class Summary
 {
     public static void Write(RunResult result, TextWriter output)
@@ -18,11 +18,22 @@ internal static class Summary
         });
         var r = result.Report;
 
-        var nics = new Table().Title("NICs").AddColumns("nic", "rx pkts", "rx bytes", "rx err", "tx pkts", "tx bytes", "tx drop", "drop reasons");
+        var nics = new Table().Title("NICs").AddColumns("nic", "rx pkts", "rx bytes", "rx err", "tx pkts", "tx bytes", "tx drop", "queued", "drop reasons");
         foreach (var n in r.Nics)
-            nics.AddRow($"{n.Host}.{n.Nic}", N(n.RxPackets), N(n.RxBytes), N(n.RxErrors), N(n.TxPackets), N(n.TxBytes), N(n.TxDropped),
+            nics.AddRow($"{n.Host}.{n.Nic}", N(n.RxPackets), N(n.RxBytes), N(n.RxErrors), N(n.TxPackets), N(n.TxBytes), N(n.TxDropped), N(n.Queued),
                 Markup.Escape(string.Join(" ", n.DropReasons.Select(d => $"{d.Key}={d.Value}"))));
         console.Write(nics);
+
+        var owners = (r.Links ?? []).Concat(r.Switches ?? []).ToList();
+        if (owners.Count > 0)
+        {
+            var wires = new Table().Title("Wires").AddColumns("link/switch", "from -> to", "offered", "delivered", "in flight", "dropped");
+            foreach (var o in owners)
+                foreach (var w in o.Wires)
+                    wires.AddRow(Markup.Escape(o.Name), Markup.Escape($"{w.From} -> {w.To}"), N(w.Offered), N(w.Delivered), N(w.InFlight),
+                        Markup.Escape(string.Join(" ", w.Dropped.Select(d => $"{d.Key}={d.Value}"))));
+            console.Write(wires);
+        }
 
         if (r.Bridges.Count > 0)
         {

@@ -145,6 +145,20 @@ internal sealed partial class ScenarioBuilder
         return bridges.ToImmutable();
     }
 
+    /// <summary>A route's <c>to</c>: a network prefix (host bits zero), for hosts' and bridges' routes alike.</summary>
+    private static IpPrefix? RouteDestination(Section route)
+    {
+        if (route.Scalar("to", required: true) is not { } text) return null;
+        var cidr = ValueParsers.ParseCidr(text, out var problem);
+        if (cidr is null) { route.Error("to", problem!); return null; }
+        if (!ValueParsers.HostBitsAreZero(cidr.Value.Address, cidr.Value.Prefix))
+        {
+            route.Error("to", $"'{text}' has host bits set after the prefix; a route destination is a network");
+            return null;
+        }
+        return new IpPrefix(cidr.Value.Address, cidr.Value.Prefix);
+    }
+
     private ImmutableArray<KernelRouteSpec> BridgeRoutes(Section b)
     {
         var routes = ImmutableArray.CreateBuilder<KernelRouteSpec>();
@@ -158,14 +172,7 @@ internal sealed partial class ScenarioBuilder
             if (!array[i].IsObject()) { context.Error(rpath, "must be an object { to = ..., via = ... }"); continue; }
             var route = b.Nested(rpath, array[i], null);
             route.RejectUnknownKeys("to", "via");
-            IpPrefix? to = null;
-            if (route.Scalar("to", required: true) is { } toText)
-            {
-                var cidr = ValueParsers.ParseCidr(toText, out var problem);
-                if (cidr is null) route.Error("to", problem!);
-                else if (!ValueParsers.HostBitsAreZero(cidr.Value.Address, cidr.Value.Prefix)) route.Error("to", $"'{toText}' has host bits set after the prefix; a route destination is a network");
-                else to = new IpPrefix(cidr.Value.Address, cidr.Value.Prefix);
-            }
+            var to = RouteDestination(route);
             var via = route.Has("via") ? route.Address("via", required: false) : null;
             if (via is not null && to is not null && via.AddressFamily != to.Network.AddressFamily) route.Error("via", $"gateway {via} is not of the same address family as {to}");
             if (to is not null) routes.Add(new KernelRouteSpec(to, via));

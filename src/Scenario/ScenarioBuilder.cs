@@ -135,14 +135,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
                     if (!array[i].IsObject()) { context.Error(rpath, "must be an object { to = ..., via = ..., dev = ... }"); continue; }
                     var route = host.Nested(rpath, array[i], D("route"));
                     route.RejectUnknownKeys("to", "via", "dev", "metric");
-                    IpPrefix? to = null;
-                    if (route.Scalar("to", required: true) is { } toText)
-                    {
-                        var cidr = ValueParsers.ParseCidr(toText, out var problem);
-                        if (cidr is null) route.Error("to", problem!);
-                        else if (!ValueParsers.HostBitsAreZero(cidr.Value.Address, cidr.Value.Prefix)) route.Error("to", $"'{toText}' has host bits set after the prefix; a route destination is a network");
-                        else to = new IpPrefix(cidr.Value.Address, cidr.Value.Prefix);
-                    }
+                    var to = RouteDestination(route);
                     var via = route.Has("via") ? route.Address("via", required: false) : null;
                     var dev = route.Scalar("dev", required: false);
                     if (dev is not null && nicSpecs.All(n => n.Name != dev))

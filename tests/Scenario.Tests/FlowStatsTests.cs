@@ -31,6 +31,31 @@ public class FlowStatsTests
     }
 
     [Fact]
+    public void The_window_agrees_with_a_set_on_random_jumps_gaps_and_repeats()
+    {
+        var random = new Random(11);
+        var f = new FlowStats("f", "udp");
+        var seen = new HashSet<long>();
+        long highest = -1, duplicates = 0, late = 0, next = 0;
+        for (var i = 0; i < 200_000; i++)
+        {
+            // Mostly forward with gaps of every size up to the window, some repeats and late arrivals inside it.
+            long s = random.Next(10) switch
+            {
+                < 6 => next += random.Next(1, 200) == 1 ? random.Next(1, SequenceWindow.Size) : 1,
+                < 8 => Math.Max(0, highest - random.Next(0, SequenceWindow.Size - 1)),
+                _ => Math.Max(0, highest - random.Next(0, 64)),
+            };
+            if (!seen.Add(s)) duplicates++;
+            else if (s < highest) late++;
+            highest = Math.Max(highest, s);
+            f.CountReceived(s, 0, TimeSpan.Zero, null);
+        }
+        var r = f.ToReport();
+        Assert.Equal((seen.Count, duplicates, late), (r.Received, r.Duplicated, r.Reordered));
+    }
+
+    [Fact]
     public void Many_million_in_order_arrivals_keep_exact_counts()
     {
         var f = new FlowStats("f", "udp");

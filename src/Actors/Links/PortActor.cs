@@ -30,6 +30,7 @@ public sealed class PortActor : UntypedActor
     private bool _reading;
     private bool _fileClosed;                // the file was closed under us (the host's NIC went away)
     private readonly ReadBatch _readBatch = new(ReadBatchSize);
+    private readonly Queue<int> _batchesInFlight = new(); // sizes of WriteBatches not yet answered, in order
 
     public PortActor(int index, NicEndpoint endpoint, IActorRef owner)
     {
@@ -57,6 +58,18 @@ public sealed class PortActor : UntypedActor
                 // A closed file cannot take the frame: the owner counts it as dropped rather than losing it.
                 if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, LostFrames.FileClosed));
                 else _file.Tell(new Write(m.Frame));
+                break;
+            case PortWriteBatch m:
+                if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, LostFrames.FileClosed, m.Frames.Count));
+                else { _batchesInFlight.Enqueue(m.Frames.Count); _file.Tell(new WriteBatch(m.Frames)); }
+                break;
+            case BatchWritten m:
+                // sendmmsg semantics: the batch stopped at its first refused frame; the rest were not written either.
+                var refused = _batchesInFlight.Dequeue() - m.Frames;
+                if (refused > 0) _owner.Tell(new PortWriteFailed(_index, WireCounter.WriteFailure(m.Error), refused));
+                break;
+            case OperationFailed { Operation: "write-batch" } e:
+                _owner.Tell(new PortWriteFailed(_index, WireCounter.WriteFailure(e.Errno), _batchesInFlight.Dequeue()));
                 break;
             case Terminated t when t.ActorRef.Equals(_file):
                 _fileClosed = true;

@@ -118,6 +118,15 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
             else replyTo.Tell(new OperationFailed(Errno.ENODEV, "send-frame", $"{_hostName} has no tun/tap NIC {m.NicId}"));
             return;
         }
+        // Never above the MTU: the packet (the frame without its Ethernet header on a TAP) must fit, as Linux's
+        // packet sockets refuse a larger one with EMSGSIZE.
+        var packetLength = m.Frame.Length - (entry.IsTap && m.Destination is null ? EthernetHeader.Length : 0);
+        if (packetLength > entry.Mtu)
+        {
+            if (replyTo is null) CountDrop("too-big");
+            else replyTo.Tell(new OperationFailed(Errno.EMSGSIZE, "send-frame", $"{packetLength} bytes is above {entry.Name}'s MTU {entry.Mtu}"));
+            return;
+        }
         var frame = m.Frame;
         if (entry.IsTap && m.Destination is { } dst)
         {

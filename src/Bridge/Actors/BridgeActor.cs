@@ -53,12 +53,11 @@ public sealed class BridgeActor : UntypedActor
         switch (message)
         {
             case PortFrames m:
-                var to = _ports[1 - m.Port];
-                foreach (var frame in m.Frames) to.Tell(new PortWrite(frame));
+                _ports[1 - m.Port].Tell(new PortWriteBatch(m.Frames)); // one message a batch, both ways
                 break;
             case PortWriteFailed { Port: NicPort } m:
                 // A frame from the kernel the simulated NIC refused (EMSGSIZE: larger than its MTU; EIO: it is gone).
-                _ports[KernelPort].Tell(new KernelPortActor.CountDrop("to-sim:" + m.Reason));
+                _ports[KernelPort].Tell(new KernelPortActor.CountDrop("to-sim:" + m.Reason, m.Frames));
                 break;
             case PortWriteFailed:
                 break; // the kernel port counted its own failed write

@@ -11,7 +11,7 @@ namespace NetSim.Bridge.Actors;
 
 /// <summary>
 /// A port whose far side is a real kernel TUN/TAP device: it speaks the same port protocol as <see cref="NetSim.Actors.Links.PortActor"/>
-/// (PortFrames to its owner, PortWrite from it, PortAttached, PortWriteFailed), so a bridge or a switch uses it
+/// (PortFrames to its owner, PortWrite / PortWriteBatch from it, PortAttached, PortWriteFailed), so a bridge or a switch uses it
 /// like any port. A reader thread of its own waits on the device (poll on the device and a wake-up eventfd), reads
 /// until EAGAIN and hands the frames over in batches; writes happen here, one write(2) per frame (a tun write does
 /// not block). Frames the reader has handed over but the actor has not yet taken are bounded: past the bound the
@@ -43,7 +43,7 @@ public sealed class KernelPortActor : UntypedActor
     private sealed record ReaderFailed(int Errno);
 
     /// <summary>A drop the owner saw on this bridge's behalf (a frame from the kernel that its NIC refused).</summary>
-    public sealed record CountDrop(string Reason);
+    public sealed record CountDrop(string Reason, int Frames = 1);
 
     public KernelPortActor(int index, KernelTunDevice device, IActorRef owner, string name)
     {
@@ -81,8 +81,11 @@ public sealed class KernelPortActor : UntypedActor
             case PortWrite m:
                 ToKernel(m.Frame);
                 break;
+            case PortWriteBatch m:
+                foreach (var frame in m.Frames) ToKernel(frame);
+                break;
             case CountDrop m:
-                _drops.Count(m.Reason);
+                _drops.Count(m.Reason, m.Frames);
                 break;
             case ReaderFailed m:
                 _drops.Count("read:" + LibC.Name(m.Errno));

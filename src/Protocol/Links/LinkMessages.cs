@@ -96,6 +96,13 @@ public sealed record PortFrames([property: Key(0)] int Port, [property: Key(1)] 
 public sealed record PortWrite([property: Key(0)] ReadOnlyMemory<byte> Frame) : INetSimMessage;
 
 /// <summary>
+/// Many <see cref="PortWrite"/>s in one message (a bridge hands on what it read from the kernel in batches). A frame
+/// the NIC refuses, and every later frame of that batch, comes back as a <see cref="PortWriteFailed"/> each.
+/// </summary>
+[MessagePackObject]
+public sealed record PortWriteBatch([property: Key(0)] IReadOnlyList<ReadOnlyMemory<byte>> Frames) : INetSimMessage;
+
+/// <summary>
 /// Frames a port was given to write that never reached its NIC, and why: "too-big" (EMSGSIZE: above that NIC's
 /// MTU), "nic-gone" (EIO/EBADFD, or the NIC stopped before taking a frame the file had accepted), or "write-ERRNO".
 /// </summary>

@@ -82,9 +82,9 @@ public sealed record WatchNics([property: Key(0)] IActorRef Subscriber) : INetSi
 /// <paramref name="Frame"/> is a full Ethernet frame unless <paramref name="Destination"/> is given, in which case it
 /// is a network-layer packet and the stack adds the Ethernet header (source: the NIC's MAC).
 /// Replies <see cref="FrameSent"/> once the frame is handed to the NIC (whose queue may still drop it, counted as
-/// "queue-full"), or <see cref="OperationFailed"/> ENODEV for an unknown or non-tun NIC. Sent with
-/// <c>ActorRefs.NoSender</c> (as forwarders on the hot path do) it is not answered at all: the unknown NIC is then
-/// counted as a stack drop ("no-such-nic").
+/// "queue-full"), or <see cref="OperationFailed"/> ENODEV for an unknown or non-tun NIC, EMSGSIZE for a packet above
+/// the NIC's MTU. Sent with <c>ActorRefs.NoSender</c> (as forwarders on the hot path do) it is not answered at all:
+/// the failure is then counted as a stack drop ("no-such-nic", "too-big").
 /// </summary>
 [MessagePackObject]
 public sealed record SendFrame(

@@ -193,7 +193,7 @@ internal sealed class SequenceWindow
         {
             // Slide: the numbers between the old highest and this one have not arrived.
             if (_highest < 0 || sequence - _highest >= Size) Array.Clear(_bits);
-            else for (var s = _highest + 1; s < sequence; s++) Clear(s);
+            else ClearRange(_highest + 1, sequence);
             _highest = sequence;
             Set(sequence);
             Distinct++;
@@ -218,7 +218,18 @@ internal sealed class SequenceWindow
 
     private bool IsSet(long sequence) { var (w, m) = Slot(sequence); return (_bits![w] & m) != 0; }
     private void Set(long sequence) { var (w, m) = Slot(sequence); _bits![w] |= m; }
-    private void Clear(long sequence) { var (w, m) = Slot(sequence); _bits![w] &= ~m; }
+    /// <summary>Clears the bits of [<paramref name="from"/>, <paramref name="to"/>), fewer than <see cref="Size"/> numbers, a word at a time.</summary>
+    private void ClearRange(long from, long to)
+    {
+        while (from < to)
+        {
+            var bit = (int)(from & (Size - 1));
+            var inWord = Math.Min(64 - (bit & 63), to - from);
+            var mask = inWord == 64 ? ulong.MaxValue : ((1UL << (int)inWord) - 1) << (bit & 63);
+            _bits![bit >> 6] &= ~mask;
+            from += inWord;
+        }
+    }
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using Akka.Actor;
 using NetSim.Actors.Tests.Core;
 using NetSim.Protocol;
 using NetSim.Protocol.Device;
+using NetSim.Protocol.Nic;
 using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
 using Xunit;
@@ -92,6 +93,25 @@ public sealed class RequestTests : DeviceTestKit
         host.Tell(new UdpSend(40000, IpAddress.Parse("192.0.2.1"), 9, new byte[5]), TestActor);
         ExpectMsg<OperationFailed>(f => f.Errno == Errno.ENETUNREACH && f.Operation == "udp-send");
         ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // exactly one reply each: no UdpSendFailed besides
+    }
+
+    [Fact]
+    public void SendFrame_above_the_MTU_is_refused_with_EMSGSIZE_or_counted()
+    {
+        var host = NewHost();
+        var tun = Ask<NicInfo>(host, new CreateNic("tun1", false, Mtu: 576));
+        var tap = Ask<NicInfo>(host, new CreateNic("tap1", true, Mtu: 576));
+        host.Tell(new SendFrame(tun.NicId, EtherType.IPv4, new byte[576]), TestActor);
+        ExpectMsg(new FrameSent(tun.NicId));
+        host.Tell(new SendFrame(tun.NicId, EtherType.IPv4, new byte[577]), TestActor);
+        ExpectMsg<OperationFailed>(f => f.Errno == Errno.EMSGSIZE && f.Operation == "send-frame");
+        host.Tell(new SendFrame(tap.NicId, EtherType.IPv4, new byte[14 + 576]), TestActor); // a whole Ethernet frame
+        ExpectMsg(new FrameSent(tap.NicId));
+        host.Tell(new SendFrame(tap.NicId, EtherType.IPv4, new byte[577], MacAddress.Broadcast), TestActor); // the stack adds the header
+        ExpectMsg<OperationFailed>(f => f.Errno == Errno.EMSGSIZE);
+        host.Tell(new SendFrame(tun.NicId, EtherType.IPv4, new byte[1500]), ActorRefs.NoSender);
+        AwaitAssert(() => Assert.Equal(1, Ask<HostCounterSnapshot>(host, GetHostCounters.Instance).Counters["stack.too-big"]));
+        Assert.Equal(2, Ask<NicCounters>(tun.Nic, GetNicCounters.Instance).Queued + Ask<NicCounters>(tap.Nic, GetNicCounters.Instance).Queued);
     }
 
     [Fact]

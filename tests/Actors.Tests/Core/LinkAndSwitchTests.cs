@@ -181,4 +181,22 @@ public sealed class LinkAndSwitchTests : DeviceTestKit
         ExpectMsg(new FilesClosed("tun0", 1));
         ExpectTerminated(nic);
     }
+
+    [Fact]
+    public void A_port_write_batch_reports_the_refused_frame_and_the_rest_of_its_batch_as_failed()
+    {
+        // A bridge writes what it read from the kernel in batches; write-batch stops at the first refused frame
+        // (sendmmsg), so that frame and every later one come back as failures to be counted, none lost silently.
+        var (h1, _) = HostWithNic(tap: false);
+        var port = Sys.ActorOf(PortActor.Props(0, new NicEndpoint(h1, "h1", "eth0", false), TestActor));
+        Assert.Equal(Errno.None, ExpectMsg<PortAttached>().Errno);
+        var ok = new byte[100];
+        ok[0] = 0x45;
+        var tooBig = new byte[2000];
+        tooBig[0] = 0x45;
+        port.Tell(new PortWriteBatch([ok, ok, tooBig, ok]));
+        Assert.Equal(new PortWriteFailed(0, "too-big", 2), ExpectMsg<PortWriteFailed>());
+        port.Tell(new PortWriteBatch([tooBig]));
+        Assert.Equal(new PortWriteFailed(0, "too-big", 1), ExpectMsg<PortWriteFailed>());
+    }
 }

@@ -56,7 +56,7 @@ public static class RouterExample
         return packet;
     }
 
-    /// <summary>Every request gets exactly one reply: the expected one, or an error (OperationFailed, OperationFailed).</summary>
+    /// <summary>Every request gets exactly one reply: the expected one, or an error (OperationFailed).</summary>
     static async Task<T> Expect<T>(IActorRef target, object request)
     {
         var reply = await target.Ask<object>(request, TimeSpan.FromSeconds(5));
