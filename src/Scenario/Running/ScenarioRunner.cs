@@ -142,7 +142,7 @@ public static class ScenarioRunner
         // it stops at every sample instant of the time series.
         var reached = TimeSpan.Zero;
         var slice = 0;
-        foreach (var (until, sample, sliceEnd) in TimeSeriesSampler.Schedule(scenario.Duration, sampler is null ? TimeSpan.Zero : scenario.Report.Interval, Slices))
+        foreach (var (until, sample, sliceEnd) in TimeSeriesSampler.Schedule(scenario.Duration, sampler is null ? TimeSpan.Zero : TimeSeriesSampler.Bounded(scenario.Duration, scenario.Report.Interval), Slices))
         {
             if (options.Cancellation.IsCancellationRequested) break;
             session.AdvanceTo(until, options.Cancellation);

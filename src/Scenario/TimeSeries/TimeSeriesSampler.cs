@@ -56,6 +56,17 @@ public sealed class TimeSeriesSampler : IDisposable
         _alongside?.Dispose();
     }
 
+    /// <summary>At most this many samples a run: a longer run samples at a multiple of its interval (docs/scenarios.md).</summary>
+    public const long MaxSamples = 100_000;
+
+    /// <summary><paramref name="interval"/>, or its smallest multiple that keeps the run within <see cref="MaxSamples"/> samples.</summary>
+    public static TimeSpan Bounded(TimeSpan duration, TimeSpan interval)
+    {
+        if (interval <= TimeSpan.Zero || duration.Ticks / interval.Ticks <= MaxSamples) return interval;
+        var factor = (duration.Ticks / MaxSamples + interval.Ticks - 1) / interval.Ticks;
+        return TimeSpan.FromTicks(factor * interval.Ticks);
+    }
+
     /// <summary>
     /// The instants the runner stops at: every multiple of <paramref name="interval"/> (samples) merged with
     /// <paramref name="progressSteps"/> evenly spaced progress points, ending at <paramref name="duration"/>, in order.
