@@ -10,6 +10,8 @@ using NetSim.Benchmarks.Measure;
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --quick [seconds]  QuickBench, Stopwatch loops (default 20 s)
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --tcp [seconds]    TCP bulk transfer beside ns-3 (default 60 s simulated)
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --flow-memory 10000000   peak working set of one N-datagram flow
+// dotnet run -c Release --project bench/NetSim.Benchmarks -- --timeseries [rounds] [scenario]
+//                                                     what timeseries.csv adds to a run (default 15 rounds, samples/lossy-link-udp.conf)
 
 if (args.Length > 0 && args[0] == "--memory")
 {
@@ -53,6 +55,15 @@ if (args.Length > 0 && args[0] == "--tcp")
     var tcp = VirtualTimeRuns.TcpBulk(seconds);
     Console.WriteLine($"NetSim: {tcp.SegmentsPerSecond:N0} segments/wall s ({tcp.Segments:N0} segments, {tcp.Goodput / 1e6:F1} Mbit/s, {tcp.WallSeconds:F1} s wall)");
     if (peer is { } q) Console.WriteLine($"NetSim/ns-3: {tcp.SegmentsPerSecond / q:F2}");
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--timeseries")
+{
+    var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15;
+    var scenario = args.Length > 2 ? args[2] : Path.Combine("samples", "lossy-link-udp.conf");
+    Console.WriteLine($"time series overhead: {scenario}, {rounds} rounds of interval 0 / 100ms / 10ms");
+    Console.WriteLine(TimeSeriesOverhead.Measure(scenario, rounds, Console.WriteLine, args.Length > 3 ? args[3] : "10ms"));
     return 0;
 }
 

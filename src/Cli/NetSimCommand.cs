@@ -101,7 +101,7 @@ public static class NetSimCommand
         scaleRun.Hidden = true;
         scaleRun.SetAction(r => BenchCommand.ScaleRun(r.GetValue(scaleTopology)!, r.GetValue(scaleN), r.GetValue(scaleRuns), output));
 
-        return new RootCommand("NetSim: simulated TUN/TAP devices, hosts, links and switches.") { verbose, run, validate, bench, scaleRun };
+        return new RootCommand("NetSim: simulated TUN/TAP devices, hosts, links and switches.") { verbose, run, validate, bench, scaleRun, PlotCommand.Create(output, error), SweepCommand.Create(output, error), CompareCommand.Create(output, error) };
     }
 
     private static ScenarioLoadResult Load(FileInfo file, IEnumerable<string> overrides, long? seed, TextWriter error)
@@ -173,7 +173,8 @@ public static class NetSimCommand
             if (interruption is not null) interruption.RunInProgress = false;
         }
         Summary.Write(result, output);
-        output.WriteLine($"results: {string.Join(", ", result.Files.Select(Relative))}");
+        var files = scenario.Report.Plots ? [.. result.Files, PlotCommand.AfterRun(folder)[0]] : result.Files;
+        output.WriteLine($"results: {string.Join(", ", files.Select(Relative))}");
         if (result.Report.Interrupted)
         {
             output.WriteLine($"interrupted at {result.Report.Reached.TotalSeconds:0.###} s of {scenario.Duration.TotalSeconds:0.###} s simulated; the report holds the figures so far");

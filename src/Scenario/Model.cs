@@ -143,6 +143,8 @@ public sealed record Scenario(
     ImmutableArray<ScriptStep> Script,
     ImmutableArray<NicRef> Capture)
 {
+    /// <summary>The <c>report</c> block: time-series interval and plots.</summary>
+    public ReportSettings Report { get; init; } = ReportSettings.Default;
     /// <summary>Bridges to real kernel TUN/TAP devices, in file order (a scenario with any runs in real time).</summary>
     public ImmutableArray<BridgeSpec> Bridges { get; init; } = [];
 }

@@ -30,7 +30,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
     public Scenario Build()
     {
         var root = new Section(context, "", config.Root.GetObject().Items, D("scenario"));
-        root.RejectUnknownKeys("seed", "duration", "time-mode", "hosts", "links", "switches", "bridges", "script", "capture");
+        root.RejectUnknownKeys("seed", "duration", "time-mode", "hosts", "links", "switches", "bridges", "script", "capture", "report");
 
         long seed = 0;
         if (root.Scalar("seed", required: true) is { } seedText)
@@ -64,7 +64,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
         foreach (var (value, path) in root.StringList("capture", required: false) ?? [])
             if (ResolveNic(value, path, hosts, nics) is { } r) capture.Add(r);
 
-        return new Scenario(fileName, seed, duration, timeMode, hosts, links, switches, script, capture.ToImmutable()) { Bridges = bridges };
+        return new Scenario(fileName, seed, duration, timeMode, hosts, links, switches, script, capture.ToImmutable()) { Bridges = bridges, Report = BuildReport(root) };
     }
 
     private IEnumerable<(string Name, HoconValue Value, string Path)> Entries(Section parent, string key)

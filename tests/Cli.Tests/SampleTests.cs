@@ -54,6 +54,16 @@ public class SampleTests
             Assert.InRange(stats.GetProperty("max").GetDouble(), stats.GetProperty("mean").GetDouble(), 52);
             Assert.True(stats.GetProperty("p50").GetDouble() <= stats.GetProperty("p99").GetDouble());
         },
+        ["loss-sweep"] = r =>
+        {
+            // One cell of the sample experiment: 2% loss each way; netsim sweep varies it (tests/Experiments.Tests).
+            var stream = Flow(r, "stream");
+            Assert.Equal(1000, stream.GetProperty("sent").GetInt64());
+            Assert.InRange(stream.GetProperty("lost").GetInt64(), 1, 60);
+            var rtt = Flow(r, "rtt").GetProperty("rttMs");
+            Assert.InRange(rtt.GetProperty("min").GetDouble(), 20, 25); // 2 x 10 ms delay + up to 2 x 2 ms jitter
+            Assert.InRange(rtt.GetProperty("max").GetDouble(), 20, 25);
+        },
         ["queue-overflow"] = r =>
         {
             var eth1 = Nic(r, "h1", "eth1");

@@ -11,8 +11,8 @@ public class FlowStatsTests
     public void Duplicates_and_reordering_inside_the_window_are_told_apart()
     {
         var f = new FlowStats("f", "udp");
-        for (var i = 0; i < 10; i++) f.CountSent();
-        foreach (var s in new long[] { 0, 1, 3, 2, 2, 5, 4, 9, 0 }) f.CountReceived(s, null);
+        for (var i = 0; i < 10; i++) f.CountSent(i, TimeSpan.Zero);
+        foreach (var s in new long[] { 0, 1, 3, 2, 2, 5, 4, 9, 0 }) f.CountReceived(s, 0, TimeSpan.Zero, null);
         var r = f.ToReport();
         Assert.Equal((7L, 3L, 2L, 2L), (r.Received, r.Lost, r.Duplicated, r.Reordered)); // 0-5 and 9; the second 2 and 0 are duplicates; 2 and 4 came late
     }
@@ -21,11 +21,11 @@ public class FlowStatsTests
     public void A_gap_wider_than_the_window_forgets_what_is_below_it()
     {
         var f = new FlowStats("f", "udp");
-        f.CountReceived(5, null);
-        f.CountReceived(5 + SequenceWindow.Size + 10, null); // slides past 5
-        f.CountReceived(5 + SequenceWindow.Size + 3, null);  // inside the window: late, new
-        f.CountReceived(5 + SequenceWindow.Size + 3, null);  // duplicate
-        f.CountReceived(5, null);                            // below the window: late, counted once more
+        f.CountReceived(5, 0, TimeSpan.Zero, null);
+        f.CountReceived(5 + SequenceWindow.Size + 10, 0, TimeSpan.Zero, null); // slides past 5
+        f.CountReceived(5 + SequenceWindow.Size + 3, 0, TimeSpan.Zero, null);  // inside the window: late, new
+        f.CountReceived(5 + SequenceWindow.Size + 3, 0, TimeSpan.Zero, null);  // duplicate
+        f.CountReceived(5, 0, TimeSpan.Zero, null);                            // below the window: late, counted once more
         var r = f.ToReport();
         Assert.Equal((4L, 1L, 2L), (r.Received, r.Duplicated, r.Reordered));
     }
@@ -49,7 +49,7 @@ public class FlowStatsTests
             if (!seen.Add(s)) duplicates++;
             else if (s < highest) late++;
             highest = Math.Max(highest, s);
-            f.CountReceived(s, null);
+            f.CountReceived(s, 0, TimeSpan.Zero, null);
         }
         var r = f.ToReport();
         Assert.Equal((seen.Count, duplicates, late), (r.Received, r.Duplicated, r.Reordered));
@@ -59,7 +59,7 @@ public class FlowStatsTests
     public void Many_million_in_order_arrivals_keep_exact_counts()
     {
         var f = new FlowStats("f", "udp");
-        for (long i = 0; i < 3_000_000; i++) { f.CountSent(); if (i % 1000 != 7) f.CountReceived(i, null); }
+        for (long i = 0; i < 3_000_000; i++) { f.CountSent(i, TimeSpan.Zero); if (i % 1000 != 7) f.CountReceived(i, 0, TimeSpan.Zero, null); }
         var r = f.ToReport();
         Assert.Equal((2_997_000L, 3_000L, 0L, 0L), (r.Received, r.Lost, r.Duplicated, r.Reordered));
     }
@@ -68,7 +68,7 @@ public class FlowStatsTests
     public void Rtt_percentiles_are_exact_when_each_bucket_holds_one_value_and_within_a_thousandth_otherwise()
     {
         var f = new FlowStats("p", "ping");
-        for (var i = 1; i <= 100; i++) f.CountReceived(i, TimeSpan.FromMilliseconds(i));
+        for (var i = 1; i <= 100; i++) f.CountReceived(i, 0, TimeSpan.Zero, TimeSpan.FromMilliseconds(i));
         var rtt = f.ToReport().Rtt!;
         Assert.Equal(TimeSpan.FromMilliseconds(1), rtt.Min);
         Assert.Equal(TimeSpan.FromMilliseconds(50), rtt.P50);
@@ -79,7 +79,7 @@ public class FlowStatsTests
         var g = new FlowStats("q", "ping");
         var random = new Random(1);
         var samples = Enumerable.Range(0, 10_000).Select(_ => TimeSpan.FromTicks(random.NextInt64(100_000, 10_000_000))).ToArray();
-        for (var i = 0; i < samples.Length; i++) g.CountReceived(i, samples[i]);
+        for (var i = 0; i < samples.Length; i++) g.CountReceived(i, 0, TimeSpan.Zero, samples[i]);
         var sorted = samples.Order().ToArray();
         var p99 = g.ToReport().Rtt!.P99;
         var exact = sorted[(int)Math.Ceiling(0.99 * sorted.Length) - 1];

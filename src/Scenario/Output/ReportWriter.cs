@@ -51,6 +51,9 @@ public static class ReportWriter
             w.WriteNumber("lost", f.Lost);
             w.WriteNumber("duplicated", f.Duplicated);
             w.WriteNumber("reordered", f.Reordered);
+            w.WriteNumber("receivedBytes", f.ReceivedBytes);
+            if (f.Goodput is { } g) w.WriteNumber("goodput", Math.Round(g, 3));
+            else w.WriteNull("goodput");
             WriteMap(w, "sendFailed", f.SendFailed ?? new Dictionary<string, long>());
             if (f.Rtt is { } r)
             {

@@ -51,7 +51,14 @@ public sealed record RttStatistics(TimeSpan Min, TimeSpan Mean, TimeSpan P50, Ti
 /// <param name="SendFailed">Sends the host refused, by errno name (e.g. <c>EHOSTUNREACH</c>); null or empty when none.</param>
 /// <param name="Tcp">What a tcp flow measured (for a tcp flow, <see cref="Sent"/> counts segments sent); null for ping and udp.</param>
 public sealed record FlowReport(string Name, string Kind, long Sent, long Received, long Lost, long Duplicated, long Reordered, RttStatistics? Rtt,
-    IReadOnlyDictionary<string, long>? SendFailed = null, TcpFlowReport? Tcp = null);
+    IReadOnlyDictionary<string, long>? SendFailed = null, TcpFlowReport? Tcp = null)
+{
+    /// <summary>Payload bytes of the distinct packets (or replies) received.</summary>
+    public long ReceivedBytes { get; init; }
+
+    /// <summary>Payload bits received per second, from the first send to the last arrival; null without two such instants.</summary>
+    public double? Goodput { get; init; }
+}
 
 /// <summary>What a tcp flow measured.</summary>
 /// <param name="BytesSent">Bytes the sending application handed to TCP.</param>

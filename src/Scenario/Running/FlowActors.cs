@@ -53,12 +53,12 @@ internal sealed class PingFlowActor : UntypedActor, IWithTimers
                 _sent++;
                 _sequence = unchecked((ushort)_sent);
                 _sentAt[_sequence] = (_sent, _clock.Elapsed);
-                _stats.CountSent();
+                _stats.CountSent(_sent, _clock.Elapsed);
                 _host.Tell(new SendEcho(_destination, _identifier, _sequence, _size, _ttl, Self));
                 if (_sent < _count) Timers.StartSingleTimer("next", SendNext.Instance, _interval);
                 break;
             case IcmpEvent { IsError: false } reply when _sentAt.TryGetValue(reply.Sequence, out var sent):
-                _stats.CountReceived(sent.Echo, _clock.Elapsed - sent.At);
+                _stats.CountReceived(sent.Echo, _size, _clock.Elapsed, _clock.Elapsed - sent.At);
                 break;
             case EchoSendFailed f:
                 _stats.CountSendFailed(f.Errno);
@@ -122,8 +122,8 @@ internal sealed class UdpSenderActor : UntypedActor, IWithTimers
             case SendNext:
                 if (_sequence >= _count || _clock.Elapsed >= _stopAt) break;
                 var payload = new byte[_size];
-                BinaryPrimitives.WriteInt64BigEndian(payload, _sequence++);
-                _stats.CountSent();
+                BinaryPrimitives.WriteInt64BigEndian(payload, _sequence);
+                _stats.CountSent(_sequence++, _clock.Elapsed);
                 _host.Tell(new UdpSend(_localPort, _destination, _port, payload));
                 Timers.StartSingleTimer("next", SendNext.Instance, _interval);
                 break;
@@ -153,6 +153,7 @@ internal sealed class UdpReceiverActor : UntypedActor
     private readonly IActorRef _host;
     private readonly FlowStats _stats;
     private readonly ushort _port;
+    private readonly SimClock _clock = SimClock.For(Context.System);
 
     public UdpReceiverActor(IActorRef host, FlowStats stats, ushort port) => (_host, _stats, _port) = (host, stats, port);
 
@@ -166,7 +167,7 @@ internal sealed class UdpReceiverActor : UntypedActor
         switch (message)
         {
             case UdpDatagram d when d.Payload.Length >= 8:
-                _stats.CountReceived(BinaryPrimitives.ReadInt64BigEndian(d.Payload.Span), null);
+                _stats.CountReceived(BinaryPrimitives.ReadInt64BigEndian(d.Payload.Span), d.Payload.Length, _clock.Elapsed, null);
                 break;
             case UdpDatagram:
             case UdpBound:

@@ -4,10 +4,11 @@ using NetSim.Scenario.Reports;
 namespace NetSim.Scenario.Running;
 
 /// <summary>
-/// What one flow (a ping or a UDP stream) measured: packets sent, distinct sequence numbers received, duplicates,
-/// reordering, round-trip times and refused sends by errno. Written by the flow's actors only (one writer each), read
-/// by the runner after the run. Its memory is bounded whatever the flow's length: arrivals are tracked by a
-/// <see cref="SequenceWindow"/> and round-trip times by an <see cref="RttHistogram"/>.
+/// What one flow (a ping or a UDP stream) measured: packets sent, distinct sequence numbers received, payload
+/// bytes, duplicates, reordering, round-trip times and refused sends by errno, in total and since the time-series
+/// sampler last took an interval. Written by the flow's actors only (one writer each), read by the runner and its
+/// sampler. Its memory is bounded whatever the flow's length: arrivals are tracked by a <see cref="SequenceWindow"/>,
+/// round-trip times by an <see cref="RttHistogram"/>, and the time series keeps a few numbers per interval.
 /// </summary>
 internal sealed class FlowStats(string name, string kind)
 {
@@ -15,16 +16,40 @@ internal sealed class FlowStats(string name, string kind)
     private readonly RttHistogram _rtts = new();
     private readonly SortedDictionary<string, long> _sendFailed = new(StringComparer.Ordinal);
     private readonly object _gate = new();
+    private TimeSpan? _firstSentAt, _lastReceivedAt;
+    private long _highestSent = long.MinValue;
+    private FlowInterval _interval = FlowInterval.Empty;
+    private List<(TimeSpan At, TimeSpan Rtt)> _intervalRtts = []; // this interval's samples only: bounded by the flow's rate x interval
+    // One entry per interval taken: the first sequence number sent after it ended. Sequences rise within a flow, so
+    // a sequence belongs to the first interval whose boundary lies above it (or to the open interval).
+    private readonly List<long> _intervalBoundaries = [];
+    private readonly List<long> _sentPerInterval = [];
+    private readonly List<long> _arrivedPerInterval = []; // distinct arrivals by the interval their packet was sent in
+    private long _arrivedOfOpenInterval;
 
     public string Name { get; } = name;
+
+    /// <summary>Set by the time-series sampler: keep the current interval's RTT samples (without one, nobody takes them).</summary>
+    public bool KeepsRttSamples { get; set; }
     public string Kind { get; } = kind;
     public long Sent { get; private set; }
+    public long ReceivedBytes { get; private set; }
     public long Duplicated { get; private set; }
     public long Reordered { get; private set; }
     /// <summary>Sends refused plus errors reported back (ICMP errors to a ping, a port that could not be bound).</summary>
     public long Errors { get; private set; }
 
-    public void CountSent() { lock (_gate) Sent++; }
+    /// <summary>Records the send of <paramref name="sequence"/> at simulated time <paramref name="now"/>.</summary>
+    public void CountSent(long sequence, TimeSpan now)
+    {
+        lock (_gate)
+        {
+            Sent++;
+            _firstSentAt ??= now;
+            if (sequence > _highestSent) _highestSent = sequence;
+            _interval = _interval with { Sent = _interval.Sent + 1 };
+        }
+    }
 
     public void CountError() { lock (_gate) Errors++; }
 
@@ -39,8 +64,11 @@ internal sealed class FlowStats(string name, string kind)
         }
     }
 
-    /// <summary>Records the arrival of <paramref name="sequence"/>; a repeat counts as duplicated, an earlier number after a later one as reordered.</summary>
-    public void CountReceived(long sequence, TimeSpan? rtt)
+    /// <summary>
+    /// Records the arrival of <paramref name="sequence"/> carrying <paramref name="payloadBytes"/> at
+    /// <paramref name="now"/>; a repeat counts as duplicated, an earlier number after a later one as reordered.
+    /// </summary>
+    public void CountReceived(long sequence, int payloadBytes, TimeSpan now, TimeSpan? rtt)
     {
         lock (_gate)
         {
@@ -53,9 +81,72 @@ internal sealed class FlowStats(string name, string kind)
                     Reordered++;
                     break;
             }
-            if (rtt is { } r) _rtts.Add(r);
+            ReceivedBytes += payloadBytes;
+            _lastReceivedAt = now;
+            var k = FirstAbove(_intervalBoundaries, sequence);
+            if (k < _arrivedPerInterval.Count) _arrivedPerInterval[k]++;
+            else _arrivedOfOpenInterval++;
+            var i = _interval;
+            i = i with { Received = i.Received + 1, ReceivedBytes = i.ReceivedBytes + payloadBytes };
+            if (rtt is { } r)
+            {
+                _rtts.Add(r);
+                if (KeepsRttSamples) _intervalRtts.Add((now, r));
+                i = i with
+                {
+                    RttCount = i.RttCount + 1,
+                    RttMin = i.RttCount == 0 || r < i.RttMin ? r : i.RttMin,
+                    RttMax = i.RttCount == 0 || r > i.RttMax ? r : i.RttMax,
+                    RttSum = i.RttSum + r,
+                };
+            }
+            _interval = i;
         }
     }
+
+    /// <summary>What happened since the last call (or the start), with the RTT samples in arrival order, and starts a new interval.</summary>
+    public (FlowInterval Interval, List<(TimeSpan At, TimeSpan Rtt)> RttSamples) TakeInterval()
+    {
+        lock (_gate)
+        {
+            var taken = (_interval, _intervalRtts);
+            _interval = FlowInterval.Empty;
+            _intervalRtts = [];
+            _intervalBoundaries.Add(_highestSent == long.MinValue ? long.MinValue : _highestSent + 1);
+            _sentPerInterval.Add(taken._interval.Sent);
+            _arrivedPerInterval.Add(_arrivedOfOpenInterval);
+            _arrivedOfOpenInterval = 0;
+            return taken;
+        }
+    }
+
+    /// <summary>
+    /// For each interval taken: packets sent in it that never arrived. Known only once the run is over, so the
+    /// sampler asks after the last interval; the figures add up to the report's <c>lost</c>.
+    /// </summary>
+    public long[] LostPerInterval()
+    {
+        lock (_gate) return [.. _sentPerInterval.Select((sent, k) => Math.Max(0, sent - _arrivedPerInterval[k]))];
+    }
+
+    /// <summary>Index of the first boundary above <paramref name="sequence"/> (boundaries repeat over idle intervals, so not BinarySearch).</summary>
+    private static int FirstAbove(List<long> boundaries, long sequence)
+    {
+        int lo = 0, hi = boundaries.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (boundaries[mid] > sequence) hi = mid;
+            else lo = mid + 1;
+        }
+        return lo;
+    }
+
+    /// <summary>Payload bits received per second between the first send and the last arrival; null without a span.</summary>
+    private double? Goodput() =>
+        _firstSentAt is { } first && _lastReceivedAt is { } last && last > first
+            ? ReceivedBytes * 8.0 / (last - first).TotalSeconds
+            : null;
 
     public FlowReport ToReport()
     {
@@ -63,9 +154,19 @@ internal sealed class FlowStats(string name, string kind)
         {
             var received = _received.Distinct;
             return new FlowReport(Name, Kind, Sent, received, Math.Max(0, Sent - received), Duplicated, Reordered, _rtts.Statistics(),
-                new SortedDictionary<string, long>(_sendFailed, StringComparer.Ordinal));
+                new SortedDictionary<string, long>(_sendFailed, StringComparer.Ordinal))
+            {
+                ReceivedBytes = ReceivedBytes,
+                Goodput = Goodput(),
+            };
         }
     }
+}
+
+/// <summary>A flow's figures for one time-series interval: packets, payload bytes and a bounded RTT summary.</summary>
+internal readonly record struct FlowInterval(long Sent, long Received, long ReceivedBytes, int RttCount, TimeSpan RttMin, TimeSpan RttSum, TimeSpan RttMax)
+{
+    public static readonly FlowInterval Empty = new(0, 0, 0, 0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
 }
 
 /// <summary>

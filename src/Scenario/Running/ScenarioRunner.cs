@@ -13,6 +13,7 @@ using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
 using NetSim.Scenario.Output;
 using NetSim.Scenario.Reports;
+using NetSim.Scenario.TimeSeries;
 using ProtocolNicCounters = NetSim.Protocol.Nic.NicCounters;
 using GetNicCounters = NetSim.Protocol.Nic.GetNicCounters;
 using NicFinalCounters = NetSim.Protocol.Nic.NicFinalCounters;
@@ -166,15 +167,23 @@ public static class ScenarioRunner
         var cpuAtStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         long turns = 0;
         session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows, tcpFlows)), "script");
-        // Time passes in slices, so a cancellation (Ctrl-C, SIGTERM) is seen promptly; progress every few slices.
+        var timeSeriesPath = options.OutputDirectory is null ? null : Path.Combine(options.OutputDirectory, "timeseries.csv");
+        using var sampler = timeSeriesPath is null || scenario.Report.Interval <= TimeSpan.Zero
+            ? null
+            : TimeSeriesSubjects.Sampler(timeSeriesPath, scenario, session, hosts, links, switches, flows.Values);
+        // Time passes in slices, so a cancellation (Ctrl-C, SIGTERM) is seen promptly; progress every few slices; and
+        // it stops at every sample instant of the time series.
         var reached = TimeSpan.Zero;
-        for (var i = 1; i <= Slices && !options.Cancellation.IsCancellationRequested; i++)
+        var slice = 0;
+        foreach (var (until, sample, sliceEnd) in TimeSeriesSampler.Schedule(scenario.Duration, sampler is null ? TimeSpan.Zero : TimeSeriesSampler.Bounded(scenario.Duration, scenario.Report.Interval), Slices))
         {
-            var until = TimeSpan.FromTicks((long)((Int128)scenario.Duration.Ticks * i / Slices));
+            if (options.Cancellation.IsCancellationRequested) break;
             turns += session.AdvanceTo(until, options.Cancellation);
             reached = session.IsVirtual || !options.Cancellation.IsCancellationRequested ? until : session.Now;
-            if (i % (Slices / ProgressSteps) == 0) options.Progress?.Report(new RunProgress(until, scenario.Duration));
+            if (sample && reached == until) sampler?.Sample(until);
+            if (sliceEnd && ++slice % (Slices / ProgressSteps) == 0) options.Progress?.Report(new RunProgress(until, scenario.Duration));
         }
+        sampler?.Finish();
         var interrupted = reached < scenario.Duration;
         var run = clock.Elapsed - setup;
         var runCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
@@ -224,6 +233,9 @@ public static class ScenarioRunner
             ReportWriter.Write(report, reportPath);
             CountersCsvWriter.Write(report, csvPath);
             files.InsertRange(0, [reportPath, csvPath]);
+            if (sampler is not null) files.Insert(2, timeSeriesPath!);
+            var rttPath = Path.Combine(options.OutputDirectory, "rtt.csv");
+            if (sampler is not null && File.Exists(rttPath)) files.Insert(3, rttPath);
         }
         return new RunResult(report, files) { Phases = new RunPhaseTimes(setup, run, clock.Elapsed - setup - run, runCpu, cpuAtStart - cpuAtSetup, turns) };
     }

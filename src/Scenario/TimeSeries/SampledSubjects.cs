@@ -1,0 +1,134 @@
+using NetSim.Protocol.Links;
+using NetSim.Scenario.Running;
+using ProtocolNicCounters = NetSim.Protocol.Nic.NicCounters;
+
+namespace NetSim.Scenario.TimeSeries;
+
+/// <summary>
+/// A flow (<c>flows.NAME</c>): packets <c>sent</c> and <c>received</c> in the interval, <c>throughput_bps</c>
+/// (payload bits of distinct packets received, per second), for pings the RTT summary of the replies that arrived
+/// (<c>rtt_count</c>, and when above 0 <c>rtt_min_ms</c>, <c>rtt_mean_ms</c>, <c>rtt_max_ms</c>), and after the run
+/// <c>lost</c>: packets sent in the interval that never arrived. Every RTT sample goes to rtt.csv.
+/// </summary>
+internal sealed class FlowSeries : ISampledSubject
+{
+    private readonly FlowStats _stats;
+    private readonly RttSampleWriter? _rttSamples;
+    private readonly string _subject;
+
+    public FlowSeries(FlowStats stats, RttSampleWriter? rttSamples)
+    {
+        (_stats, _rttSamples, _subject) = (stats, rttSamples, "flows." + stats.Name);
+        stats.KeepsRttSamples = rttSamples is not null;
+    }
+
+    private FlowInterval _taken;
+
+    public void Read(TimeSpan now)
+    {
+        (_taken, var samples) = _stats.TakeInterval();
+        if (_rttSamples is not null)
+            foreach (var (at, rtt) in samples) _rttSamples.Write(at, _stats.Name, rtt);
+    }
+
+    public void Write(TimeSpan now, TimeSpan interval, TimeSeriesWriter output)
+    {
+        var t = _taken;
+        output.Write(now, _subject, "sent", t.Sent);
+        output.Write(now, _subject, "received", t.Received);
+        output.Write(now, _subject, "throughput_bps", t.ReceivedBytes * 8.0 / interval.TotalSeconds);
+        if (_stats.Kind != "ping") return;
+        output.Write(now, _subject, "rtt_count", t.RttCount);
+        if (t.RttCount == 0) return;
+        output.Write(now, _subject, "rtt_min_ms", t.RttMin.TotalMilliseconds);
+        output.Write(now, _subject, "rtt_mean_ms", t.RttSum.TotalMilliseconds / t.RttCount);
+        output.Write(now, _subject, "rtt_max_ms", t.RttMax.TotalMilliseconds);
+    }
+
+    public void Finish(IReadOnlyList<TimeSpan> sampleTimes, TimeSeriesWriter output)
+    {
+        var lost = _stats.LostPerInterval();
+        for (var k = 0; k < lost.Length && k < sampleTimes.Count; k++) output.Write(sampleTimes[k], _subject, "lost", lost[k]);
+    }
+}
+
+/// <summary>
+/// A NIC (<c>nics.HOST.NIC</c>): <c>queue</c> (frames waiting in its outbound queue at the sample instant), per
+/// interval <c>tx_packets</c>, <c>rx_packets</c>, <c>tx_dropped</c>, <c>rx_dropped</c>, <c>tx_bps</c>, <c>rx_bps</c>,
+/// and on a rate-limited link <c>utilisation</c>: the bits the link delivered from this NIC to the far NIC in the
+/// interval over what the rate allows (0..1; the link's rate at the start of the run).
+/// </summary>
+internal sealed class NicSeries(string host, string nic, Func<ProtocolNicCounters?> read, Func<ProtocolNicCounters?> readGone) : ISampledSubject
+{
+    private readonly string _subject = $"nics.{host}.{nic}";
+    private ProtocolNicCounters? _previous, _current;
+    private bool _live;
+
+    /// <summary>The NIC at the other end of this NIC's link and the link's rate; set for rate-limited links.</summary>
+    public (NicSeries Peer, long RateBitsPerSecond)? Link { get; set; }
+
+    public void Read(TimeSpan now)
+    {
+        _previous = _current;
+        var counters = read();
+        _live = counters is not null;
+        _current = counters ?? readGone() ?? _previous; // a NIC that went away keeps its counters from when it went
+    }
+
+    private long Delta(Func<ProtocolNicCounters, long> counter) =>
+        _current is null ? 0 : counter(_current) - (_previous is null ? 0 : counter(_previous));
+
+    private bool Present => _current is not null;
+
+    public void Write(TimeSpan now, TimeSpan interval, TimeSeriesWriter output)
+    {
+        if (!Present) return;
+        var seconds = interval.TotalSeconds;
+        output.Write(now, _subject, "queue", _live ? _current!.Queued : 0);
+        output.Write(now, _subject, "tx_packets", Delta(c => c.TxPackets));
+        output.Write(now, _subject, "rx_packets", Delta(c => c.RxPackets));
+        output.Write(now, _subject, "tx_dropped", Delta(c => c.TxDropped));
+        output.Write(now, _subject, "rx_dropped", Delta(c => c.RxDropped));
+        output.Write(now, _subject, "tx_bps", Delta(c => c.TxBytes) * 8.0 / seconds);
+        output.Write(now, _subject, "rx_bps", Delta(c => c.RxBytes) * 8.0 / seconds);
+        if (Link is { } l && l.RateBitsPerSecond > 0)
+            output.Write(now, _subject, "utilisation", l.Peer.Delta(c => c.RxBytes) * 8.0 / (l.RateBitsPerSecond * seconds));
+    }
+}
+
+/// <summary>
+/// A link or switch (<c>links.NAME</c>, <c>switches.NAME</c>): frames <c>taken</c> from its NICs, <c>delivered</c>
+/// and <c>dropped</c> in the interval, and <c>in_flight</c> at the sample instant; then each direction of its wires
+/// (<c>links.NAME.FROM&gt;TO</c>, FROM and TO being <c>host.nic</c> or a switch's name): <c>offered</c>,
+/// <c>delivered</c> and <c>dropped</c> in the interval and <c>in_flight</c> at the instant.
+/// </summary>
+internal sealed class LinkSeries(string subject, Func<LinkCounters?> read) : ISampledSubject
+{
+    private LinkCounters? _previous, _current;
+
+    public void Read(TimeSpan now)
+    {
+        _previous = _current;
+        _current = read() ?? _previous;
+    }
+
+    public void Write(TimeSpan now, TimeSpan interval, TimeSeriesWriter output)
+    {
+        if (_current is not { } c) return;
+        var p = _previous;
+        output.Write(now, subject, "taken", c.Taken - (p?.Taken ?? 0));
+        output.Write(now, subject, "delivered", c.Delivered - (p?.Delivered ?? 0));
+        output.Write(now, subject, "dropped", c.Dropped - (p?.Dropped ?? 0));
+        output.Write(now, subject, "in_flight", c.InFlight);
+        for (var i = 0; i < c.Directions.Count; i++)
+        {
+            var d = c.Directions[i];
+            var before = p is not null && i < p.Directions.Count ? p.Directions[i] : null;
+            var name = $"{subject}.{d.From}>{d.To}";
+            output.Write(now, name, "offered", d.Offered - (before?.Offered ?? 0));
+            output.Write(now, name, "delivered", d.Delivered - (before?.Delivered ?? 0));
+            output.Write(now, name, "dropped", d.Dropped.Values.Sum() - (before?.Dropped.Values.Sum() ?? 0));
+            output.Write(now, name, "in_flight", d.InFlight);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using NetSim.Scenario.Running;
+using NicFinalCounters = NetSim.Protocol.Nic.NicFinalCounters;
+using ProtocolNicCounters = NetSim.Protocol.Nic.NicCounters;
+
+namespace NetSim.Scenario.TimeSeries;
+
+/// <summary>Builds the sampler of a run: which subjects it follows and how each reads its actor.</summary>
+internal static class TimeSeriesSubjects
+{
+    public static TimeSeriesSampler Sampler(
+        string path,
+        Scenario scenario,
+        SimulationSession session,
+        IReadOnlyDictionary<string, IActorRef> hosts,
+        IReadOnlyDictionary<string, IActorRef> links,
+        IReadOnlyDictionary<string, IActorRef> switches,
+        IEnumerable<FlowStats> flows)
+    {
+        // NICs removed mid-run (close-devices) publish their final counters: kept here, by host.nic.
+        var departures = new ConcurrentQueue<object>();
+        session.System.EventStream.Subscribe(session.ActorOf(MessageRecorder.Props(departures), "timeseries-departures"), typeof(NicFinalCounters));
+        var hostNames = hosts.ToDictionary(h => h.Value, h => h.Key);
+        var departed = new Dictionary<string, ProtocolNicCounters>(StringComparer.Ordinal);
+        ProtocolNicCounters? Departed(string key)
+        {
+            while (departures.TryDequeue(out var m))
+                if (m is NicFinalCounters f && hostNames.TryGetValue(f.Stack, out var host)) departed[$"{host}.{f.Counters.Name}"] = f.Counters;
+            return departed.GetValueOrDefault(key);
+        }
+
+        // One request per sample gathers every counter; the subjects below read their part of it.
+        var collector = session.ActorOf(CounterCollector.Props(
+            [.. scenario.Hosts.Select(h => (h.Name, hosts[h.Name], (IReadOnlyList<string>)[.. h.Nics.Select(n => n.Name)]))],
+            links.Select(l => (l.Value, "links." + l.Key)).Concat(switches.Select(s => (s.Value, "switches." + s.Key))).ToDictionary(p => p.Item1, p => p.Item2)),
+            "timeseries-collector");
+        // In virtual time the answer is there once the instant is drained: a Tell and a settle, no Ask (no temporary
+        // actor and task per sample; asks were most of a sample's cost). Real time waits for the answer.
+        var answers = new ConcurrentQueue<object>();
+        var recorder = session.ActorOf(MessageRecorder.Props(answers), "timeseries-answers");
+        var snapshot = new SnapshotSubject(session.IsVirtual
+            ? () =>
+            {
+                collector.Tell(CounterCollector.Collect.Instance, recorder);
+                session.Settle();
+                return answers.TryDequeue(out var answer) ? answer as CounterCollector.CounterSnapshot : null;
+            }
+            : () => session.Request(collector, CounterCollector.Collect.Instance) as CounterCollector.CounterSnapshot);
+        var subjects = new List<ISampledSubject> { snapshot };
+        var flowList = flows.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+        var rttSamples = flowList.Any(f => f.Kind == "ping") ? RttSampleWriter.Create(Path.Combine(Path.GetDirectoryName(path)!, "rtt.csv")) : null;
+        subjects.AddRange(flowList.Select(f => new FlowSeries(f, rttSamples)));
+
+        var nics = new Dictionary<NicRef, NicSeries>();
+        foreach (var h in scenario.Hosts)
+            foreach (var n in h.Nics)
+            {
+                var key = $"{h.Name}.{n.Name}";
+                // A NIC removed by close-devices is missing from the snapshot; its final counters were published.
+                var series = new NicSeries(h.Name, n.Name, () => snapshot.Current?.Nics.GetValueOrDefault(key), () => Departed(key));
+                nics[new NicRef(h.Name, n.Name)] = series;
+                subjects.Add(series);
+            }
+        foreach (var l in scenario.Links)
+        {
+            nics[l.A].Link = (nics[l.B], l.Properties.RateBitsPerSecond);
+            nics[l.B].Link = (nics[l.A], l.Properties.RateBitsPerSecond);
+            var name = "links." + l.Name;
+            subjects.Add(new LinkSeries(name, () => snapshot.Current?.Links.GetValueOrDefault(name)));
+        }
+        foreach (var s in scenario.Switches)
+        {
+            var name = "switches." + s.Name;
+            subjects.Add(new LinkSeries(name, () => snapshot.Current?.Links.GetValueOrDefault(name)));
+        }
+        return new TimeSeriesSampler(TimeSeriesWriter.Create(path), subjects, rttSamples);
+    }
+}
+
+/// <summary>Takes the counter snapshot of a sample (first of the subjects, so the others read a fresh one); writes nothing.</summary>
+internal sealed class SnapshotSubject(Func<CounterCollector.CounterSnapshot?> take) : ISampledSubject
+{
+    public CounterCollector.CounterSnapshot? Current { get; private set; }
+
+    public void Read(TimeSpan now) => Current = take();
+
+    public void Write(TimeSpan now, TimeSpan interval, TimeSeriesWriter output) { }
+}

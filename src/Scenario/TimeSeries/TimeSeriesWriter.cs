@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text;
+
+namespace NetSim.Scenario.TimeSeries;
+
+/// <summary>
+/// Streams timeseries.csv in long form, one figure a row: <c>time_s,subject,metric,value</c>. Rows go to disk as
+/// they are sampled (a buffered stream, nothing kept), so memory does not grow with the run. Numbers are written
+/// in invariant culture, the shortest form that reads back exactly, with '\n' line ends: the same run gives the same
+/// bytes, and pandas (<c>read_csv</c>) and R (<c>read.csv</c>) read it without options.
+/// </summary>
+public sealed class TimeSeriesWriter : IDisposable
+{
+    /// <summary>The first line of the file.</summary>
+    public const string Header = "time_s,subject,metric,value";
+
+    private readonly TextWriter _out;
+    private TimeSpan _lastTime = TimeSpan.MinValue;
+    private string _lastSeconds = "";
+
+    public TimeSeriesWriter(TextWriter output)
+    {
+        _out = output;
+        _out.Write(Header);
+        _out.Write('\n');
+    }
+
+    /// <summary>Creates (replaces) <paramref name="path"/>, UTF-8 without BOM.</summary>
+    public static TimeSeriesWriter Create(string path) =>
+        new(new StreamWriter(path, append: false, new UTF8Encoding(false), bufferSize: 1 << 16));
+
+    /// <summary>One row: <paramref name="value"/> of <paramref name="metric"/> of <paramref name="subject"/> at simulated <paramref name="time"/>.</summary>
+    public void Write(TimeSpan time, string subject, string metric, double value)
+    {
+        if (time != _lastTime) (_lastTime, _lastSeconds) = (time, Seconds(time)); // a sample's rows share their time
+        _out.Write(_lastSeconds);
+        _out.Write(',');
+        _out.Write(subject);
+        _out.Write(',');
+        _out.Write(metric);
+        _out.Write(',');
+        Span<char> buffer = stackalloc char[32];
+        _out.Write(FormatNumber(value, buffer));
+        _out.Write('\n');
+    }
+
+    /// <summary>The shortest invariant form that reads back as the same double.</summary>
+    public static string Number(double value) => FormatNumber(value, stackalloc char[32]).ToString();
+
+    /// <summary>
+    /// <see cref="Number"/> without allocating. Most figures are counts: whole numbers are formatted as integers,
+    /// which is faster and gives the same text as "R" below 1e15.
+    /// </summary>
+    private static ReadOnlySpan<char> FormatNumber(double value, Span<char> buffer)
+    {
+        int written;
+        if (value == Math.Floor(value) && Math.Abs(value) < 1e15)
+        {
+            if (value == 0) return "0"; // also -0, which "R" writes as "-0": a count is never negative zero
+            ((long)value).TryFormat(buffer, out written, default, CultureInfo.InvariantCulture);
+        }
+        else if (!value.TryFormat(buffer, out written, "R", CultureInfo.InvariantCulture))
+        {
+            return value.ToString("R", CultureInfo.InvariantCulture);
+        }
+        return buffer[..written];
+    }
+
+    /// <summary>Simulated time in seconds, exact to the tick (decimal, so 0.3 is written as 0.3).</summary>
+    public static string Seconds(TimeSpan time) =>
+        (time.Ticks / (decimal)TimeSpan.TicksPerSecond).ToString("0.#######", CultureInfo.InvariantCulture);
+
+    public void Dispose() => _out.Dispose();
+}
+
+/// <summary>
+/// Streams rtt.csv, every round-trip time a flow measured: <c>time_s,flow,rtt_ms</c> (arrival time of the reply).
+/// Written interval by interval as the sampler takes them, so rows are in time order within a flow's interval.
+/// </summary>
+public sealed class RttSampleWriter : IDisposable
+{
+    /// <summary>The first line of the file.</summary>
+    public const string Header = "time_s,flow,rtt_ms";
+
+    private readonly TextWriter _out;
+
+    public RttSampleWriter(TextWriter output)
+    {
+        _out = output;
+        _out.Write(Header);
+        _out.Write('\n');
+    }
+
+    /// <summary>Creates (replaces) <paramref name="path"/>, UTF-8 without BOM.</summary>
+    public static RttSampleWriter Create(string path) =>
+        new(new StreamWriter(path, append: false, new UTF8Encoding(false), bufferSize: 1 << 16));
+
+    public void Write(TimeSpan at, string flow, TimeSpan rtt)
+    {
+        _out.Write(TimeSeriesWriter.Seconds(at));
+        _out.Write(',');
+        _out.Write(flow);
+        _out.Write(',');
+        _out.Write(TimeSeriesWriter.Number(rtt.TotalMilliseconds));
+        _out.Write('\n');
+    }
+
+    public void Dispose() => _out.Dispose();
+}

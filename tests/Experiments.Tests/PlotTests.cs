@@ -1,0 +1,68 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using NetSim.Experiments.Plots;
+using NetSim.Experiments.RunFiles;
+using SkiaSharp;
+using Xunit;
+
+namespace NetSim.Experiments.Tests;
+
+/// <summary>The run's plots: real PNG and SVG files, one drawn series per flow / NIC / link, labelled.</summary>
+public class PlotTests
+{
+    [Fact]
+    public void Plots_are_valid_png_and_svg_with_the_expected_series()
+    {
+        var folder = TestRuns.Run(TestRuns.Lossy);
+        var run = RunFolder.Open(folder);
+        var specs = RunPlots.For(run);
+        Assert.Equal(["throughput", "rtt", "rtt-cdf", "queue", "drops"], specs.Select(s => s.Name));
+        var expected = new Dictionary<string, string[]>
+        {
+            ["throughput"] = ["bulk", "echo"],
+            ["rtt"] = ["echo"],
+            ["rtt-cdf"] = ["echo"],
+            ["queue"] = ["a.eth0 queue", "b.eth0 queue", "l1 a.eth0>b.eth0 in flight", "l1 b.eth0>a.eth0 in flight"],
+            ["drops"] = ["a.eth0", "b.eth0", "l1 a.eth0>b.eth0", "l1 b.eth0>a.eth0"],
+        };
+        foreach (var spec in specs)
+        {
+            Assert.Equal(expected[spec.Name], spec.Series.Select(s => s.Label));
+            Assert.Contains("seed 3", spec.Title);
+            Assert.Contains("lossy.conf", spec.Title);
+            Assert.Matches(@"\(.+\)", spec.XLabel); // a unit
+            Assert.Matches(@"\(.+\)", spec.YLabel);
+            var drawn = PlotRenderer.Draw(spec, Path.Combine(folder, "plots"));
+
+            var svg = XDocument.Parse(File.ReadAllText(drawn.SvgPath));
+            Assert.Equal("svg", svg.Root!.Name.LocalName);
+            // Every series is drawn with its own colour at the series line width (its line and its legend swatch).
+            var colours = Regex.Matches(drawn.Svg, "stroke=\"(#[0-9A-F]{6})\" stroke-width=\"1.5\"").Select(m => m.Groups[1].Value).Distinct().ToList();
+            Assert.Equal(spec.Series.Count, colours.Count);
+            var text = string.Concat(svg.Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value.Trim() + "\n"));
+            foreach (var label in expected[spec.Name]) Assert.Contains(label, text);
+
+            var png = File.ReadAllBytes(drawn.PngPath);
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
+            using var bitmap = SKBitmap.Decode(png);
+            Assert.Equal((PlotRenderer.Width, PlotRenderer.Height), (bitmap.Width, bitmap.Height));
+            var pixels = bitmap.Pixels.Select(p => $"#{p.Red:X2}{p.Green:X2}{p.Blue:X2}").ToHashSet();
+            foreach (var c in colours) Assert.Contains(c, pixels); // the same series, drawn in the PNG too
+        }
+    }
+
+    [Fact]
+    public void A_run_without_a_time_series_has_no_plots()
+    {
+        var folder = TestRuns.Run(TestRuns.Lossy, "report.interval=0");
+        Assert.Empty(RunPlots.For(RunFolder.Open(folder)));
+    }
+
+    [Theory]
+    [InlineData(999.0, 1.0, "bit/s")]
+    [InlineData(1500.0, 1e3, "kbit/s")]
+    [InlineData(2.5e6, 1e6, "Mbit/s")]
+    [InlineData(1e9, 1e9, "Gbit/s")]
+    public void Bit_rates_get_a_readable_unit(double max, double scale, string unit) =>
+        Assert.Equal((scale, unit), RunPlots.BitRateUnit(max));
+}
