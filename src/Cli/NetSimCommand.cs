@@ -75,17 +75,22 @@ public static class NetSimCommand
             AllowMultipleArgumentsPerToken = false,
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var run = new Command("run", "Run a scenario and write its results.") { file, outDir, seed, set };
-        run.SetAction(r => RunScenario(r.GetValue(file)!, r.GetValue(outDir), r.GetValue(seed), r.GetValue(set) ?? [], r.GetValue(verbose), interruption, output, error));
+        var maxFileSize = new Option<string?>("--max-file-size")
+        {
+            Description = "Largest scenario file read (default 1MiB, at most 1GiB), for generated topologies of thousands of hosts, e.g. --max-file-size 64MiB.",
+        };
+        var run = new Command("run", "Run a scenario and write its results.") { file, outDir, seed, set, maxFileSize };
+        run.SetAction(r => RunScenario(r.GetValue(file)!, r.GetValue(outDir), r.GetValue(seed), r.GetValue(set) ?? [], r.GetValue(maxFileSize),
+            r.GetValue(verbose), interruption, output, error));
 
         var validateFile = new Argument<FileInfo>("file") { Description = "The scenario file to check." };
-        var validate = new Command("validate", "Check a scenario file without running it.") { validateFile };
-        validate.SetAction(r => Validate(r.GetValue(validateFile)!, output, error));
+        var validate = new Command("validate", "Check a scenario file without running it.") { validateFile, maxFileSize };
+        validate.SetAction(r => Validate(r.GetValue(validateFile)!, r.GetValue(maxFileSize), output, error));
 
         var quick = new Option<bool>("--quick") { Description = "The short run (about a minute)." };
         var json = new Option<FileInfo?>("--json") { Description = "Where to write the figures as JSON (default: bench-results.json)." };
         var scale = new Option<bool>("--scale") { Description = "Whole scenarios (star, chain) beside ns-3 (bench/ns3/scale.cc), N = 10 to 10,000." };
-        var sizes = new Option<string?>("--sizes") { Description = "With --scale: the sizes N, comma-separated (default 10,100,1000; 10000 needs scenario files over 1 MiB)." };
+        var sizes = new Option<string?>("--sizes") { Description = "With --scale: the sizes N, comma-separated (default 10,100,1000,10000)." };
         var topologies = new Option<string?>("--topology") { Description = "With --scale: star, chain or both (default star,chain)." };
         var pairs = new Option<int?>("--pairs") { Description = "With --scale: NetSim/ns-3 pairs per size, medians reported (default 3; 1 at 10,000)." };
         var bench = new Command("bench", "Measure frames per second, NIC churn and memory on this machine.") { quick, json, scale, sizes, topologies, pairs };
@@ -104,9 +109,18 @@ public static class NetSimCommand
         return new RootCommand("NetSim: simulated TUN/TAP devices, hosts, links and switches.") { verbose, run, validate, bench, scaleRun, PlotCommand.Create(output, error), SweepCommand.Create(output, error), CompareCommand.Create(output, error) };
     }
 
-    private static ScenarioLoadResult Load(FileInfo file, IEnumerable<string> overrides, long? seed, TextWriter error)
+    /// <summary>The bytes of <c>--max-file-size</c> (the default when absent), or null after a one-line error.</summary>
+    private static int? MaxFileBytes(string? text, TextWriter error)
     {
-        var result = ScenarioLoader.Load(file.FullName, overrides, seed);
+        if (text is null) return ScenarioLimits.MaxFileBytes;
+        if (ValueParsers.ParseByteSize(text, out var problem) is { } bytes && bytes is >= 1 and <= ScenarioLimits.MaxFileBytesCeiling) return (int)bytes;
+        error.WriteLine($"netsim: --max-file-size: {problem ?? $"{text} is outside 1 byte..1GiB"}");
+        return null;
+    }
+
+    private static ScenarioLoadResult Load(FileInfo file, IEnumerable<string> overrides, long? seed, int maxFileBytes, TextWriter error)
+    {
+        var result = ScenarioLoader.Load(file.FullName, overrides, seed, maxFileBytes);
         if (!result.Errors.IsEmpty)
         {
             // One line: the first problem in the file (errors without a line last), and how many more there are.
@@ -119,18 +133,20 @@ public static class NetSimCommand
     private static string Relative(string path) =>
         Path.IsPathRooted(path) ? Path.GetRelativePath(Environment.CurrentDirectory, path) : path;
 
-    private static int Validate(FileInfo file, TextWriter output, TextWriter error)
+    private static int Validate(FileInfo file, string? maxFileSize, TextWriter output, TextWriter error)
     {
-        var result = Load(file, [], null, error);
+        if (MaxFileBytes(maxFileSize, error) is not { } maxFileBytes) return BadInput;
+        var result = Load(file, [], null, maxFileBytes, error);
         if (!result.Succeeded) return BadInput;
         var s = result.Scenario!;
         output.WriteLine($"{Relative(file.FullName)}: ok ({s.Hosts.Length} hosts, {s.Links.Length} links, {s.Switches.Length} switches, {s.Script.Length} steps, {s.Duration.TotalSeconds:0.###} s)");
         return Ok;
     }
 
-    private static int RunScenario(FileInfo file, DirectoryInfo? outDir, string? seedText, string[] overrides, bool verbose,
+    private static int RunScenario(FileInfo file, DirectoryInfo? outDir, string? seedText, string[] overrides, string? maxFileSize, bool verbose,
         RunInterruption? interruption, TextWriter output, TextWriter error)
     {
+        if (MaxFileBytes(maxFileSize, error) is not { } maxFileBytes) return BadInput;
         long? seed = null;
         if (seedText is not null)
         {
@@ -141,7 +157,7 @@ public static class NetSimCommand
             }
             seed = parsedSeed;
         }
-        var loaded = Load(file, overrides, seed, error);
+        var loaded = Load(file, overrides, seed, maxFileBytes, error);
         if (!loaded.Succeeded) return BadInput;
         var scenario = loaded.Scenario!;
         var folder = outDir?.FullName ?? Path.Combine("out", Path.GetFileNameWithoutExtension(file.Name));

@@ -6,11 +6,25 @@ namespace NetSim.Scenario;
 /// </summary>
 public static class ScenarioLimits
 {
-    /// <summary>Largest scenario file (and --set text) read: 1 MiB.</summary>
+    /// <summary>
+    /// Largest scenario file (and --set text) read by default: 1 MiB, far above any hand-written file. Generated
+    /// topologies of thousands of hosts are larger: <c>--max-file-size</c> (the loader's <c>maxFileBytes</c>) raises
+    /// the bound up to <see cref="MaxFileBytesCeiling"/>, and the time bound grows with it.
+    /// </summary>
     public const int MaxFileBytes = 1 << 20;
 
-    /// <summary>How long reading and checking one file may take before it is given up as too complex.</summary>
+    /// <summary>The highest <c>--max-file-size</c>: 1 GiB (a string of the file must fit in memory twice).</summary>
+    public const int MaxFileBytesCeiling = 1 << 30;
+
+    /// <summary>How long reading and checking a file of at most <see cref="MaxFileBytes"/> may take before it is given up as too complex.</summary>
     public static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// The time bound for a text of <paramref name="length"/> characters: <see cref="LoadTimeout"/>, plus 20 s for
+    /// every further MiB (Akka's parser reads about 0.1-0.5 MiB/s of scenario text on a loaded 2-core machine).
+    /// </summary>
+    public static TimeSpan LoadTimeoutFor(int length) =>
+        LoadTimeout + TimeSpan.FromSeconds(20.0 * Math.Max(0, length - MaxFileBytes) / MaxFileBytes);
 
     /// <summary>Stack of the loader's worker thread: Akka's HOCON parser recurses per nesting level and substitution.</summary>
     public const int LoaderStackBytes = 64 << 20;

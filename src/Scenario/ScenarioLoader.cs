@@ -38,20 +38,22 @@ public static class ScenarioLoader
     /// <param name="path">Scenario file.</param>
     /// <param name="overrides"><c>key=value</c> pairs from <c>--set</c>, HOCON syntax on both sides, applied over the file.</param>
     /// <param name="seed">When given, replaces the file's <c>seed</c>.</param>
-    public static ScenarioLoadResult Load(string path, IEnumerable<string>? overrides = null, long? seed = null)
+    /// <param name="maxFileBytes">The largest file accepted (default <see cref="ScenarioLimits.MaxFileBytes"/>, at most <see cref="ScenarioLimits.MaxFileBytesCeiling"/>).</param>
+    public static ScenarioLoadResult Load(string path, IEnumerable<string>? overrides = null, long? seed = null, int maxFileBytes = ScenarioLimits.MaxFileBytes)
     {
+        maxFileBytes = Math.Clamp(maxFileBytes, 1, ScenarioLimits.MaxFileBytesCeiling);
         string text;
         try
         {
             if (Directory.Exists(path)) return new(null, [new ScenarioError(path, 0, "", "is a folder, not a scenario file")]);
             var length = new FileInfo(path).Length;
-            if (length > ScenarioLimits.MaxFileBytes)
+            if (length > maxFileBytes)
             {
                 // Name the line on which the limit is crossed, reading no more than the limit.
-                var head = new byte[ScenarioLimits.MaxFileBytes];
+                var head = new byte[maxFileBytes];
                 using (var stream = File.OpenRead(path)) stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
                 var line = 1 + head.Count(b => b == (byte)'\n');
-                return new(null, [new ScenarioError(path, line, "", $"the file is {length:N0} bytes; a scenario file may have at most {ScenarioLimits.MaxFileBytes:N0} (the limit is reached on this line)")]);
+                return new(null, [new ScenarioError(path, line, "", $"the file is {length:N0} bytes; a scenario file may have at most {maxFileBytes:N0} (the limit is reached on this line; --max-file-size raises it)")]);
             }
             text = File.ReadAllText(path);
         }
@@ -59,22 +61,25 @@ public static class ScenarioLoader
         {
             return new(null, [new ScenarioError(path, 0, "", $"cannot read the file: {e.Message}")]);
         }
-        return LoadFromText(text, path, overrides, seed);
+        return LoadFromText(text, path, overrides, seed, maxFileBytes);
     }
 
     /// <summary>Loads and validates scenario text; <paramref name="fileName"/> is used in messages.</summary>
     /// <remarks>
-    /// Never throws for any text and never takes longer than <see cref="ScenarioLimits.LoadTimeout"/>: the source
+    /// Never throws for any text and never takes longer than <see cref="ScenarioLimits.LoadTimeoutFor"/> its length: the source
     /// scan rejects what Akka's parser mishandles (deep nesting, stray backslashes, cyclic substitutions), and the
     /// parse and build run on a worker thread with a large stack that is abandoned if it does not finish in time.
     /// </remarks>
-    public static ScenarioLoadResult LoadFromText(string text, string fileName, IEnumerable<string>? overrides = null, long? seed = null)
+    public static ScenarioLoadResult LoadFromText(string text, string fileName, IEnumerable<string>? overrides = null, long? seed = null,
+        int maxFileBytes = ScenarioLimits.MaxFileBytes)
     {
-        if (text.Length > ScenarioLimits.MaxFileBytes)
+        maxFileBytes = Math.Clamp(maxFileBytes, 1, ScenarioLimits.MaxFileBytesCeiling);
+        if (text.Length > maxFileBytes)
         {
-            var line = HoconSourceMap.LineAt(text, ScenarioLimits.MaxFileBytes);
-            return new(null, [new ScenarioError(fileName, line, "", $"the text is longer than {ScenarioLimits.MaxFileBytes:N0} characters (the limit of a scenario file is reached on this line)")]);
+            var line = HoconSourceMap.LineAt(text, maxFileBytes);
+            return new(null, [new ScenarioError(fileName, line, "", $"the text is longer than {maxFileBytes:N0} characters (the limit of a scenario file is reached on this line; --max-file-size raises it)")]);
         }
+        var timeout = ScenarioLimits.LoadTimeoutFor(text.Length);
         var overrideList = (overrides ?? []).ToList();
         ScenarioLoadResult? result = null;
         Exception? failure = null;
@@ -84,8 +89,8 @@ public static class ScenarioLoader
             catch (Exception e) { failure = e; }
         }, ScenarioLimits.LoaderStackBytes) { IsBackground = true, Name = "netsim-scenario-loader" };
         worker.Start();
-        if (!worker.Join(ScenarioLimits.LoadTimeout))
-            return new(null, [new ScenarioError(fileName, 0, "", $"reading the file took longer than {ScenarioLimits.LoadTimeout.TotalSeconds:0} s; simplify it (fewer substitutions, smaller lists)")]);
+        if (!worker.Join(timeout))
+            return new(null, [new ScenarioError(fileName, 0, "", $"reading the file took longer than {timeout.TotalSeconds:0} s; simplify it (fewer substitutions, smaller lists)")]);
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         return result!;
     }

@@ -73,6 +73,38 @@ public partial class HostileFileTests
         Assert.True(validate.ExitCode == NetSimCommand.Ok, validate.ToString());
     }
 
+    [Fact]
+    public void A_generated_file_above_the_default_limit_validates_with_a_raised_max_file_size()
+    {
+        // 4,000 hosts with a long comment each (about 1.5 MB): refused at the default 1 MiB, accepted with --max-file-size 4MiB.
+        using var folder = new TempFolder();
+        var text = new System.Text.StringBuilder("duration = 100ms\nhosts {\n");
+        for (var i = 0; i < 4000; i++)
+            text.Append($"  host{i:D5} {{ nics {{ eth0 {{ type = tun, addresses = [\"10.{i / 250}.{i % 250}.1/30\"] }} }} }} # {new string('.', 300)}\n");
+        text.Append("}\nlinks {\n");
+        for (var i = 0; i < 4000; i += 2) text.Append($"  l{i} {{ a = \"host{i:D5}.eth0\", b = \"host{i + 1:D5}.eth0\" }}\n");
+        text.Append("}\n");
+        Assert.InRange(text.Length, (1 << 20) + 1, 4 << 20);
+        var path = folder.Write("generated.conf", text.ToString());
+        Assert.Equal(NetSimCommand.BadInput, Cli.Run("validate", path).ExitCode);
+        var raised = Cli.Run("validate", path, "--max-file-size", "4MiB");
+        Assert.True(raised.ExitCode == NetSimCommand.Ok, raised.ToString());
+    }
+
+    [Theory]
+    [InlineData("lots")]
+    [InlineData("2GiB")]
+    [InlineData("0")]
+    public void A_bad_max_file_size_is_one_line_and_exit_2(string value)
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("ok.conf", "duration = 1s\n");
+        var result = Cli.Run("validate", path, "--max-file-size", value);
+        Assert.True(result.ExitCode == NetSimCommand.BadInput, result.ToString());
+        Assert.StartsWith("netsim: --max-file-size: ", result.Error);
+        Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
     [Theory]
     [InlineData(100_000)]
     [InlineData(400_000)]

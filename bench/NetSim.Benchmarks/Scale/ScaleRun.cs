@@ -36,7 +36,7 @@ public static class ScaleRun
             try
             {
                 var total = Stopwatch.StartNew();
-                var loaded = ScenarioLoader.LoadFromText(text, $"{scenario.Topology}-{scenario.N}.conf");
+                var loaded = ScenarioLoader.LoadFromText(text, $"{scenario.Topology}-{scenario.N}.conf", maxFileBytes: ScenarioLimits.MaxFileBytesCeiling); // generated: thousands of hosts
                 if (!loaded.Succeeded) throw new InvalidOperationException(string.Join("\n", loaded.Errors.Take(5)));
                 var parse = total.Elapsed;
                 var result = ScenarioRunner.Run(loaded.Scenario!, new RunOptions(folder));
