@@ -84,6 +84,9 @@ public sealed record UdpStep(TimeSpan At, string Name, string From, IPAddress To
 /// </summary>
 public sealed record TcpStep(TimeSpan At, string Name, string From, IPAddress To, int Port, long? Bytes, TimeSpan? Duration, string CongestionControl) : ScriptStep(At);
 
+/// <summary>A TCP echo server on <see cref="Host"/>: listens on <see cref="Port"/> from <see cref="ScriptStep.At"/> to the end of the run and writes back everything each connection sends.</summary>
+public sealed record TcpEchoStep(TimeSpan At, string Host, int Port) : ScriptStep(At);
+
 /// <summary>Take a link down: frames in flight and new frames are dropped.</summary>
 public sealed record LinkDownStep(TimeSpan At, string Link) : ScriptStep(At);
 

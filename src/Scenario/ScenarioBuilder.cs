@@ -12,7 +12,7 @@ namespace NetSim.Scenario;
 /// <summary>Turns a parsed HOCON tree into the scenario model, reporting every problem through the context.</summary>
 internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context, Config config, string fileName)
 {
-    private static readonly string[] StepActions = ["ping", "udp", "tcp", "link-down", "link-up", "link-set", "close-devices", "expect"];
+    private static readonly string[] StepActions = ["ping", "udp", "tcp", "tcp-echo", "link-down", "link-up", "link-set", "close-devices", "expect"];
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*$")]
     private static partial Regex NamePattern();
@@ -277,6 +277,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
         var array = raw.GetArray();
         var flows = new Dictionary<string, string>();
         var expectNames = new HashSet<string>();
+        var echoes = new HashSet<(string, long)>();
         int pings = 0, udps = 0, tcps = 0, expects = 0;
         var pendingExpects = new List<(Section Section, string Flow)>();
 
@@ -362,6 +363,18 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
                     else if (!c.Has("bytes") && !c.Has("duration")) context.Error(c.Path, "needs bytes (e.g. 10MB) or duration (e.g. 30s) to know when to stop");
                     else if (from is not null && to is not null && port is not null && cc is not null && (bytes is not null || dur is not null))
                         steps.Add(new TcpStep(time, name, from, to, (int)port, bytes, dur, cc));
+                    break;
+                }
+                case "tcp-echo":
+                {
+                    if (step.Child("tcp-echo", null) is not { } e) break;
+                    e.RejectUnknownKeys("host", "port");
+                    var host = e.Scalar("host", required: true);
+                    if (host is not null && !ResolveHost(e, "host", host, hosts)) host = null;
+                    var port = e.Integer("port", true, 1, 65535);
+                    if (host is not null && port is not null && !echoes.Add((host, port.Value)))
+                        e.Error("port", $"{host} already runs a tcp-echo on port {port}");
+                    else if (host is not null && port is not null) Add(new TcpEchoStep(time, host, (int)port));
                     break;
                 }
                 case "link-down" or "link-up":

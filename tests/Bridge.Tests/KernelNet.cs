@@ -24,6 +24,15 @@ public static class KernelNet
         Skip.If(true, missing);
     }
 
+    /// <summary>Debian's python3 (the one the socket scripts need): skips without it on a laptop, fails in CI.</summary>
+    public static string RequirePython()
+    {
+        const string python = "/usr/bin/python3";
+        Assert.True(File.Exists(python) || !InCi, "CI needs Debian's python3");
+        Skip.IfNot(File.Exists(python), "no /usr/bin/python3");
+        return python;
+    }
+
     public static string? Which(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':').Append("/usr/sbin").Append("/sbin")
             .Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);

@@ -82,9 +82,7 @@ public sealed partial class RealTrafficTests
     public void A_real_udp_socket_exchanges_datagrams_with_a_simulated_udp_flow()
     {
         Require();
-        const string python = "/usr/bin/python3";
-        Assert.True(File.Exists(python) || Environment.GetEnvironmentVariable("CI") != "true", "CI needs Debian's python3");
-        Skip.IfNot(File.Exists(python), "no /usr/bin/python3");
+        var python = RequirePython();
         string ns = Unique("nsbt-"), dev = Unique("nsb");
         // h2 sends 20 numbered datagrams to the kernel side; the real socket receives them and echoes each back.
         const string echo = """
@@ -178,10 +176,25 @@ public sealed class KernelBridgeSampleTests
                 Thread.Sleep(50);
             }
             var (pingCode, ping) = InNetns(ns, "ping", "-n", "-c", "3", "-i", "0.2", "-W", "3", "10.0.2.2");
+            // The README's `nc 10.0.2.2 7`: the sample's tcp-echo on h2 sends a line back.
+            var (echoCode, echo) = File.Exists("/usr/bin/python3")
+                ? InNetns(ns, "/usr/bin/python3", "-c", """
+                    import socket
+                    s = socket.create_connection(("10.0.2.2", 7), timeout=10)
+                    s.sendall(b"hello netsim\n")
+                    s.shutdown(socket.SHUT_WR)
+                    back = b""
+                    while chunk := s.recv(100):
+                        back += chunk
+                    print(back.decode().strip())
+                    """)
+                : (0, "hello netsim");
             Assert.True(run.Wait(TimeSpan.FromSeconds(60)));
             var (code, output) = run.Result;
 
             Assert.True(pingCode == 0, ping);
+            Assert.True(echoCode == 0, echo);
+            Assert.Equal("hello netsim", echo.Trim());
             Assert.True(code == 0, output);
             Assert.Contains("all expectations held", output);
             using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "report.json")));

@@ -47,10 +47,44 @@ public class TcpFlowTests
     [InlineData("", "script[0].tcp", "needs bytes")]
     public void Tcp_step_mistakes_name_the_line_and_key(string keys, string key, string message)
     {
-        var path = LoaderTests.Write(Hosts + "script = [\n  { at = 1s, tcp { from = h1, to = \"10.0.0.2\"" + (keys.Length > 0 ? ", " + keys : "") + " } }\n]\n");
+        AssertStepError("tcp { from = h1, to = \"10.0.0.2\"" + (keys.Length > 0 ? ", " + keys : "") + " }", key, message);
+    }
+
+    /// <summary>A script of one step (on line 6) is rejected with exactly one error, at <paramref name="key"/>.</summary>
+    private static void AssertStepError(string action, string key, string message)
+    {
+        var path = LoaderTests.Write(Hosts + "script = [\n  { at = 1s, " + action + " }\n]\n");
         var e = Assert.Single(LoaderTests.Errors(path));
         Assert.Equal(key, e.Key);
         Assert.Equal(6, e.Line);
         Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void A_tcp_echo_step_parses_host_and_port()
+    {
+        var path = LoaderTests.Write(Hosts + "script = [ { at = 2s, tcp-echo { host = h2, port = 7 } } ]\n");
+        var result = ScenarioLoader.Load(path);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(new TcpEchoStep(TimeSpan.FromSeconds(2), "h2", 7), Assert.Single(result.Scenario!.Script));
+    }
+
+    [Theory]
+    [InlineData("host = h9, port = 7", "script[0].tcp-echo.host", "h9")]
+    [InlineData("host = h2, port = 70000", "script[0].tcp-echo.port", "70000")]
+    [InlineData("host = h2", "script[0].tcp-echo.port", "")]
+    [InlineData("host = h2, port = 7, name = x", "script[0].tcp-echo.name", "")]
+    public void Tcp_echo_mistakes_name_the_line_and_key(string keys, string key, string message)
+    {
+        AssertStepError("tcp-echo { " + keys + " }", key, message);
+    }
+
+    [Fact]
+    public void Two_tcp_echoes_on_one_host_and_port_are_an_error()
+    {
+        var path = LoaderTests.Write(Hosts + "script = [\n  { at = 1s, tcp-echo { host = h2, port = 7 } }\n  { at = 2s, tcp-echo { host = h2, port = 7 } }\n]\n");
+        var e = Assert.Single(LoaderTests.Errors(path));
+        Assert.Equal("script[1].tcp-echo.port", e.Key);
+        Assert.Contains("already runs a tcp-echo on port 7", e.Message);
     }
 }

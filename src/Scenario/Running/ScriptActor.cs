@@ -95,6 +95,9 @@ internal sealed class ScriptActor : UntypedActor, IWithTimers
                     Context.ActorOf(source, "tcp-" + index);
                 break;
             }
+            case TcpEchoStep e:
+                Context.ActorOf(TcpEchoActor.Props(_targets.Hosts[e.Host], (ushort)e.Port), "tcp-echo-" + index);
+                break;
             case LinkDownStep d:
                 SetLink(d.Link, p => p with { Up = false });
                 break;
