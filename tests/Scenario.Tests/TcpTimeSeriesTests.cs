@@ -29,10 +29,10 @@ public class TcpTimeSeriesTests
         File.ReadAllLines(Path.Combine(folder, "timeseries.csv")).Skip(1).Select(l => l.Split(',')).Select(p => new Row(
             decimal.Parse(p[0], CultureInfo.InvariantCulture), p[1], p[2], double.Parse(p[3], CultureInfo.InvariantCulture))).ToList();
 
-    private static (RunResult Result, string Folder) Run()
+    private static (RunResult Result, string Folder) Run(params string[] set)
     {
         var folder = Directory.CreateTempSubdirectory("netsim-tcp-timeseries-").FullName;
-        return (ScenarioRunner.Run(TimeSeriesTests.Load(OneFlow), new RunOptions(folder)), folder);
+        return (ScenarioRunner.Run(TimeSeriesTests.Load(OneFlow, set), new RunOptions(folder)), folder);
     }
 
     [Fact]
@@ -64,10 +64,14 @@ public class TcpTimeSeriesTests
     }
 
     [Fact]
-    public void A_tcp_flow_time_series_is_byte_identical_on_a_rerun()
+    public void A_tcp_flow_time_series_is_byte_identical_on_a_rerun_and_changes_no_other_result()
     {
         var (_, first) = Run();
         var (_, second) = Run();
         Assert.Equal(File.ReadAllBytes(Path.Combine(first, "timeseries.csv")), File.ReadAllBytes(Path.Combine(second, "timeseries.csv")));
+        // Asking the sender for its numbers at every sample moves no event: the report is the same without a time series.
+        var (_, unsampled) = Run("report.interval=0");
+        Assert.False(File.Exists(Path.Combine(unsampled, "timeseries.csv")));
+        Assert.Equal(File.ReadAllText(Path.Combine(first, "report.json")), File.ReadAllText(Path.Combine(unsampled, "report.json")));
     }
 }
