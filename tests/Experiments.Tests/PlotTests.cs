@@ -52,6 +52,33 @@ public class PlotTests
     }
 
     [Fact]
+    public void A_tcp_flow_gets_a_cwnd_plot_drawn_from_its_time_series_and_shown_on_the_page()
+    {
+        var folder = TestRuns.Run(TestRuns.TcpSingleFlow);
+        var run = RunFolder.Open(folder);
+        var specs = RunPlots.For(run);
+        var cwnd = Assert.Single(specs, s => s.Name == "cwnd");
+        var line = Assert.Single(cwnd.Series);
+        Assert.Equal("bulk", line.Label);
+        // One point per sample from the first after the connect (0.6 s) to the end (2.5 s), the values of timeseries.csv.
+        var rows = File.ReadAllLines(Path.Combine(folder, "timeseries.csv")).Select(l => l.Split(','))
+            .Where(p => p[1] == "flows.bulk" && p[2] == "cwnd").ToList();
+        Assert.Equal(20, rows.Count);
+        Assert.Equal(rows.Select(p => double.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture)), line.Xs);
+        Assert.Equal(rows.Select(p => double.Parse(p[3], System.Globalization.CultureInfo.InvariantCulture)), line.Ys);
+        Assert.True(line.Ys.Max() > line.Ys.Min(), "cwnd should move while the flow runs");
+        Assert.Contains("bulk", Assert.Single(specs, s => s.Name == "throughput").Series.Select(s => s.Label));
+
+        var drawn = PlotRenderer.Draw(cwnd, Path.Combine(folder, "plots"));
+        var text = string.Concat(XDocument.Parse(File.ReadAllText(drawn.SvgPath)).Descendants().Where(e => e.Name.LocalName == "text").Select(e => e.Value));
+        Assert.Contains("bulk", text);
+        Assert.Contains("cwnd (bytes)", text);
+
+        NetSim.Experiments.Reports.RunReportPage.Write(run);
+        Assert.Contains("congestion window", File.ReadAllText(Path.Combine(folder, "report.html")));
+    }
+
+    [Fact]
     public void A_run_without_a_time_series_has_no_plots()
     {
         var folder = TestRuns.Run(TestRuns.Lossy, "report.interval=0");

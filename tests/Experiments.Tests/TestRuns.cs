@@ -24,6 +24,20 @@ internal static class TestRuns
         ]
         """;
 
+    /// <summary>samples/tcp-single-flow.conf made cheap: one CUBIC flow for 2 s over 10 Mbit/s with 20 ms each way.</summary>
+    public const string TcpSingleFlow = """
+        seed = 1
+        duration = 2.5s
+        hosts {
+          h1 { nics { eth0 { type = tun, addresses = ["10.0.0.1/30"] } } }
+          h2 { nics { eth0 { type = tun, addresses = ["10.0.0.2/30"] } } }
+        }
+        links { l1 { a = "h1.eth0", b = "h2.eth0", delay = 20ms, rate = 10Mbps, queue = 100 } }
+        script = [
+          { at = 0.5s, tcp { name = bulk, from = h1, to = "10.0.0.2", port = 5001, duration = 2s, cc = cubic } }
+        ]
+        """;
+
     public static string NewFolder(string what) => Directory.CreateTempSubdirectory($"netsim-{what}-").FullName;
 
     /// <summary>Runs <paramref name="text"/> into a new folder and returns the folder.</summary>

@@ -170,7 +170,7 @@ public static class ScenarioRunner
         var timeSeriesPath = options.OutputDirectory is null ? null : Path.Combine(options.OutputDirectory, "timeseries.csv");
         using var sampler = timeSeriesPath is null || scenario.Report.Interval <= TimeSpan.Zero
             ? null
-            : TimeSeriesSubjects.Sampler(timeSeriesPath, scenario, session, hosts, links, switches, flows.Values);
+            : TimeSeriesSubjects.Sampler(timeSeriesPath, scenario, session, hosts, links, switches, flows.Values, tcpFlows.Values);
         // Time passes in slices, so a cancellation (Ctrl-C, SIGTERM) is seen promptly; progress every few slices; and
         // it stops at every sample instant of the time series.
         var reached = TimeSpan.Zero;

@@ -1,4 +1,6 @@
+using Akka.Actor;
 using NetSim.Protocol.Links;
+using NetSim.Protocol.Stack;
 using NetSim.Scenario.Running;
 using ProtocolNicCounters = NetSim.Protocol.Nic.NicCounters;
 
@@ -130,5 +132,39 @@ internal sealed class LinkSeries(string subject, Func<LinkCounters?> read) : ISa
             output.Write(now, name, "dropped", d.Dropped.Values.Sum() - (before?.Dropped.Values.Sum() ?? 0));
             output.Write(now, name, "in_flight", d.InFlight);
         }
+    }
+}
+
+/// <summary>
+/// A tcp flow (<c>flows.NAME</c>): <c>received_bytes</c> (bytes the receiver read in the interval) and
+/// <c>throughput_bps</c> (those bytes as bits per second); once the sender is connected, from its connection at the
+/// sample instant: <c>cwnd</c> (bytes), <c>srtt_ms</c> (when measured), and per interval <c>retransmits</c>
+/// (segments) and <c>timeouts</c> (retransmission timer expiries).
+/// </summary>
+internal sealed class TcpFlowSeries(TcpFlowStats stats, Func<IActorRef, int, TcpInfoReply?> askInfo) : ISampledSubject
+{
+    private readonly string _subject = "flows." + stats.Name;
+    private long _bytesBefore, _bytesNow;
+    private TcpInfoReply? _infoBefore, _infoNow;
+
+    public void Read(TimeSpan now)
+    {
+        _infoBefore = _infoNow;
+        // The sender only shuts down its side, so its connection's numbers stay readable after the flow ends.
+        _infoNow = stats.SenderHost is { } host ? askInfo(host, stats.SenderSocket) ?? _infoBefore : null;
+        // After the ask: what the instant's remaining work delivered counts in this interval, as it does in the report.
+        (_bytesBefore, _bytesNow) = (_bytesNow, stats.BytesReceived);
+    }
+
+    public void Write(TimeSpan now, TimeSpan interval, TimeSeriesWriter output)
+    {
+        var bytes = _bytesNow - _bytesBefore;
+        output.Write(now, _subject, "received_bytes", bytes);
+        output.Write(now, _subject, "throughput_bps", bytes * 8.0 / interval.TotalSeconds);
+        if (_infoNow is not { } info) return;
+        output.Write(now, _subject, "cwnd", info.Cwnd);
+        if (info.SRtt > TimeSpan.Zero) output.Write(now, _subject, "srtt_ms", info.SRtt.TotalMilliseconds);
+        output.Write(now, _subject, "retransmits", info.RetransmittedSegments - (_infoBefore?.RetransmittedSegments ?? 0));
+        output.Write(now, _subject, "timeouts", info.Timeouts - (_infoBefore?.Timeouts ?? 0));
     }
 }

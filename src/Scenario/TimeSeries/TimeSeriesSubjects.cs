@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
+using NetSim.Protocol.Stack;
 using NetSim.Scenario.Running;
 using NicFinalCounters = NetSim.Protocol.Nic.NicFinalCounters;
 using ProtocolNicCounters = NetSim.Protocol.Nic.NicCounters;
@@ -16,7 +17,8 @@ internal static class TimeSeriesSubjects
         IReadOnlyDictionary<string, IActorRef> hosts,
         IReadOnlyDictionary<string, IActorRef> links,
         IReadOnlyDictionary<string, IActorRef> switches,
-        IEnumerable<FlowStats> flows)
+        IEnumerable<FlowStats> flows,
+        IEnumerable<TcpFlowStats> tcpFlows)
     {
         // NICs removed mid-run (close-devices) publish their final counters: kept here, by host.nic.
         var departures = new ConcurrentQueue<object>();
@@ -51,6 +53,9 @@ internal static class TimeSeriesSubjects
         var flowList = flows.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         var rttSamples = flowList.Any(f => f.Kind == "ping") ? RttSampleWriter.Create(Path.Combine(Path.GetDirectoryName(path)!, "rtt.csv")) : null;
         subjects.AddRange(flowList.Select(f => new FlowSeries(f, rttSamples)));
+        // A tcp flow's connection numbers: one GetTcpInfo per flow and sample (few flows; the sender host answers).
+        subjects.AddRange(tcpFlows.OrderBy(f => f.Name, StringComparer.Ordinal)
+            .Select(f => new TcpFlowSeries(f, (host, socket) => session.Request(host, new GetTcpInfo(socket)) as TcpInfoReply)));
 
         var nics = new Dictionary<NicRef, NicSeries>();
         foreach (var h in scenario.Hosts)
