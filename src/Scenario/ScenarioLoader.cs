@@ -49,10 +49,20 @@ public static class ScenarioLoader
             var length = new FileInfo(path).Length;
             if (length > maxFileBytes)
             {
-                // Name the line on which the limit is crossed, reading no more than the limit.
-                var head = new byte[maxFileBytes];
-                using (var stream = File.OpenRead(path)) stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-                var line = 1 + head.Count(b => b == (byte)'\n');
+                // Name the line on which the limit is crossed, reading no more than the limit, a block at a time (the
+                // limit may be raised to 1 GiB: no buffer of its size).
+                var line = 1;
+                var block = new byte[64 * 1024];
+                using (var stream = File.OpenRead(path))
+                {
+                    for (long left = maxFileBytes; left > 0;)
+                    {
+                        var n = stream.Read(block, 0, (int)Math.Min(block.Length, left));
+                        if (n == 0) break;
+                        line += block.AsSpan(0, n).Count((byte)'\n');
+                        left -= n;
+                    }
+                }
                 return new(null, [new ScenarioError(path, line, "", $"the file is {length:N0} bytes; a scenario file may have at most {maxFileBytes:N0} (the limit is reached on this line; --max-file-size raises it)")]);
             }
             text = File.ReadAllText(path);
