@@ -85,6 +85,7 @@ public sealed class DeviceActor : UntypedActor
                 break;
             case SubscribeReadable m: OnSubscribe(m.Subscriber, true); break;
             case UnsubscribeReadable m: OnSubscribe(m.Subscriber, false); break;
+            case SubscribeFrames m: OnSubscribeFrames(m); break;
             case Close:
                 // Reply first: whatever the detach sets off (the NIC's removal) happens after the closer hears Closed.
                 Sender.Tell(Closed.Instance);
@@ -151,6 +152,15 @@ public sealed class DeviceActor : UntypedActor
         else Sender.Tell(new Subscribed(active));
     }
 
+    private void OnSubscribeFrames(SubscribeFrames m)
+    {
+        const string op = "subscribe-frames";
+        if (_nic is null) { Fail(Errno.EBADFD, op); return; }
+        if (_nicRemoved) { Fail(Errno.EIO, op); return; }
+        if (!_nonBlocking || PacketInfo) { Fail(Errno.EINVAL, op); return; }
+        _nic.Forward(new NicPushSubscribe(Self, m.Target, m.Port, m.Active));
+    }
+
     private void OnRead(int maxFrames, bool batch)
     {
         var op = batch ? "read-batch" : "read";
@@ -168,7 +178,7 @@ public sealed class DeviceActor : UntypedActor
         var errno = Check(m.Frame.Length);
         if (errno != Errno.None) { Fail(errno, "write"); return; }
         // Reply first, then forward: the writer hears Written before anything the frame sets off can reach it.
-        Sender.Tell(new Written(m.Frame.Length));
+        if (!m.Quiet) Sender.Tell(new Written(m.Frame.Length));
         // The writer is the sender: should the NIC stop before taking the frame, the writer hears FramesLost (LostFrames).
         if (Strip(m.Frame, out var frame)) _nic!.Tell(new NicInbound(frame.Protocol, frame.Frame), Sender);
     }

@@ -17,20 +17,18 @@ public sealed record NicEndpoint(IActorRef Host, string HostName, string Nic, bo
 
 /// <summary>
 /// One end of a link or one port of a switch: the process that holds a /dev/net/tun file attached to a host's NIC
-/// (docs/design.md, "Architecture"). It reads whatever the stack queues on that NIC (on each readiness
-/// notification, in batches until EAGAIN) and hands it to its owner, and writes what the owner gives it into the NIC.
+/// (docs/design.md, "Architecture"). Its file subscribes the owner to the NIC's frames (direct push, see
+/// <see cref="SubscribeFrames"/>): whatever the stack queues on that NIC goes to the owner as PortFrames without
+/// passing through the port. It writes what the owner gives it into the NIC, hearing back only failures.
 /// The file is its child: when the port stops, the file closes and its NIC reference goes with it.
 /// </summary>
 public sealed class PortActor : UntypedActor
 {
-    private const int ReadBatchSize = 64;
     private readonly int _index;
     private readonly NicEndpoint _endpoint;
     private readonly IActorRef _owner;
     private IActorRef _file = ActorRefs.Nobody;
-    private bool _reading;
     private bool _fileClosed;                // the file was closed under us (the host's NIC went away)
-    private readonly ReadBatch _readBatch = new(ReadBatchSize);
     private readonly Queue<int> _batchesInFlight = new(); // sizes of WriteBatches not yet answered, in order
 
     /// <summary>Port <paramref name="index"/> of <paramref name="owner"/>, on <paramref name="endpoint"/>; use <see cref="Props"/>.</summary>
@@ -63,7 +61,7 @@ public sealed class PortActor : UntypedActor
             case PortWrite m:
                 // A closed file cannot take the frame: the owner counts it as dropped rather than losing it.
                 if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, LostFrames.FileClosed));
-                else _file.Tell(new Write(m.Frame));
+                else _file.Tell(new Write(m.Frame, Quiet: true)); // no Written: only a failure comes back
                 break;
             case PortWriteBatch m:
                 if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, LostFrames.FileClosed, m.Frames.Count));
@@ -80,18 +78,6 @@ public sealed class PortActor : UntypedActor
             case Terminated t when t.ActorRef.Equals(_file):
                 _fileClosed = true;
                 break;
-            case PacketBatch m:
-                _owner.Tell(new PortFrames(_index, m.Frames));
-                _file.Tell(_readBatch); // keep reading until EAGAIN: notifications are edge-triggered
-                break;
-            case Readable:
-                if (!_reading) { _reading = true; _file.Tell(_readBatch); }
-                break;
-            case Written:
-                break;
-            case OperationFailed { Errno: Errno.EAGAIN }:
-                _reading = false;
-                break;
             case OperationFailed { Operation: "write" } e:
                 _owner.Tell(new PortWriteFailed(_index, WireCounter.WriteFailure(e.Errno)));
                 break;
@@ -99,7 +85,9 @@ public sealed class PortActor : UntypedActor
                 _owner.Tell(new PortWriteFailed(_index, m.Reason, m.Frames));
                 break;
             case Attached a:
-                _file.Tell(new SubscribeReadable(Self));
+                // Direct push: the NIC hands what it queues straight to the owner as PortFrames, instead of a
+                // Readable -> ReadBatch -> PacketBatch round trip through this port and its file per batch.
+                _file.Tell(new SubscribeFrames(_owner, _index));
                 _owner.Tell(new PortAttached(_index, a.Mtu, Errno.None));
                 break;
             case OperationFailed { Operation: "attach" } e:

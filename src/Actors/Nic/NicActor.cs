@@ -3,6 +3,7 @@ using Akka.Actor;
 using NetSim.Protocol;
 using NetSim.Protocol.Capture;
 using NetSim.Protocol.Device;
+using NetSim.Protocol.Links;
 using NetSim.Protocol.Nic;
 using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
@@ -23,6 +24,7 @@ public sealed class NicActor : UntypedActor
     private readonly OutboundQueue _queue;
     private readonly NicCounterSet _counters = new();
     private List<(IActorRef File, IActorRef Subscriber)>? _subscribers; // lazily: most NICs have none
+    private List<NicPushSubscribe>? _push;  // direct-push readers (a link's port), lazily; the first takes every frame
     private readonly Readable _readable;
     private List<IActorRef>? _captureSinks; // lazily: capture is the exception
     private Queue<(IActorRef File, NicDequeue Read)>? _waitingReads; // blocking reads on an empty queue, lazily
@@ -69,10 +71,12 @@ public sealed class NicActor : UntypedActor
             case NicTransmit m:
                 Enqueue(new ProtocolFrame(m.Protocol, m.Frame));
                 if (_waitingReads is not null) ServeWaitingReads();
+                if (_push is not null) Push();
                 break;
             case NicTransmitBatch m:
                 foreach (var f in m.Frames) Enqueue(f);
                 if (_waitingReads is not null) ServeWaitingReads();
+                if (_push is not null) Push();
                 break;
             case NicDequeue m:
                 Dequeue(m);
@@ -83,8 +87,18 @@ public sealed class NicActor : UntypedActor
             case NicSubscribe m:
                 Subscribe(m);
                 break;
+            case NicPushSubscribe m:
+                SubscribePush(m);
+                break;
+            case FramesLost m:
+                // Pushed frames that found their reader gone: never transmitted after all, so out of TX and into drops.
+                _counters.TxPackets -= m.Frames;
+                _counters.TxBytes -= m.Bytes;
+                _counters.CountTxDrop(NicCounterNames.DropReasons.Closed, m.Frames);
+                break;
             case NicFileDetached m:
                 _subscribers?.RemoveAll(s => s.File.Equals(m.File));
+                if (_push is not null && _push.RemoveAll(s => s.File.Equals(m.File)) > 0 && _push.Count == 0) _push = null;
                 if (_waitingReads is not null) FailWaitingReads(Errno.EBADF, m.File);
                 if (m.LastFile && !_queue.IsEmpty) _counters.CountTxDrop(NicCounterNames.DropReasons.Closed, _queue.Clear());
                 break;
@@ -177,6 +191,27 @@ public sealed class NicActor : UntypedActor
         _counters.TxPackets++;
         _counters.TxBytes += frame.Frame.Length;
         return packetInfo ? PacketInfoHeader.Prepend(frame.Frame, frame.Protocol) : frame.Frame;
+    }
+
+    /// <summary>Reads every queued frame for the first direct-push reader, in one message.</summary>
+    private void Push()
+    {
+        if (_queue.IsEmpty) return;
+        var reader = _push![0];
+        var frames = new ReadOnlyMemory<byte>[_queue.Count];
+        for (var i = 0; i < frames.Length; i++) frames[i] = Take(packetInfo: false);
+        // Sent as the NIC: should the target be gone, LostFrames hands the frames back to be counted (FramesLost).
+        reader.Target.Tell(new PortFrames(reader.Port, frames), Self);
+    }
+
+    private void SubscribePush(NicPushSubscribe m)
+    {
+        var index = _push?.FindIndex(p => p.File.Equals(m.File) && p.Target.Equals(m.Target) && p.Port == m.Port) ?? -1;
+        if (m.Active && index < 0) (_push ??= []).Add(m);
+        else if (!m.Active && index >= 0) { _push!.RemoveAt(index); if (_push.Count == 0) _push = null; }
+        Sender.Tell(new Subscribed(m.Active));
+        // Level check, as for readiness: frames already queued go at once.
+        if (_push is not null) Push();
     }
 
     private void Subscribe(NicSubscribe m)

@@ -52,6 +52,19 @@ public sealed record NicDequeue(
 public sealed record NicSubscribe([property: Key(0)] IActorRef File, [property: Key(1)] IActorRef Subscriber, [property: Key(2)] bool Active) : INetSimMessage;
 
 /// <summary>
+/// A file registers (or, with <paramref name="Active"/> false, removes) a direct push of its NIC's frames to
+/// <paramref name="Target"/> as <see cref="Links.PortFrames"/> with port <paramref name="Port"/> (see
+/// <see cref="Device.SubscribeFrames"/>; the file has IFF_NO_PI, so frames go as queued). The NIC replies
+/// <see cref="Device.Subscribed"/> to the sender.
+/// </summary>
+[MessagePackObject]
+public sealed record NicPushSubscribe(
+    [property: Key(0)] IActorRef File,
+    [property: Key(1)] IActorRef Target,
+    [property: Key(2)] int Port,
+    [property: Key(3)] bool Active) : INetSimMessage;
+
+/// <summary>
 /// The stack tells the NIC a file detached: its readiness subscribers are dropped and its blocked reads answered EBADF. <paramref name="LastFile"/>: no file is left, so the queue is drained
 /// (its frames have no reader) and counted as tx_dropped ("closed").
 /// </summary>
