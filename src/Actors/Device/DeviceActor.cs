@@ -209,38 +209,15 @@ public sealed class DeviceActor : UntypedActor
         if (length == 0) return Errno.EINVAL;
         if (_nic is null) return Errno.EBADFD;
         if (_nicRemoved) return Errno.EIO;
-        var max = _info!.Mtu + (PacketInfo ? PacketInfoHeader.Length : 0) + (_info.IsTap ? EthernetHeader.Length : 0);
-        return length > max ? Errno.EMSGSIZE : Errno.None;
+        return WriteRules.CheckSize(length, _info!, PacketInfo);
     }
 
-    /// <summary>
-    /// Strips the PI header and finds the network protocol (PI, else the Ethernet type for TAP, else the IP version
-    /// nibble for TUN). False when the frame is too short for its headers: ignored and counted, as gVisor does.
-    /// </summary>
+    /// <summary>The frame without its PI header, with its protocol; false when it is ignored (counted by the NIC).</summary>
     private bool Strip(ReadOnlyMemory<byte> raw, out ProtocolFrame frame)
     {
-        frame = default;
-        var data = raw;
-        ushort protocol = 0;
-        var known = false;
-        if (PacketInfo)
-        {
-            if (!PacketInfoHeader.Check(data.Span)) { Ignore(NicCounterNames.DropReasons.ShortForPacketInfo, raw.Length); return false; }
-            protocol = PacketInfoHeader.Parse(data.Span).Protocol;
-            known = true;
-            data = data[PacketInfoHeader.Length..];
-        }
-        if (_info!.IsTap)
-        {
-            if (!EthernetHeader.Check(data.Span)) { Ignore(NicCounterNames.DropReasons.ShortForEthernet, raw.Length); return false; }
-            if (!known) protocol = EthernetHeader.Parse(data.Span).EtherType;
-        }
-        else if (!known && data.Length > 0)
-        {
-            protocol = (data.Span[0] >> 4) switch { 4 => EtherType.IPv4, 6 => EtherType.IPv6, _ => (ushort)0 };
-        }
-        frame = new ProtocolFrame(protocol, data);
-        return true;
+        if (WriteRules.TryStrip(raw, PacketInfo, _info!.IsTap, out frame, out var ignoredBecause)) return true;
+        Ignore(ignoredBecause, raw.Length);
+        return false;
     }
 
     private void Ignore(string reason, int length) => _nic!.Tell(new NicInboundIgnored(reason, length));

@@ -5,6 +5,8 @@ using NetSim.Actors.Nic;
 using NetSim.Protocol;
 using NetSim.Protocol.Device;
 using NetSim.Protocol.Links;
+using NetSim.Protocol.Nic;
+using NetSim.Protocol.Stack;
 
 namespace NetSim.Actors.Links;
 
@@ -29,6 +31,8 @@ public sealed class PortActor : UntypedActor
     private readonly IActorRef _owner;
     private IActorRef _file = ActorRefs.Nobody;
     private bool _fileClosed;                // the file was closed under us (the host's NIC went away)
+    private IActorRef? _nic;                 // the NIC the file is attached to, once looked up: writes go straight to it
+    private Attached? _attached;             // the file's attachment, while the NIC is looked up
     private readonly Queue<int> _batchesInFlight = new(); // sizes of WriteBatches not yet answered, in order
 
     /// <summary>Port <paramref name="index"/> of <paramref name="owner"/>, on <paramref name="endpoint"/>; use <see cref="Props"/>.</summary>
@@ -61,6 +65,7 @@ public sealed class PortActor : UntypedActor
             case PortWrite m:
                 // A closed file cannot take the frame: the owner counts it as dropped rather than losing it.
                 if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, LostFrames.FileClosed));
+                else if (_nic is not null) _nic.Tell(new NicWrite(m.Frame)); // the NIC checks it as the file would
                 else _file.Tell(new Write(m.Frame, Quiet: true)); // no Written: only a failure comes back
                 break;
             case PortWriteBatch m:
@@ -88,7 +93,17 @@ public sealed class PortActor : UntypedActor
                 // Direct push: the NIC hands what it queues straight to the owner as PortFrames, instead of a
                 // Readable -> ReadBatch -> PacketBatch round trip through this port and its file per batch.
                 _file.Tell(new SubscribeFrames(_owner, _index));
-                _owner.Tell(new PortAttached(_index, a.Mtu, Errno.None));
+                // Direct writes: the attachment authorises this port to hand frames to the NIC itself (NicWrite). The
+                // owner hears PortAttached once that path is in place, so a link's frames never take both paths.
+                _attached = a;
+                _endpoint.Host.Tell(new LookupNic(a.Name));
+                break;
+            case NicInfo n when _attached is not null:
+                if (n.NicId == _attached.NicId) _nic = n.Nic;
+                ReportAttached();
+                break;
+            case OperationFailed { Operation: "lookup" } when _attached is not null: // gone already: writes go through the file
+                ReportAttached();
                 break;
             case OperationFailed { Operation: "attach" } e:
                 _owner.Tell(new PortAttached(_index, 0, e.Errno));
@@ -99,5 +114,11 @@ public sealed class PortActor : UntypedActor
                 Unhandled(message);
                 break;
         }
+    }
+
+    private void ReportAttached()
+    {
+        _owner.Tell(new PortAttached(_index, _attached!.Mtu, Errno.None));
+        _attached = null;
     }
 }

@@ -36,6 +36,7 @@ public sealed class LostFrames : IExtension
     public static (int Frames, string Reason) Classify(object message) => message switch
     {
         NicInbound => (1, NicGone),
+        NicWrite => (1, NicGone),
         NicInboundBatch b => (b.Frames.Count, NicGone),
         NicTransmit => (1, NicGone),
         NicTransmitBatch b => (b.Frames.Count, NicGone),

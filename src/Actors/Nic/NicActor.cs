@@ -1,5 +1,6 @@
 using NetSim.Actors.Time;
 using Akka.Actor;
+using NetSim.Actors.Device;
 using NetSim.Protocol;
 using NetSim.Protocol.Capture;
 using NetSim.Protocol.Device;
@@ -19,7 +20,7 @@ namespace NetSim.Actors.Nic;
 /// </summary>
 public sealed class NicActor : UntypedActor
 {
-    private readonly NicInfo _info;
+    private NicInfo _info;                  // follows ip link set (NicChanged): direct writes are checked against its MTU
     private readonly IActorRef _stack;
     private readonly OutboundQueue _queue;
     private readonly NicCounterSet _counters = new();
@@ -49,10 +50,13 @@ public sealed class NicActor : UntypedActor
         switch (message)
         {
             case NicInbound m:
-                _counters.RxPackets++;
-                _counters.RxBytes += m.Frame.Length;
-                if (_captureSinks is not null) Capture(false, m.Frame);
-                _stack.Tell(new InboundFrame(_info.NicId, m.Protocol, m.Frame));
+                Receive(m.Protocol, m.Frame);
+                break;
+            case NicWrite m:
+                OnDirectWrite(m.Frame);
+                break;
+            case NicChanged m:
+                _info = m.Nic;
                 break;
             case NicInboundBatch m:
                 foreach (var f in m.Frames)
@@ -109,6 +113,23 @@ public sealed class NicActor : UntypedActor
                 Unhandled(message);
                 break;
         }
+    }
+
+    private void Receive(ushort protocol, ReadOnlyMemory<byte> frame)
+    {
+        _counters.RxPackets++;
+        _counters.RxBytes += frame.Length;
+        if (_captureSinks is not null) Capture(false, frame);
+        _stack.Tell(new InboundFrame(_info.NicId, protocol, frame));
+    }
+
+    /// <summary>A port's write without its file (NicWrite): the file's checks, here, for a file with IFF_NO_PI.</summary>
+    private void OnDirectWrite(ReadOnlyMemory<byte> raw)
+    {
+        var errno = raw.Length == 0 ? Errno.EINVAL : WriteRules.CheckSize(raw.Length, _info, packetInfo: false);
+        if (errno != Errno.None) { Sender.Tell(OperationFailed.Of(errno, "write")); return; }
+        if (WriteRules.TryStrip(raw, packetInfo: false, _info.IsTap, out var frame, out var ignoredBecause)) Receive(frame.Protocol, frame.Frame);
+        else _counters.CountRxError(ignoredBecause);
     }
 
     /// <inheritdoc />

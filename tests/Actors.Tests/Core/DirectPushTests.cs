@@ -12,7 +12,8 @@ namespace NetSim.Actors.Tests.Core;
 
 /// <summary>
 /// The frame path of links and switches: a non-blocking reader that the NIC pushes frames to (SubscribeFrames), and
-/// writes that are answered only when they fail (Write with Quiet). Counters stay as a read and a write keep them.
+/// writes that are answered only when they fail (Write with Quiet, and NicWrite straight into the NIC, checked as the
+/// file checks a write). Counters stay as a read and a write keep them.
 /// </summary>
 public sealed class DirectPushTests : DeviceTestKit
 {
@@ -103,5 +104,41 @@ public sealed class DirectPushTests : DeviceTestKit
         Assert.Equal(Errno.EMSGSIZE, ExpectMsg<OperationFailed>().Errno);
         Assert.Equal(packet, inbound.ExpectMsg<InboundFrame>().Frame.ToArray());
         Assert.Equal(1, Counters(host, "tun0").RxPackets);
+    }
+
+    [Fact]
+    public void A_write_straight_into_the_NIC_is_checked_as_the_file_checks_it_and_answered_only_when_refused()
+    {
+        var host = NewHost();
+        var file = Open(host, nonBlocking: true);
+        var tap = Attach(file, "tap0", TunFlags.Tap | TunFlags.NoPacketInfo);
+        var nic = Lookup(host, "tap0").Nic;
+        var inbound = CreateTestProbe();
+        host.Tell(new SubscribeInbound(inbound), TestActor);
+        ExpectMsg<InboundSubscribed>();
+
+        var frame = new byte[14 + 28];
+        EthernetHeader.Emit(frame, tap.Mac, MacAddress.Parse("02:aa:bb:cc:dd:ee"), EtherType.Arp);
+        nic.Tell(new NicWrite(frame), TestActor);
+        var got = inbound.ExpectMsg<InboundFrame>();
+        Assert.Equal(EtherType.Arp, got.Protocol); // TAP: the protocol from the Ethernet type
+        Assert.Equal(frame, got.Frame.ToArray());
+
+        nic.Tell(new NicWrite(ReadOnlyMemory<byte>.Empty), TestActor);
+        var empty = ExpectMsg<OperationFailed>();
+        Assert.Equal((Errno.EINVAL, "write"), (empty.Errno, empty.Operation));
+        nic.Tell(new NicWrite(new byte[1500 + 14 + 1]), TestActor); // MTU plus the Ethernet header, plus one
+        Assert.Equal(Errno.EMSGSIZE, ExpectMsg<OperationFailed>().Errno);
+        nic.Tell(new NicWrite(new byte[10]), TestActor); // too short for an Ethernet header: ignored, counted
+        // ip link set mtu reaches the NIC too: the frame refused above now fits.
+        host.Tell(new SetNicMtu("tap0", 2000), TestActor);
+        ExpectMsg<NicInfo>();
+        nic.Tell(new NicWrite(new byte[1500 + 14 + 1]), TestActor);
+        inbound.ExpectMsg<InboundFrame>();
+
+        var c = Counters(host, "tap0");
+        Assert.Equal((2L, 1L), (c.RxPackets, c.RxErrors));
+        Assert.Equal(1, c.DropReasons[NicCounterNames.DropReasons.ShortForEthernet]);
+        ExpectNoMsg(TimeSpan.Zero); // the accepted writes were not answered
     }
 }
