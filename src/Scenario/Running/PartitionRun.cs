@@ -222,7 +222,7 @@ internal static class PartitionRun
         }
         var part = new PartitionPart(index, nicReports, hostReports, linkReports, switchReports,
             [.. flows.Values.Select(f => f.Export())], tcpParts, reached, interrupted,
-            [.. captureStreams.Select(c => new CaptureFile(c.Name, c.Bytes.ToArray()))]);
+            [.. captureStreams.Select(c => new CaptureFile(c.Name, c.Bytes.ToArray()))], windows.Stats(index));
         if (timeSeriesPath is not null && sampler is not null)
         {
             files.Insert(0, timeSeriesPath);
@@ -265,32 +265,53 @@ internal sealed class TimeWindows(SimulationSession session, PartitionPlan plan,
     private readonly bool _windowed = exchange is not null && plan.Count > 1;
     private TimeSpan _nextEnd = plan.Count > 1 && exchange is not null ? Min(plan.Lookahead, duration) : TimeSpan.MaxValue;
 
-    /// <summary>Windows ended so far.</summary>
-    public long Windows { get; private set; }
+    private readonly System.Diagnostics.Stopwatch _computing = new(), _synchronising = new();
+    private long _windows, _framesSent, _framesReceived;
+
+    /// <summary>How the windows went so far.</summary>
+    public PartitionStats Stats(int partition) => new(partition, _windows, _framesSent, _framesReceived, _computing.Elapsed, _synchronising.Elapsed);
 
     /// <summary>Runs to <paramref name="until"/>, ending every window on the way; returns the scheduler turns and the
     /// time reached (less than <paramref name="until"/> when the run was cancelled or another partition was lost).</summary>
     public (long Turns, TimeSpan Reached) AdvanceTo(TimeSpan until)
     {
         long turns = 0;
-        while (_windowed && _nextEnd <= until)
+        _computing.Start();
+        try
         {
-            turns += session.AdvanceTo(_nextEnd, cancellation);
-            IReadOnlyList<CrossFrame> incoming;
-            try
+            while (_windowed && _nextEnd <= until)
             {
-                incoming = exchange!.Exchange(index, _nextEnd, outbox.Take(), cancellation);
+                turns += session.AdvanceTo(_nextEnd, cancellation);
+                var outgoing = outbox.Take();
+                IReadOnlyList<CrossFrame> incoming;
+                _computing.Stop();
+                _synchronising.Start();
+                try
+                {
+                    incoming = exchange!.Exchange(index, _nextEnd, outgoing, cancellation);
+                }
+                catch (Exception e) when (e is OperationCanceledException or PartitionLostException)
+                {
+                    return (turns, _nextEnd);
+                }
+                finally
+                {
+                    _synchronising.Stop();
+                    _computing.Start();
+                }
+                _windows++;
+                _framesSent += outgoing.Count;
+                _framesReceived += incoming.Count;
+                Deliver(incoming);
+                _nextEnd = _nextEnd >= duration ? TimeSpan.MaxValue : Min(_nextEnd + plan.Lookahead, duration);
             }
-            catch (Exception e) when (e is OperationCanceledException or PartitionLostException)
-            {
-                return (turns, _nextEnd);
-            }
-            Windows++;
-            Deliver(incoming);
-            _nextEnd = _nextEnd >= duration ? TimeSpan.MaxValue : Min(_nextEnd + plan.Lookahead, duration);
+            turns += session.AdvanceTo(until, cancellation);
+            return (turns, until);
         }
-        turns += session.AdvanceTo(until, cancellation);
-        return (turns, until);
+        finally
+        {
+            _computing.Stop();
+        }
     }
 
     /// <summary>Hands each receiving half its frames, per link in the order they came (per direction, as sent).</summary>
