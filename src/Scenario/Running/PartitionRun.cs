@@ -238,18 +238,25 @@ internal static class PartitionRun
 /// <summary>The frames the halves of cut links sent during the current window, in the order they were sent.</summary>
 internal sealed class CrossFrameOutbox : ICrossLinkOutbox
 {
+    private readonly object _gate = new();
     private List<CrossFrame> _frames = [];
 
-    // Called by link actors on the driving thread (virtual time runs one actor at a time).
-    public void Send(string link, int direction, TimeSpan arrival, ReadOnlyMemory<byte> frame) =>
-        _frames.Add(new CrossFrame(link, direction, arrival.Ticks, frame.ToArray()));
+    // Called by link actors: on the driving thread in virtual time, on the thread pool in real time.
+    public void Send(string link, int direction, TimeSpan arrival, ReadOnlyMemory<byte> frame)
+    {
+        var crossing = new CrossFrame(link, direction, arrival.Ticks, frame.ToArray());
+        lock (_gate) _frames.Add(crossing);
+    }
 
     /// <summary>The window's frames; the outbox starts empty again.</summary>
     public List<CrossFrame> Take()
     {
-        var taken = _frames;
-        _frames = [];
-        return taken;
+        lock (_gate)
+        {
+            var taken = _frames;
+            _frames = [];
+            return taken;
+        }
     }
 }
 
@@ -258,6 +265,8 @@ internal sealed class CrossFrameOutbox : ICrossLinkOutbox
 /// exchange of the cut links' frames, whose arrivals (all after the window's end, as a window is never longer than
 /// the smallest delay of a cut link) go to the receiving halves before anything later happens. Window ends are the
 /// multiples of the lookahead and the end of the run, the same in every partition. Without cut links, no windows.
+/// In real time the same windows pass on the wall clock; a frame that crosses then lands when it arrives or, if the
+/// exchange made it late, at once (no guarantee of identical results there).
 /// </summary>
 internal sealed class TimeWindows(SimulationSession session, PartitionPlan plan, int index, IWindowExchange? exchange,
     CrossFrameOutbox outbox, IReadOnlyDictionary<string, IActorRef> links, TimeSpan duration, CancellationToken cancellation)
