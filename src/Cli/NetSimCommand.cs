@@ -195,6 +195,8 @@ public static class NetSimCommand
             if (interruption is not null) interruption.RunInProgress = false;
         }
         Summary.Write(result, output);
+        foreach (var p in result.Partitions)
+            output.WriteLine($"partition {p.Partition + 1}: {p.Windows} windows, {p.FramesSent} frames out, {p.FramesReceived} in, computing {p.Computing.TotalSeconds:0.###} s, synchronising {p.Synchronising.TotalSeconds:0.###} s");
         var files = scenario.Report.Plots ? [.. result.Files, PlotCommand.AfterRun(folder)[0]] : result.Files;
         output.WriteLine($"results: {string.Join(", ", files.Select(Relative))}");
         if (result.Report.Interrupted)
