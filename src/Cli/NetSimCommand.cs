@@ -80,8 +80,12 @@ public static class NetSimCommand
             Description = "Largest scenario file read (default 1MiB, at most 1GiB), for generated topologies of thousands of hosts, e.g. --max-file-size 64MiB.",
         };
         var run = new Command("run", "Run a scenario and write its results.") { file, outDir, seed, set, maxFileSize };
-        run.SetAction(r => RunScenario(r.GetValue(file)!, r.GetValue(outDir), r.GetValue(seed), r.GetValue(set) ?? [], r.GetValue(maxFileSize),
-            r.GetValue(verbose), interruption, output, error));
+        var distributed = new DistributedCommands.RunOptionSet();
+        distributed.AddTo(run);
+        run.SetAction(r => distributed.TryRead(r, error, out var across)
+            ? RunScenario(r.GetValue(file)!, r.GetValue(outDir), r.GetValue(seed), r.GetValue(set) ?? [], r.GetValue(maxFileSize),
+                r.GetValue(verbose), interruption, output, error, across)
+            : BadInput);
 
         var validateFile = new Argument<FileInfo>("file") { Description = "The scenario file to check." };
         var validate = new Command("validate", "Check a scenario file without running it.") { validateFile, maxFileSize };
@@ -106,7 +110,7 @@ public static class NetSimCommand
         scaleRun.Hidden = true;
         scaleRun.SetAction(r => BenchCommand.ScaleRun(r.GetValue(scaleTopology)!, r.GetValue(scaleN), r.GetValue(scaleRuns), output));
 
-        return new RootCommand("NetSim: simulated TUN/TAP devices, hosts, links and switches.") { verbose, run, validate, bench, scaleRun, PlotCommand.Create(output, error), SweepCommand.Create(output, error), CompareCommand.Create(output, error) };
+        return new RootCommand("NetSim: simulated TUN/TAP devices, hosts, links and switches.") { verbose, run, DistributedCommands.CreateWorker(verbose, interruption, output, error), validate, bench, scaleRun, PlotCommand.Create(output, error), SweepCommand.Create(output, error), CompareCommand.Create(output, error) };
     }
 
     /// <summary>The bytes of <c>--max-file-size</c> (the default when absent), or null after a one-line error.</summary>
@@ -144,7 +148,7 @@ public static class NetSimCommand
     }
 
     private static int RunScenario(FileInfo file, DirectoryInfo? outDir, string? seedText, string[] overrides, string? maxFileSize, bool verbose,
-        RunInterruption? interruption, TextWriter output, TextWriter error)
+        RunInterruption? interruption, TextWriter output, TextWriter error, DistributedArguments? across = null)
     {
         if (MaxFileBytes(maxFileSize, error) is not { } maxFileBytes) return BadInput;
         long? seed = null;
@@ -167,6 +171,9 @@ public static class NetSimCommand
             return BadInput;
         }
         var options = new RunOptions(folder, Cancellation: interruption?.Token ?? default, Verbose: verbose);
+        if (across is not null)
+            return DistributedCommands.Run(scenario, file, overrides, maxFileBytes, options, across, interruption, output, error,
+                r => Finish(r, scenario, folder, interruption, output));
         RunResult result;
         try
         {
@@ -188,6 +195,12 @@ public static class NetSimCommand
         {
             if (interruption is not null) interruption.RunInProgress = false;
         }
+        return Finish(result, scenario, folder, interruption, output);
+    }
+
+    /// <summary>Prints the summary and the files of a finished (or interrupted) run; its exit code.</summary>
+    private static int Finish(RunResult result, NetSim.Scenario.Scenario scenario, string folder, RunInterruption? interruption, TextWriter output)
+    {
         Summary.Write(result, output);
         var files = scenario.Report.Plots ? [.. result.Files, PlotCommand.AfterRun(folder)[0]] : result.Files;
         output.WriteLine($"results: {string.Join(", ", files.Select(Relative))}");
