@@ -20,9 +20,13 @@ public sealed class CrossFrameRoutes
             .ToDictionary(l => l.Name, l => (plan.HostPartition[l.A.Host], plan.HostPartition[l.B.Host]), StringComparer.Ordinal);
     }
 
-    /// <summary>The partition that receives <paramref name="frame"/>, or null when its link is not a cut link.</summary>
-    public int? Destination(CrossingFrame frame) =>
-        _ends.TryGetValue(frame.Link, out var ends) ? frame.Direction == 0 ? ends.B : ends.A : null;
+    /// <summary>The partition that receives <paramref name="frame"/> sent by <paramref name="sender"/>, or null when its
+    /// link is not a cut link or <paramref name="sender"/> does not hold the link's sending end.</summary>
+    public int? Destination(CrossingFrame frame, int sender) =>
+        !_ends.TryGetValue(frame.Link, out var ends) ? null
+        : frame.Direction == 0 ? ends.A == sender ? ends.B : null
+        : frame.Direction == 1 ? ends.B == sender ? ends.A : null
+        : null;
 }
 
 /// <summary>Conversions between the engine's <see cref="CrossFrame"/> and the wire's <see cref="CrossingFrame"/>, and

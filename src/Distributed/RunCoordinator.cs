@@ -218,7 +218,7 @@ public sealed class RunCoordinator : ReceiveActor, IWithTimers
         {
             foreach (var f in _sent[sender])
             {
-                if (_setup.Routes.Destination(f) is not { } destination || destination == sender)
+                if (_setup.Routes.Destination(f, sender) is not { } destination)
                 {
                     Fail(sender, $"partition {sender} sent a frame on link '{f.Link}', which does not leave it");
                     return;
