@@ -24,8 +24,7 @@ internal sealed record DistributedArguments(int Processes, NetSim.Distributed.En
 internal static class DistributedCommands
 {
     /// <summary>The partition engine every process of a run uses.</summary>
-    internal static Func<IPartitionEngine> Engine { get; set; } =
-        () => throw new InvalidOperationException("this netsim build has no partition engine");
+    private static IPartitionEngine Engine() => new PartitionEngine();
 
     /// <summary>The options of <c>netsim run</c> that make it distributed.</summary>
     internal sealed class RunOptionSet
@@ -46,7 +45,11 @@ internal static class DistributedCommands
         }
 
         /// <summary>The distributed arguments of a parsed <c>run</c>: null for a local run; false after a one-line error.</summary>
-        public bool TryRead(ParseResult r, TextWriter error, out DistributedArguments? arguments)
+        /// <param name="r">The parsed command line.</param>
+        /// <param name="error">Where the one line goes.</param>
+        /// <param name="arguments">The arguments, or null for a run in this process only.</param>
+        /// <param name="threadPartitions">Whether <c>--partitions</c> (partitions on threads of one process) was given.</param>
+        public bool TryRead(ParseResult r, TextWriter error, out DistributedArguments? arguments, bool threadPartitions)
         {
             arguments = null;
             var (nodes, listen, workers) = (r.GetValue(Nodes), r.GetValue(Listen), r.GetValue(Workers));
@@ -55,6 +58,7 @@ internal static class DistributedCommands
                 if (r.GetValue(WorkerTimeout) is null && r.GetValue(FailureTimeout) is null) return true;
                 return Bad(error, "--worker-timeout and --failure-timeout go with --nodes or --listen");
             }
+            if (threadPartitions) return Bad(error, "--partitions splits a run over threads of one process; --nodes and --listen over processes: give one of them");
             if (!TryTimings(r.GetValue(WorkerTimeout), r.GetValue(FailureTimeout), error, out var settings)) return false;
             if (nodes is { } n)
             {
@@ -129,16 +133,10 @@ internal static class DistributedCommands
         Func<RunResult, int> finish)
     {
         var engine = Engine();
-        var planned = engine.Plan(scenario, arguments.Processes);
-        if (planned.Plan is not { } plan)
-        {
-            var first = planned.Errors.OrderBy(e => e.Line == 0 ? int.MaxValue : e.Line).First();
-            var relative = Path.IsPathRooted(first.File) ? Path.GetRelativePath(Environment.CurrentDirectory, first.File) : first.File;
-            error.WriteLine((first with { File = relative }).ToString().Split('\n')[0]);
-            return NetSimCommand.BadInput;
-        }
+        // NetSimCommand checked the plan (one line file:line: key on a problem) before the run came here.
+        var plan = engine.Plan(scenario, arguments.Processes).Plan ?? throw new InvalidOperationException("a plan that was checked failed");
         var assignment = new PartitionAssignment(0, plan.Count, file.FullName, File.ReadAllText(file.FullName), [.. overrides], scenario.Seed, maxFileBytes);
-        var request = new CoordinatorRequest(scenario, plan, assignment, arguments.Listen, options, arguments.Settings);
+        var request = new CoordinatorRequest(scenario, plan, assignment, arguments.Listen, options with { Progress = NetSimCommand.ProgressLines(scenario, output) }, arguments.Settings);
         var verbose = options.Verbose;
         using var workers = new LocalWorkers();
         try

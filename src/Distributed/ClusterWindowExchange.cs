@@ -57,7 +57,7 @@ public sealed class ClusterWindowExchange(IActorRef coordinator, IActorRef agent
         {
             var chunk = chunks.Current;
             more = chunks.MoveNext();
-            coordinator.Tell(new PartitionPart(partition, chunk, Last: !more, times), agent);
+            coordinator.Tell(new PartitionResults(partition, chunk, Last: !more, times), agent);
         }
     }
 }

@@ -119,7 +119,7 @@ public sealed class RunCoordinator : ReceiveActor, IWithTimers
 
         Receive<WorkerHello>(OnHello);
         Receive<WindowDone>(OnWindowDone);
-        Receive<PartitionPart>(OnPart);
+        Receive<PartitionResults>(OnPart);
         Receive<LocalPartDone>(d =>
         {
             if (d.Failure is not null) Fail(0, $"the coordinator's partition failed: {d.Failure}");
@@ -249,7 +249,7 @@ public sealed class RunCoordinator : ReceiveActor, IWithTimers
         _windowEnd = null;
     }
 
-    private void OnPart(PartitionPart part)
+    private void OnPart(PartitionResults part)
     {
         if (WorkerAt(Sender) is not { } w || w.Partition != part.Partition || _finished[w.Partition]) return;
         var buffer = _partBuffers[w.Partition] ??= new MemoryStream();
@@ -274,9 +274,10 @@ public sealed class RunCoordinator : ReceiveActor, IWithTimers
     private void OnProcessExited(WorkerProcessExited exited)
     {
         var worker = _workers.FirstOrDefault(w => w.ProcessId == exited.ProcessId && w.MachineName == Environment.MachineName);
-        var how = $"exited with code {exited.ExitCode}{(exited.LastError is { Length: > 0 } e ? $" ({e})" : "")}";
+        var how = $"exited with code {exited.ExitCode}";
         if (worker is null || !_started)
-            _signals.Joined.TrySetException(new WorkerLostException($"worker process {exited.ProcessId} {how} before the run started"));
+            _signals.Joined.TrySetException(new WorkerLostException(
+                $"worker process {exited.ProcessId} {how} before the run started{(exited.LastError is { Length: > 0 } e ? $": {e}" : "")}"));
         else
             Lose(worker, how);
     }

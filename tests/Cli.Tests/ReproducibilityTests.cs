@@ -9,7 +9,7 @@ namespace NetSim.Cli.Tests;
 public class ReproducibilityTests
 {
     /// <summary>Three hosts around a router, every link lossy and jittery, four flows crossing each other, four captures.</summary>
-    private const string Mesh = """
+    internal const string Mesh = """
         seed = 11
         duration = 12s
         hosts {
@@ -82,6 +82,39 @@ public class ReproducibilityTests
         // The scenario really is lossy: identical output is not identical because nothing random happened.
         using var report = Cli.Report(dir[runs[0]]);
         Assert.Contains(report.RootElement.GetProperty("flows").EnumerateArray(), f => f.GetProperty("lost").GetInt64() > 0);
+    }
+
+    /// <summary>
+    /// --partitions N splits the run over N partitions (threads, each its own virtual-time actor system, meeting at every
+    /// time window): report.json, counters.csv and the captures are the bytes of the run in one (a partitioned run
+    /// writes no time series).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public void Two_and_three_partitions_give_the_bytes_of_one(string name)
+    {
+        using var dir = new TempFolder();
+        var file = ScenarioFile(name, dir);
+        foreach (var n in new[] { 1, 2, 3 })
+        {
+            var result = Cli.Run("run", file, "--out", dir[$"p{n}"], "--partitions", $"{n}");
+            Assert.True(result.ExitCode == NetSimCommand.Ok, $"{n} partitions: {result}");
+        }
+        var results = Files(dir["p1"]).Where(f => f is "report.json" or "counters.csv" || f.EndsWith(".pcap", StringComparison.Ordinal)).ToList();
+        Assert.Contains(results, f => f.EndsWith(".pcap", StringComparison.Ordinal));
+        foreach (var n in new[] { 2, 3 })
+            foreach (var f in results) SameBytes(Path.Combine(dir["p1"], f), Path.Combine(dir[$"p{n}"], f));
+    }
+
+    [Fact]
+    public void A_node_the_run_does_not_have_is_bad_input_naming_its_line()
+    {
+        using var dir = new TempFolder();
+        var file = dir.Write("mesh.conf", Mesh.Replace("h2 {\n", "h2 {\n    node = 4\n"));
+        var result = Cli.Run("run", file, "--out", dir["out"], "--partitions", "3");
+        Assert.Equal(NetSimCommand.BadInput, result.ExitCode);
+        Assert.Matches(@"mesh\.conf:9: hosts\.h2\.node: node 4, but the run has 3 nodes", result.Error.Trim());
+        Assert.Single(result.Error.Trim().Split('\n'));
     }
 
     [Theory]

@@ -119,8 +119,8 @@ public sealed class RunCoordinatorTests() : TestKit(Config)
         p2.ExpectMsg<AbortRun>();
         p0.ExpectMsg<AbortRun>();
         coordinator.Tell(new LocalPartDone([1], new WindowTimes(1, 0, 0, 0, 0), null), p0.Ref);
-        coordinator.Tell(new PartitionPart(1, [2], Last: true, new WindowTimes(1, 0, 0, 0, 0)), p1.Ref);
-        coordinator.Tell(new PartitionPart(2, [3], Last: true, new WindowTimes(1, 0, 0, 0, 0)), p2.Ref);
+        coordinator.Tell(new PartitionResults(1, [2], Last: true, new WindowTimes(1, 0, 0, 0, 0)), p1.Ref);
+        coordinator.Tell(new PartitionResults(2, [3], Last: true, new WindowTimes(1, 0, 0, 0, 0)), p2.Ref);
         var outcome = await signals.Outcome.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.StartsWith("partition 0 sent a frame on link 'l12'", outcome.Failure);
         Assert.Equal([[1], [2], [3]], outcome.Parts);

@@ -75,7 +75,7 @@ public sealed record WindowGranted(
 
 /// <summary>A chunk of a partition's results (the engine's opaque bytes); <paramref name="Last"/> completes them.</summary>
 [MessagePackObject]
-public sealed record PartitionPart(
+public sealed record PartitionResults(
     [property: Key(0)] int Partition,
     [property: Key(1)] byte[] Chunk,
     [property: Key(2)] bool Last,
