@@ -85,6 +85,62 @@ public sealed class DistributedRunTests
     }
 
     [Fact]
+    public void Interrupting_the_coordinator_stops_its_workers_and_writes_the_report_so_far()
+    {
+        using var dir = new TempFolder();
+        var interruption = new RunInterruption();
+        using var run = CoordinatorRun.Start(interruption, "run", Cli.Sample("lossy-link-udp"), "--set", "duration=600s", "--out", dir["out"], "--nodes", "3", "--verbose");
+        run.WorkerPid(2, Bound);
+        run.Output.WaitFor(l => l.StartsWith("progress:", StringComparison.Ordinal), Bound);
+        interruption.Interrupt(NetSimCommand.Terminated); // what SIGTERM does
+
+        var result = run.Finish(Bound);
+
+        Assert.True(result.ExitCode == NetSimCommand.Terminated, result.ToString());
+        using var report = Cli.Report(dir["out"]);
+        Assert.True(report.RootElement.GetProperty("interrupted").GetBoolean());
+        run.AssertNoWorkerLeft(2);
+    }
+
+    [Fact]
+    public void Workers_exit_when_their_coordinator_process_is_killed()
+    {
+        using var dir = new TempFolder();
+        var psi = new ProcessStartInfo(Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])[NetsimDll, "run", Cli.Sample("lossy-link-udp"), "--set", "duration=600s", "--out", dir["out"], "--nodes", "3", "--verbose"])
+            psi.ArgumentList.Add(a);
+        using var coordinator = Process.Start(psi)!;
+        var error = new LineWriter();
+        coordinator.ErrorDataReceived += (_, e) => { if (e.Data is not null) error.WriteLine(e.Data); };
+        coordinator.OutputDataReceived += (_, _) => { };
+        coordinator.BeginErrorReadLine();
+        coordinator.BeginOutputReadLine();
+        try
+        {
+            var pids = Enumerable.Range(1, 2).Select(p => int.Parse(Regex.Match(
+                error.WaitFor(l => Regex.IsMatch(l, $@"^netsim: worker {p} at \S+ \(pid \d+\) joined"), Bound), @"\(pid (\d+)\)").Groups[1].Value)).ToList();
+            coordinator.Kill(); // SIGKILL: no clean-up of its own; the workers must notice
+
+            foreach (var pid in pids)
+            {
+                try
+                {
+                    using var worker = Process.GetProcessById(pid);
+                    Assert.True(worker.WaitForExit(TimeSpan.FromSeconds(60)), $"worker pid {pid} is still running a minute after its coordinator was killed");
+                }
+                catch (ArgumentException)
+                {
+                    // already gone
+                }
+            }
+        }
+        finally
+        {
+            if (!coordinator.HasExited) coordinator.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
     public void Workers_that_never_come_end_the_wait_with_exit_3()
     {
         using var dir = new TempFolder();
@@ -123,6 +179,10 @@ public sealed class DistributedRunTests
         Assert.StartsWith($"netsim worker: no partition from the coordinator at 127.0.0.1:{port} within 1 s", result.Error.Trim());
     }
 
+    private static string NetsimDll => Path.Combine(AppContext.BaseDirectory, "netsim.dll");
+
+    private static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
+
     /// <summary>A <c>netsim worker</c> process started by the test (as on another machine); killed when disposed.</summary>
     private sealed class Worker(Process process) : IDisposable
     {
@@ -130,10 +190,8 @@ public sealed class DistributedRunTests
 
         public static Worker Start(string host)
         {
-            var dll = Path.Combine(AppContext.BaseDirectory, "netsim.dll");
-            var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
-            var psi = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in (string[])[dll, "worker", "--join", host, "--failure-timeout", "3s"]) psi.ArgumentList.Add(a);
+            var psi = new ProcessStartInfo(Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in (string[])[NetsimDll, "worker", "--join", host, "--failure-timeout", "3s"]) psi.ArgumentList.Add(a);
             var p = Process.Start(psi)!;
             p.OutputDataReceived += (_, _) => { };
             p.ErrorDataReceived += (_, _) => { };
@@ -159,14 +217,15 @@ public sealed class DistributedRunTests
         public LineWriter Output { get; } = new();
         public LineWriter Error { get; } = new();
 
-        private CoordinatorRun(string[] args)
+        private CoordinatorRun(RunInterruption interruption, string[] args)
         {
-            var interruption = new RunInterruption();
             _stop.Token.Register(() => interruption.Interrupt());
             _exit = Task.Factory.StartNew(() => NetSimCommand.Run(args, Output, Error, interruption), TaskCreationOptions.LongRunning);
         }
 
-        public static CoordinatorRun Start(params string[] args) => new(args);
+        public static CoordinatorRun Start(params string[] args) => new(new RunInterruption(), args);
+
+        public static CoordinatorRun Start(RunInterruption interruption, params string[] args) => new(interruption, args);
 
         /// <summary>The process id of worker <paramref name="partition"/> (printed with --verbose when it joins).</summary>
         public int WorkerPid(int partition, TimeSpan limit)
