@@ -29,16 +29,7 @@ public sealed class ClusterWindowExchange(IActorRef coordinator, IActorRef agent
         _computingTicks += (handedOver - _lastGrant).Ticks;
         var wire = new CrossingFrame[outgoing.Count];
         for (var i = 0; i < wire.Length; i++) wire[i] = FrameChunks.ToWire(outgoing[i]);
-        using (var chunks = FrameChunks.Split(wire, chunkBytes).GetEnumerator())
-        {
-            var more = chunks.MoveNext();
-            while (more)
-            {
-                var chunk = chunks.Current;
-                more = chunks.MoveNext();
-                coordinator.Tell(new WindowDone(partition, windowEnd.Ticks, chunk, Last: !more), agent);
-            }
-        }
+        FrameChunks.Send(FrameChunks.Split(wire, chunkBytes), (chunk, last) => coordinator.Tell(new WindowDone(partition, windowEnd.Ticks, chunk, last), agent));
         _framesSent += outgoing.Count;
         var incoming = inbox.TakeGrant(windowEnd.Ticks, cancellation);
         _lastGrant = _clock.Elapsed;
@@ -51,13 +42,6 @@ public sealed class ClusterWindowExchange(IActorRef coordinator, IActorRef agent
     public void SendPart(int partition, byte[] part)
     {
         var times = Times;
-        using var chunks = FrameChunks.Split(part, chunkBytes).GetEnumerator();
-        var more = chunks.MoveNext();
-        while (more)
-        {
-            var chunk = chunks.Current;
-            more = chunks.MoveNext();
-            coordinator.Tell(new PartitionResults(partition, chunk, Last: !more, times), agent);
-        }
+        FrameChunks.Send(FrameChunks.Split(part, chunkBytes), (chunk, last) => coordinator.Tell(new PartitionResults(partition, chunk, last, times), agent));
     }
 }

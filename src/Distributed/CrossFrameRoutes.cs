@@ -65,6 +65,19 @@ public static class FrameChunks
         yield return run;
     }
 
+    /// <summary>Calls <paramref name="send"/> with every chunk and whether it is the last one.</summary>
+    public static void Send<T>(IEnumerable<T> chunks, Action<T, bool> send)
+    {
+        using var e = chunks.GetEnumerator();
+        var more = e.MoveNext();
+        while (more)
+        {
+            var chunk = e.Current;
+            more = e.MoveNext();
+            send(chunk, !more);
+        }
+    }
+
     /// <summary><paramref name="bytes"/> in pieces of at most <paramref name="maxBytes"/>; at least one (maybe empty).</summary>
     public static IEnumerable<byte[]> Split(byte[] bytes, int maxBytes)
     {

@@ -231,14 +231,8 @@ public sealed class RunCoordinator : ReceiveActor, IWithTimers
         }
         for (var p = 0; p < _agents.Length; p++)
         {
-            using var chunks = FrameChunks.Split(incoming[p], _setup.Settings.ChunkBytes).GetEnumerator();
-            var more = chunks.MoveNext();
-            while (more)
-            {
-                var chunk = chunks.Current;
-                more = chunks.MoveNext();
-                _agents[p]!.Tell(new WindowGranted(windowEndTicks, chunk, Last: !more), Self);
-            }
+            var agent = _agents[p]!;
+            FrameChunks.Send(FrameChunks.Split(incoming[p], _setup.Settings.ChunkBytes), (chunk, last) => agent.Tell(new WindowGranted(windowEndTicks, chunk, last), Self));
         }
         _reachedTicks = windowEndTicks;
         _windows++;
