@@ -328,6 +328,42 @@ public class PartitioningTests
         Assert.InRange(r.Reached, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3));
     }
 
+    [Fact]
+    public void A_lost_partition_ends_every_partition_and_the_merge_marks_the_report_partial()
+    {
+        using var dir = new TempDir();
+        var scenario = Load(dir.Write("chain.conf", Chain));
+        var engine = new PartitionEngine();
+        var plan = Plan(scenario, 3);
+        var lostAt = TimeSpan.FromMilliseconds(1200);
+        var exchange = new LosingExchange(new InProcessWindowExchange(scenario, plan), lostAt);
+        var parts = new byte[]?[3];
+        var threads = Enumerable.Range(0, 3).Select(i => new Thread(() => parts[i] = engine.RunPartition(scenario, plan, i, exchange, new RunOptions(null)))).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        var result = engine.Merge(scenario, plan, [parts[0], parts[1], null], new RunOptions(dir["out"]), "worker 3 (partition 2) was lost");
+        var r = result.Report;
+        Assert.True(r.Interrupted);
+        Assert.False(r.Passed);
+        Assert.Equal(lostAt + plan.Lookahead, r.Reached); // the window whose exchange failed had run
+        Assert.Equal("worker 3 (partition 2) was lost", r.Failure);
+        Assert.DoesNotContain(r.Nics, n => n.Host == "h2"); // its part never came
+        Assert.Contains(r.Nics, n => n.Host == "h1");
+        var json = File.ReadAllText(dir["out/report.json"]);
+        Assert.Contains("\"failure\": \"worker 3 (partition 2) was lost\"", json);
+        Assert.Contains("\"interrupted\": true", json);
+        Assert.True(File.Exists(dir["out/h1.eth0.pcap"]));
+        Assert.False(File.Exists(dir["out/h2.eth0.pcap"]));
+    }
+
+    /// <summary>Passes windows through until <c>lostAt</c>, then reports partition 2 lost to everyone (as a transport would).</summary>
+    private sealed class LosingExchange(IWindowExchange inner, TimeSpan lostAt) : IWindowExchange
+    {
+        public IReadOnlyList<CrossFrame> Exchange(int partition, TimeSpan windowEnd, IReadOnlyList<CrossFrame> outgoing, CancellationToken cancellation) =>
+            windowEnd > lostAt ? throw new PartitionLostException(2, "worker 3") : inner.Exchange(partition, windowEnd, outgoing, cancellation);
+    }
+
     private sealed class SynchronousProgress(Action<RunProgress> report) : IProgress<RunProgress>
     {
         public void Report(RunProgress value) => report(value);

@@ -1,23 +1,12 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Akka.Actor;
-using NetSim.Actors.Device;
-using NetSim.Actors.Links;
-using NetSim.Actors.Stack;
-using NetSim.Actors.Switches;
 using NetSim.Protocol;
-using NetSim.Protocol.Capture;
 using NetSim.Protocol.Device;
 using NetSim.Protocol.Links;
 using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
-using NetSim.Scenario.Output;
 using NetSim.Scenario.Reports;
-using NetSim.Scenario.TimeSeries;
 using NetSim.Scenario.Partitioning;
-using ProtocolNicCounters = NetSim.Protocol.Nic.NicCounters;
-using GetNicCounters = NetSim.Protocol.Nic.GetNicCounters;
-using NicFinalCounters = NetSim.Protocol.Nic.NicFinalCounters;
 using NetSim.Actors.Time;
 
 namespace NetSim.Scenario.Running;
@@ -59,7 +48,9 @@ public sealed class ScenarioSetupException(string message) : Exception(message);
 /// open by a device file of the host's, like the process that created it), addresses and routes, the links and
 /// switches (device files on the NICs they join), starts the captures and the script, runs for the scenario's
 /// duration (virtual time: as fast as the work allows; real time: on the wall clock), then collects the counters,
-/// evaluates the expectations and writes report.json, counters.csv and one pcap per captured NIC.
+/// evaluates the expectations and writes report.json, counters.csv and one pcap per captured NIC. The work is
+/// <see cref="PartitionRun"/>'s (the run of a whole scenario is the run of its one partition) and
+/// <see cref="RunMerger"/>'s (the report); the helpers below serve both.
 /// </summary>
 public static class ScenarioRunner
 {
