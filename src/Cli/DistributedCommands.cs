@@ -33,7 +33,7 @@ internal static class DistributedCommands
         public Option<string?> Listen { get; } = new("--listen") { Description = "HOST:PORT where workers started elsewhere join (with --workers); HOST must be an address they can reach." };
         public Option<int?> Workers { get; } = new("--workers") { Description = "With --listen: how many workers to wait for." };
         public Option<string?> WorkerTimeout { get; } = new("--worker-timeout") { Description = "How long to wait for the workers to join (default 60s); then exit 3." };
-        public Option<string?> FailureTimeout { get; } = new("--failure-timeout") { Description = "A process silent this long is lost and ends the run with exit 3 (default 5s)." };
+        public Option<string?> FailureTimeout { get; } = new("--failure-timeout") { Description = "A process silent this long is lost and ends the run with exit 3 (default 10s)." };
 
         public void AddTo(Command run)
         {
@@ -82,7 +82,7 @@ internal static class DistributedCommands
         var join = new Option<string>("--join") { Description = "The coordinator's HOST:PORT (its --listen).", Required = true };
         var bind = new Option<string?>("--bind") { Description = "HOST or HOST:PORT this worker listens on (default: the address that reaches the coordinator, any free port)." };
         var workerTimeout = new Option<string?>("--worker-timeout") { Description = "How long to wait for a partition from the coordinator (default 60s); then exit 3." };
-        var failureTimeout = new Option<string?>("--failure-timeout") { Description = "The coordinator silent this long is lost: the worker exits with 3 (default 5s)." };
+        var failureTimeout = new Option<string?>("--failure-timeout") { Description = "The coordinator silent this long is lost: the worker exits with 3 (default 10s)." };
         var parentPid = new Option<int?>("--parent-pid") { Description = "(internal) the coordinator's process id, for a worker it started.", Hidden = true };
         var worker = new Command("worker", "Join a coordinator ('netsim run FILE --listen HOST:PORT --workers N') and run the partition it assigns.")
             { join, bind, workerTimeout, failureTimeout, parentPid };

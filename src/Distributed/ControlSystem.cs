@@ -40,8 +40,8 @@ public static class ControlSystem
     {
         var failure = settings.FailureTimeout;
         // The phi-accrual detector marks a member unreachable some time after acceptable-heartbeat-pause; the reaper
-        // looks at it every reaper interval. Half the timeout for the pause, a tenth for the rest, keeps the sum
-        // (pause + threshold margin + reaper) inside the timeout.
+        // looks at it every reaper interval. 70 % of the timeout for the pause, a tenth for the reaper and the rest
+        // for the detector's margin keeps the sum inside the timeout.
         var tenth = TimeSpan.FromTicks(Math.Clamp(failure.Ticks / 10, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(1).Ticks));
         // The seed joins itself once bound (its port may be any free one); a worker joins the seed.
         var seeds = seed is null ? "[]" : $"[\"{seed.AkkaAddress}\"]";
@@ -51,7 +51,7 @@ public static class ControlSystem
             akka.cluster.seed-nodes = {{seeds}}
             akka.cluster.roles = [ "{{role}}" ]
             akka.cluster.failure-detector.heartbeat-interval = {{Ms(tenth)}}
-            akka.cluster.failure-detector.acceptable-heartbeat-pause = {{Ms(failure / 2)}}
+            akka.cluster.failure-detector.acceptable-heartbeat-pause = {{Ms(failure * 0.7)}}
             akka.cluster.failure-detector.expected-response-after = {{Ms(tenth)}}
             akka.cluster.unreachable-nodes-reaper-interval = {{Ms(tenth)}}
             akka.cluster.seed-node-timeout = {{Ms(tenth * 5)}}

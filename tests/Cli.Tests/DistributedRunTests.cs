@@ -43,7 +43,7 @@ public sealed class DistributedRunTests
     {
         using var dir = new TempFolder();
         using var run = CoordinatorRun.Start("run", Cli.Sample("lossy-link-udp"), "--set", "duration=600s", "--out", dir["out"],
-            "--nodes", "3", "--failure-timeout", "3s", "--verbose");
+            "--nodes", "3", "--failure-timeout", "5s", "--verbose");
         var pid = run.WorkerPid(1, Bound);
         run.Output.WaitFor(l => l.StartsWith("progress:", StringComparison.Ordinal), Bound);
         var clock = Stopwatch.StartNew();
@@ -65,7 +65,7 @@ public sealed class DistributedRunTests
     {
         using var dir = new TempFolder();
         using var run = CoordinatorRun.Start("run", Cli.Sample("lossy-link-udp"), "--set", "duration=600s", "--out", dir["out"],
-            "--listen", "127.0.0.1:0", "--workers", "2", "--failure-timeout", "3s", "--verbose");
+            "--listen", "127.0.0.1:0", "--workers", "2", "--failure-timeout", "5s", "--verbose");
         var listening = run.Output.WaitFor(l => l.StartsWith("listening on ", StringComparison.Ordinal), Bound);
         var at = Regex.Match(listening, @"listening on (\S+):").Groups[1].Value;
         using var w1 = Worker.Start(at);
@@ -191,7 +191,7 @@ public sealed class DistributedRunTests
         public static Worker Start(string host)
         {
             var psi = new ProcessStartInfo(Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in (string[])[NetsimDll, "worker", "--join", host, "--failure-timeout", "3s"]) psi.ArgumentList.Add(a);
+            foreach (var a in (string[])[NetsimDll, "worker", "--join", host, "--failure-timeout", "5s"]) psi.ArgumentList.Add(a);
             var p = Process.Start(psi)!;
             p.OutputDataReceived += (_, _) => { };
             p.ErrorDataReceived += (_, _) => { };

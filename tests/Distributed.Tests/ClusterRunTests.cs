@@ -85,7 +85,7 @@ public sealed class ClusterRunTests
         Assert.Equal("partition 0: 5 windows, 30 frames lost 2", NumberedFramesEngine.Text(result.Outcome.Parts[0]));
         Assert.Equal("partition 1: 5 windows, 30 frames lost 2", NumberedFramesEngine.Text(result.Outcome.Parts[1]));
         Assert.Equal(failure, engine.Merged.Single().Failure);
-        // bounded: detection within the failure timeout (3 s) plus the reaper's tick, far below the 60 s the partition hangs
+        // bounded: detection within the failure timeout (5 s) plus the reaper's tick, far below the 60 s the partition hangs
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
     }
 

@@ -30,7 +30,7 @@ internal sealed class LoopbackRun
 
     public static readonly DistributedSettings Settings = DistributedSettings.Default with
     {
-        FailureTimeout = TimeSpan.FromSeconds(3),
+        FailureTimeout = TimeSpan.FromSeconds(5),
         WorkerTimeout = TimeSpan.FromSeconds(20),
     };
 
