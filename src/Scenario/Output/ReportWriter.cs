@@ -203,9 +203,12 @@ public static class ReportWriter
     /// <summary>The map sorted by key (ordinal); a map already kept in that order (the host counters, 94 a host) is not
     /// sorted again.</summary>
     internal static IEnumerable<KeyValuePair<string, long>> InKeyOrder(IReadOnlyDictionary<string, long> map) =>
-        map is SortedDictionary<string, long> sorted && ReferenceEquals(sorted.Comparer, StringComparer.Ordinal)
-            ? sorted
-            : map.OrderBy(kv => kv.Key, StringComparer.Ordinal);
+        map switch
+        {
+            NetSim.Protocol.Counters.SortedCounters counters => counters,
+            SortedDictionary<string, long> sorted when ReferenceEquals(sorted.Comparer, StringComparer.Ordinal) => sorted,
+            _ => map.OrderBy(kv => kv.Key, StringComparer.Ordinal),
+        };
 
     /// <summary>Catalogue names (a fixed, small set) in camelCase, made once each rather than once per NIC.</summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> CamelCased = new(StringComparer.Ordinal);
