@@ -79,9 +79,13 @@ public static class NetSimCommand
         {
             Description = "Largest scenario file read (default 1MiB, at most 1GiB), for generated topologies of thousands of hosts, e.g. --max-file-size 64MiB.",
         };
-        var run = new Command("run", "Run a scenario and write its results.") { file, outDir, seed, set, maxFileSize };
+        var partitions = new Option<int?>("--partitions")
+        {
+            Description = "Run as N partitions on threads of this process, meeting at every time window (docs/design.md, \"Partitioned runs\"); the same results as one.",
+        };
+        var run = new Command("run", "Run a scenario and write its results.") { file, outDir, seed, set, maxFileSize, partitions };
         run.SetAction(r => RunScenario(r.GetValue(file)!, r.GetValue(outDir), r.GetValue(seed), r.GetValue(set) ?? [], r.GetValue(maxFileSize),
-            r.GetValue(verbose), interruption, output, error));
+            r.GetValue(verbose), interruption, output, error, r.GetValue(partitions) ?? 1));
 
         var validateFile = new Argument<FileInfo>("file") { Description = "The scenario file to check." };
         var validate = new Command("validate", "Check a scenario file without running it.") { validateFile, maxFileSize };
@@ -144,7 +148,7 @@ public static class NetSimCommand
     }
 
     private static int RunScenario(FileInfo file, DirectoryInfo? outDir, string? seedText, string[] overrides, string? maxFileSize, bool verbose,
-        RunInterruption? interruption, TextWriter output, TextWriter error)
+        RunInterruption? interruption, TextWriter output, TextWriter error, int partitions = 1)
     {
         if (MaxFileBytes(maxFileSize, error) is not { } maxFileBytes) return BadInput;
         long? seed = null;
@@ -160,6 +164,8 @@ public static class NetSimCommand
         var loaded = Load(file, overrides, seed, maxFileBytes, error);
         if (!loaded.Succeeded) return BadInput;
         var scenario = loaded.Scenario!;
+        if (PartitionProblem(scenario, partitions, error)) return BadInput;
+        if (partitions > 1 && scenario.Report.Interval > TimeSpan.Zero) output.WriteLine($"note: a run over {partitions} partitions writes no time series (timeseries.csv)");
         var folder = outDir?.FullName ?? Path.Combine("out", Path.GetFileNameWithoutExtension(file.Name));
         if (OutputFolderProblem(folder) is { } problem)
         {
@@ -171,7 +177,7 @@ public static class NetSimCommand
         try
         {
             if (interruption is not null) interruption.RunInProgress = true;
-            result = RunWithProgress(scenario, options, output);
+            result = RunWithProgress(scenario, options, output, partitions);
         }
         catch (NetSim.Bridge.Kernel.KernelSetupException e)
         {
@@ -217,7 +223,22 @@ public static class NetSimCommand
         }
     }
 
-    private static RunResult RunWithProgress(NetSim.Scenario.Scenario scenario, RunOptions options, TextWriter output)
+    /// <summary>--partitions N: N partitions on threads of this process (the engine a distributed run uses), or one as ever.</summary>
+    private static RunResult Execute(NetSim.Scenario.Scenario scenario, RunOptions options, int partitions) =>
+        partitions > 1 ? NetSim.Scenario.Partitioning.InProcessWindowExchange.Run(scenario, partitions, options) : ScenarioRunner.Run(scenario, options);
+
+    /// <summary>True (after one line <c>file:line: key: what</c>) when the scenario cannot be split into <paramref name="partitions"/>.</summary>
+    private static bool PartitionProblem(NetSim.Scenario.Scenario scenario, int partitions, TextWriter error)
+    {
+        if (partitions == 1) return false;
+        var errors = NetSim.Scenario.Partitioning.PartitionPlanner.Plan(scenario, partitions).Errors;
+        if (errors.IsEmpty) return false;
+        var first = errors.OrderBy(e => e.Line == 0 ? int.MaxValue : e.Line).First();
+        error.WriteLine(partitions < 1 ? $"netsim: --partitions: {first.Message}" : $"{OneLine((first with { File = Relative(first.File) }).ToString())}{More(errors.Length - 1)}");
+        return true;
+    }
+
+    private static RunResult RunWithProgress(NetSim.Scenario.Scenario scenario, RunOptions options, TextWriter output, int partitions)
     {
         // A progress bar on an interactive terminal; plain lines when output is redirected: the start, then every
         // 10 % of a virtual-time run or every 2 % of a real-time one (its log shows it is alive).
@@ -236,13 +257,13 @@ public static class NetSimCommand
                 output.WriteLine($"progress: {percent}% ({p.Simulated.TotalSeconds:0.###} s simulated)");
                 output.Flush();
             });
-            return ScenarioRunner.Run(scenario, options with { Progress = lines });
+            return Execute(scenario, options with { Progress = lines }, partitions);
         }
         RunResult? result = null;
         AnsiConsole.Progress().AutoClear(true).Start(ctx =>
         {
             var task = ctx.AddTask($"{Path.GetFileName(scenario.SourcePath)}", maxValue: Math.Max(1, scenario.Duration.TotalMilliseconds));
-            result = ScenarioRunner.Run(scenario, options with { Progress = new SynchronousProgress(p => task.Value = p.Simulated.TotalMilliseconds) });
+            result = Execute(scenario, options with { Progress = new SynchronousProgress(p => task.Value = p.Simulated.TotalMilliseconds) }, partitions);
             task.Value = task.MaxValue;
         });
         return result!;

@@ -150,6 +150,15 @@ public sealed record Scenario(
     public ReportSettings Report { get; init; } = ReportSettings.Default;
     /// <summary>Bridges to real kernel TUN/TAP devices, in file order (a scenario with any runs in real time).</summary>
     public ImmutableArray<BridgeSpec> Bridges { get; init; } = [];
+    /// <summary><c>hosts.NAME.node</c>: the node (1-based) a partitioned run places a host on; hosts without one are placed automatically.</summary>
+    public ImmutableDictionary<string, int> HostNodes { get; init; } = ImmutableDictionary<string, int>.Empty;
+    /// <summary>True when the file sets <c>report.interval</c> itself (not the default); see <see cref="Report"/>.</summary>
+    public bool TimeSeriesAsked { get; init; }
+    /// <summary>Turns a key path into an error at its file and line, for problems found after loading (partitioning a run).</summary>
+    public Func<string, string, ScenarioError>? Locate { get; init; }
+
+    /// <summary>An error about <paramref name="key"/> at its line of the file (line 0 when the scenario was not loaded from one).</summary>
+    public ScenarioError ErrorAt(string key, string message) => Locate?.Invoke(key, message) ?? new ScenarioError(SourcePath, 0, key, message);
 }
 
 /// <summary>A problem found in a scenario, meant for a person: <c>file:line: key: message</c>.</summary>

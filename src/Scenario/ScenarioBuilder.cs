@@ -71,7 +71,8 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
         foreach (var (value, path) in root.StringList("capture", required: false) ?? [])
             if (ResolveNic(value, path, hosts, nics) is { } r) capture.Add(r);
 
-        return new Scenario(fileName, seed, duration, timeMode, hosts, links, switches, script, capture.ToImmutable()) { Bridges = bridges, Report = BuildReport(root) };
+        return new Scenario(fileName, seed, duration, timeMode, hosts, links, switches, script, capture.ToImmutable())
+            { Bridges = bridges, Report = BuildReport(root), HostNodes = _hostNodes.ToImmutable(), Locate = context.At, TimeSeriesAsked = TimeSeriesAsked(root) };
     }
 
     private IEnumerable<(string Name, HoconValue Value, string Path)> Entries(Section parent, string key)
@@ -95,7 +96,8 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
         foreach (var (name, value, path) in Entries(root, "hosts"))
         {
             var host = root.Nested(path, value, D("host"));
-            host.RejectUnknownKeys("forwarding", "nics", "routes");
+            host.RejectUnknownKeys("forwarding", "nics", "routes", "node");
+            ReadNode(host, name);
             var forwarding = host.Boolean("forwarding", required: true) ?? false;
 
             var nicSpecs = ImmutableArray.CreateBuilder<NicSpec>();

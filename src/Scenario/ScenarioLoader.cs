@@ -175,16 +175,16 @@ public static class ScenarioLoader
         /// <summary>Key path of each script step as written (<c>script[3]</c>); the model sorts steps by time.</summary>
         public Dictionary<ScriptStep, string> StepPaths { get; } = new(ReferenceEqualityComparer.Instance);
 
-        public void Error(string path, string message)
+        public void Error(string path, string message) => Errors.Add(At(path, message));
+
+        /// <summary>The error <paramref name="message"/> at <paramref name="path"/>, placed in the file or on the command line.</summary>
+        public ScenarioError At(string path, string message)
         {
-            if (path == "seed" && seedOverridden) { Errors.Add(new("--seed", 1, path, message)); return; }
+            if (path == "seed" && seedOverridden) return new("--seed", 1, path, message);
             for (int i = overrideMaps.Count - 1; i >= 0; i--)
                 if (overrideMaps[i].LineOf(path) is not null || overrideMaps[i].Paths.Any(p => path.StartsWith(p + ".", StringComparison.Ordinal)))
-                {
-                    Errors.Add(new("--set", i + 1, path, message));
-                    return;
-                }
-            Errors.Add(new(fileName, fileMap.NearestLine(path), path, message));
+                    return new("--set", i + 1, path, message);
+            return new(fileName, fileMap.NearestLine(path), path, message);
         }
     }
 }

@@ -84,6 +84,39 @@ public class ReproducibilityTests
         Assert.Contains(report.RootElement.GetProperty("flows").EnumerateArray(), f => f.GetProperty("lost").GetInt64() > 0);
     }
 
+    /// <summary>
+    /// --partitions N splits the run over N partitions (threads, each its own virtual-time actor system, meeting at every
+    /// time window): report.json, counters.csv and the captures are the bytes of the run in one (a partitioned run
+    /// writes no time series).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public void Two_and_three_partitions_give_the_bytes_of_one(string name)
+    {
+        using var dir = new TempFolder();
+        var file = ScenarioFile(name, dir);
+        foreach (var n in new[] { 1, 2, 3 })
+        {
+            var result = Cli.Run("run", file, "--out", dir[$"p{n}"], "--partitions", $"{n}");
+            Assert.True(result.ExitCode == NetSimCommand.Ok, $"{n} partitions: {result}");
+        }
+        var results = Files(dir["p1"]).Where(f => f is "report.json" or "counters.csv" || f.EndsWith(".pcap", StringComparison.Ordinal)).ToList();
+        Assert.Contains(results, f => f.EndsWith(".pcap", StringComparison.Ordinal));
+        foreach (var n in new[] { 2, 3 })
+            foreach (var f in results) SameBytes(Path.Combine(dir["p1"], f), Path.Combine(dir[$"p{n}"], f));
+    }
+
+    [Fact]
+    public void A_node_the_run_does_not_have_is_bad_input_naming_its_line()
+    {
+        using var dir = new TempFolder();
+        var file = dir.Write("mesh.conf", Mesh.Replace("h2 {\n", "h2 {\n    node = 4\n"));
+        var result = Cli.Run("run", file, "--out", dir["out"], "--partitions", "3");
+        Assert.Equal(NetSimCommand.BadInput, result.ExitCode);
+        Assert.Matches(@"mesh\.conf:9: hosts\.h2\.node: node 4, but the run has 3 nodes", result.Error.Trim());
+        Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
     [Theory]
     [MemberData(nameof(Scenarios))]
     public void Another_seed_gives_other_results(string name)

@@ -10,15 +10,25 @@ namespace NetSim.Actors.Links;
 /// Each direction has its own wire: a frame is lost with the loss probability, waits for the wire when the rate is
 /// limited (at most QueueLimit frames wait; more are dropped), takes its serialization time, then arrives after the
 /// delay plus a uniform jitter. Frames on the wire when the link goes down are lost. All time comes from the
-/// actor system's scheduler (virtual time in virtual mode) and all chance from the link's seeded generator.
+/// actor system's scheduler (virtual time in virtual mode) and all chance from the seeded generator of the direction
+/// (one stream per direction, so one direction's draws never depend on the other's traffic).
 /// Every frame taken is delivered, dropped with a reason, or in flight.
 /// </summary>
+/// <remarks>
+/// In a partitioned run a link whose ends lie in different partitions is built in both as a half (<see cref="LinkHalf"/>)
+/// with the same name: each half has only its local port; the sending half applies loss, queue, rate and jitter and
+/// hands the frame with its arrival time to the outbox; the receiving half gets it back as <see cref="CrossArrivals"/>
+/// before that time and delivers it as a whole link would. Each half counts what it saw of a direction (the sender
+/// offered, dropped and launched; the receiver landed, delivered or dropped); the halves' counters add up to a whole
+/// link's.
+/// </remarks>
 public sealed class LinkActor : UntypedActor, IWithTimers
 {
     private readonly string _name;
     private readonly NicEndpoint[] _ends;
     private readonly IActorRef? _creator;
-    private readonly SimRandom _random;
+    private readonly SimRandom[] _random; // per direction
+    private readonly LinkHalf _half;
     private LinkParameters _parameters;
     private readonly IActorRef[] _ports = new IActorRef[2];
     private readonly Wire[] _wires = [new(), new()];
@@ -46,21 +56,29 @@ public sealed class LinkActor : UntypedActor, IWithTimers
     /// <summary>Set by Akka (IWithTimers).</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>A link between <paramref name="a"/> and <paramref name="b"/>; use <see cref="Props"/>.</summary>
-    public LinkActor(string name, NicEndpoint a, NicEndpoint b, LinkParameters parameters, IActorRef? creator)
+    /// <summary>A link between <paramref name="a"/> and <paramref name="b"/>; use <c>Props</c>.</summary>
+    public LinkActor(string name, NicEndpoint a, NicEndpoint b, LinkParameters parameters, IActorRef? creator, LinkHalf half)
     {
+        _half = half;
         _name = name;
         _ends = [a, b];
         _counters = [new WireCounter(a.ToString(), b.ToString()), new WireCounter(b.ToString(), a.ToString())];
         _parameters = parameters;
-        // Loss and jitter draw from a stream derived from the run's seed by the link's name.
-        _random = SimSeed.For(Context.System).Stream("link/" + name);
+        // Loss and jitter draw from a stream per direction, derived from the run's seed by the link's name, so that a
+        // direction's draws are the same whether or not the other direction is simulated in the same process.
+        var seed = SimSeed.For(Context.System);
+        _random = [seed.Stream("link/" + name + "/a-to-b"), seed.Stream("link/" + name + "/b-to-a")];
         _creator = creator;
     }
 
     /// <summary>A link named <paramref name="name"/> between <paramref name="a"/> and <paramref name="b"/>; <paramref name="creator"/> hears <see cref="LinkReady"/> or <see cref="LinkFailed"/>.</summary>
     public static Props Props(string name, NicEndpoint a, NicEndpoint b, LinkParameters parameters, IActorRef? creator = null) =>
-        Akka.Actor.Props.Create(() => new LinkActor(name, a, b, parameters, creator)).WithSimDispatcher();
+        Props(name, a, b, parameters, creator, LinkHalf.Whole);
+
+    /// <summary>As <see cref="Props(string, NicEndpoint, NicEndpoint, LinkParameters, IActorRef?)"/>, for the ends
+    /// <paramref name="half"/> says are simulated here (the endpoint of a remote end only lends its name).</summary>
+    public static Props Props(string name, NicEndpoint a, NicEndpoint b, LinkParameters parameters, IActorRef? creator, LinkHalf half) =>
+        Akka.Actor.Props.Create(() => new LinkActor(name, a, b, parameters, creator, half)).WithSimDispatcher();
 
     private readonly SimClock _clock = SimClock.For(Context.System);
     private TimeSpan Now => _clock.Elapsed;
@@ -68,7 +86,8 @@ public sealed class LinkActor : UntypedActor, IWithTimers
     /// <inheritdoc />
     protected override void PreStart()
     {
-        for (var i = 0; i < 2; i++) _ports[i] = Context.ActorOf(PortActor.Props(i, _ends[i], Self), "port-" + (i == 0 ? "a" : "b"));
+        for (var i = 0; i < 2; i++)
+            if (_half.IsLocal(i)) _ports[i] = Context.ActorOf(PortActor.Props(i, _ends[i], Self), "port-" + (i == 0 ? "a" : "b"));
     }
 
     /// <inheritdoc />
@@ -81,6 +100,10 @@ public sealed class LinkActor : UntypedActor, IWithTimers
                 break;
             case ArrivalDue:
                 DeliverDue();
+                break;
+            case CrossArrivals m:
+                // Launched (and counted in flight) by the sending half; they land here.
+                foreach (var f in m.Frames) _onWire.Add(new Arrival(f.Direction, f.Frame), f.Arrival, Now, Timers);
                 break;
             case PortWriteFailed m:
                 _counters[1 - m.Port].Undeliver(m.Reason, m.Frames); // the port that failed is the far end of its direction
@@ -95,7 +118,7 @@ public sealed class LinkActor : UntypedActor, IWithTimers
                 break;
             case PortAttached m:
                 if (m.Errno != Errno.None) _creator?.Tell(new LinkFailed(_name, _ends[m.Port].ToString(), m.Errno));
-                else if (++_attached == 2) _creator?.Tell(new LinkReady(_name));
+                else if (++_attached == (_half.LocalEnd < 0 ? 2 : 1)) _creator?.Tell(new LinkReady(_name));
                 break;
             default:
                 Unhandled(message);
@@ -109,7 +132,8 @@ public sealed class LinkActor : UntypedActor, IWithTimers
         counter.Offer();
         var p = _parameters;
         if (!p.Up) { counter.Drop("down"); return; }
-        if (p.Loss > 0 && _random.NextDouble() < p.Loss) { counter.Drop("loss"); return; }
+        var random = _random[fromPort];
+        if (p.Loss > 0 && random.NextDouble() < p.Loss) { counter.Drop("loss"); return; }
 
         var now = Now;
         var wire = _wires[fromPort];
@@ -125,7 +149,7 @@ public sealed class LinkActor : UntypedActor, IWithTimers
         wire.FreeAt = departure;
         if (start > now) wire.WaitingStarts.Enqueue(start);
 
-        var jitter = p.Jitter > TimeSpan.Zero ? TimeSpan.FromTicks((long)(_random.NextDouble() * p.Jitter.Ticks)) : TimeSpan.Zero;
+        var jitter = p.Jitter > TimeSpan.Zero ? TimeSpan.FromTicks((long)(random.NextDouble() * p.Jitter.Ticks)) : TimeSpan.Zero;
         var arrival = departure + p.Delay + jitter;
         var direction = fromPort;
         if (arrival <= now)
@@ -134,6 +158,11 @@ public sealed class LinkActor : UntypedActor, IWithTimers
             return;
         }
         counter.Launch();
+        if (!_half.IsLocal(1 - direction))
+        {
+            _half.Outbox!.Send(_name, direction, arrival, frame);
+            return;
+        }
         _onWire.Add(new Arrival(direction, frame), arrival, now, Timers);
     }
 

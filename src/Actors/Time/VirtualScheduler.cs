@@ -18,9 +18,12 @@ namespace NetSim.Actors.Time;
 /// lock is what lets the driver decide "no actor has work left" and only then jump the clock.
 /// </para>
 /// <para>
-/// Timers fire in (due time, insertion sequence) order, so two timers due at the same instant fire in the order they
-/// were scheduled, whatever thread scheduled them. A repeating timer is re-armed at previous due + interval, so it
-/// never drifts.
+/// Timers fire in (due time, receiver, insertion sequence) order. The receiver's key is a hash of its actor path
+/// without the address (<see cref="ReceiverKey"/>), the same in every process that builds the same actors, so the
+/// order of timers due at one instant does not depend on which other actors share the process: that is what lets a
+/// partitioned run (docs/design.md, "Partitioned runs") fire an actor's timers in the same order as a one-process run.
+/// Timers of one receiver fire in the order they were scheduled; scheduled actions (no receiver) fire after every
+/// Tell due at the same instant. A repeating timer is re-armed at previous due + interval, so it never drifts.
 /// </para>
 /// <para>
 /// It deliberately does not implement <see cref="IDateTimeOffsetNowTimeProvider"/>: that marker tells Akka's
@@ -35,7 +38,8 @@ public sealed class VirtualScheduler : SchedulerBase
     public static readonly DateTimeOffset Epoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly object _gate = new();
-    private readonly PriorityQueue<ScheduledItem, (long Due, long Seq)> _timers = new();
+    private readonly PriorityQueue<ScheduledItem, (long Due, long Receiver, long Seq)> _timers = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ICanTell, object> _receiverKeys = new();
     private readonly Queue<IRunnable> _ready = new();
     private long _sequence;
     private long _nowTicks;
@@ -95,31 +99,57 @@ public sealed class VirtualScheduler : SchedulerBase
 
     /// <inheritdoc />
     protected override void InternalScheduleTellOnce(TimeSpan delay, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable) =>
-        Add(delay, null, new TellWork(receiver, message, sender), cancelable);
+        Add(delay, null, new TellWork(receiver, message, sender), cancelable, KeyOf(receiver));
 
     /// <inheritdoc />
     protected override void InternalScheduleTellRepeatedly(TimeSpan initialDelay, TimeSpan interval, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable) =>
-        Add(initialDelay, interval, new TellWork(receiver, message, sender), cancelable);
+        Add(initialDelay, interval, new TellWork(receiver, message, sender), cancelable, KeyOf(receiver));
 
     /// <inheritdoc />
     protected override void InternalScheduleOnce(TimeSpan delay, Action action, ICancelable cancelable) =>
-        Add(delay, null, new ActionWork(action), cancelable);
+        Add(delay, null, new ActionWork(action), cancelable, ActionKey);
 
     /// <inheritdoc />
     protected override void InternalScheduleOnce(TimeSpan delay, IRunnable action, ICancelable cancelable) =>
-        Add(delay, null, action, cancelable);
+        Add(delay, null, action, cancelable, ActionKey);
 
     /// <inheritdoc />
     protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, Action action, ICancelable cancelable) =>
-        Add(initialDelay, interval, new ActionWork(action), cancelable);
+        Add(initialDelay, interval, new ActionWork(action), cancelable, ActionKey);
 
     /// <inheritdoc />
     protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, IRunnable action, ICancelable cancelable) =>
-        Add(initialDelay, interval, action, cancelable);
+        Add(initialDelay, interval, action, cancelable, ActionKey);
 
     #endregion
 
-    private void Add(TimeSpan delay, TimeSpan? interval, IRunnable work, ICancelable? cancelable)
+    /// <summary>Key of the timers without a receiver (scheduled actions): after every receiver's.</summary>
+    private const long ActionKey = long.MaxValue;
+
+    /// <summary>
+    /// The canonical key of a timer's receiver: the 64-bit FNV-1a hash of its actor path without the address (for
+    /// example <c>/user/link-l1</c>), so it is the same in every actor system that names its actors alike. Two paths
+    /// with the same hash (odds about n^2 / 2^64) would fire in insertion order, as every timer did before.
+    /// </summary>
+    public static long ReceiverKey(string pathWithoutAddress)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in pathWithoutAddress)
+        {
+            hash ^= c;
+            hash *= 1099511628211UL;
+        }
+        return Math.Min((long)(hash >> 1), ActionKey - 1);
+    }
+
+    private long KeyOf(ICanTell receiver)
+    {
+        if (receiver is not IActorRef actor) return ActionKey - 1;
+        // Cached per receiver: an actor with a repeating or recurring timer pays for its path string once.
+        return (long)_receiverKeys.GetValue(receiver, _ => ReceiverKey(actor.Path.ToStringWithoutAddress()));
+    }
+
+    private void Add(TimeSpan delay, TimeSpan? interval, IRunnable work, ICancelable? cancelable, long receiver)
     {
         if (interval is { } i && i <= TimeSpan.Zero)
         {
@@ -130,8 +160,8 @@ public sealed class VirtualScheduler : SchedulerBase
         lock (_gate)
         {
             var due = _nowTicks + Math.Max(0, delay.Ticks);
-            var item = new ScheduledItem(work, interval?.Ticks ?? 0, cancelable);
-            _timers.Enqueue(item, (due, _sequence++));
+            var item = new ScheduledItem(work, interval?.Ticks ?? 0, cancelable, receiver);
+            _timers.Enqueue(item, (due, receiver, _sequence++));
         }
     }
 
@@ -251,7 +281,7 @@ public sealed class VirtualScheduler : SchedulerBase
                 executed++;
             }
 
-            // 2. Timers due now, all of them, in (due, seq) order; their Tells land in the run queue in that order.
+            // 2. Timers due now, all of them, in (due, receiver, seq) order; their Tells land in the run queue in that order.
             due.Clear();
             lock (_gate)
             {
@@ -264,7 +294,7 @@ public sealed class VirtualScheduler : SchedulerBase
                     {
                         // Re-armed before it fires so a repeating Tell keeps its place relative to timers scheduled
                         // by the actors it wakes up.
-                        _timers.Enqueue(item, (key.Due + item.IntervalTicks, _sequence++));
+                        _timers.Enqueue(item, (key.Due + item.IntervalTicks, item.Receiver, _sequence++));
                     }
                 }
             }
@@ -341,9 +371,10 @@ public sealed class VirtualScheduler : SchedulerBase
 
     #endregion
 
-    private sealed class ScheduledItem(IRunnable work, long intervalTicks, ICancelable? cancelable)
+    private sealed class ScheduledItem(IRunnable work, long intervalTicks, ICancelable? cancelable, long receiver)
     {
         public IRunnable Work { get; } = work;
+        public long Receiver { get; } = receiver;
         public long IntervalTicks { get; } = intervalTicks;
         public bool IsCancelled => cancelable is { IsCancellationRequested: true };
     }

@@ -26,6 +26,7 @@ public static class ReportWriter
         w.WriteBoolean("passed", report.Passed);
         w.WriteBoolean("interrupted", report.Interrupted);
         if (report.Interrupted) w.WriteNumber("reachedMs", report.Reached.TotalMilliseconds);
+        if (report.Failure is { } failure) w.WriteString("failure", failure);
 
         w.WriteStartArray("nics");
         foreach (var n in report.Nics)

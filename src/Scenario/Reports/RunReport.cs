@@ -152,4 +152,8 @@ public sealed record RunReport(
 
     /// <summary>Simulated time the run reached: <see cref="Duration"/> unless interrupted.</summary>
     public TimeSpan Reached { get; init; } = Duration;
+
+    /// <summary>Why a partitioned run ended early (a partition lost); null otherwise. Such a report is partial: it holds
+    /// what the partitions that answered measured.</summary>
+    public string? Failure { get; init; }
 }

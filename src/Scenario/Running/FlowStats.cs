@@ -148,11 +148,43 @@ internal sealed class FlowStats(string name, string kind)
             ? ReceivedBytes * 8.0 / (last - first).TotalSeconds
             : null;
 
+    /// <summary>
+    /// What this side of the flow measured, for <see cref="Absorb"/> in the process that writes the report. A UDP
+    /// flow's sender and receiver may run in different partitions; each records only its own figures (the sender its
+    /// sends, the receiver its arrivals), so adding the parts gives exactly the one-process figures.
+    /// </summary>
+    public FlowPart Export()
+    {
+        lock (_gate)
+            return new FlowPart(Name, Kind, Sent, _received.Distinct + _absorbedDistinct, ReceivedBytes, Duplicated, Reordered, Errors,
+                new Dictionary<string, long>(_sendFailed, StringComparer.Ordinal), _firstSentAt, _lastReceivedAt, _rtts.Export());
+    }
+
+    /// <summary>Adds the figures of <paramref name="part"/> (another side of this flow, or a whole flow) to these.</summary>
+    public void Absorb(FlowPart part)
+    {
+        lock (_gate)
+        {
+            Sent += part.Sent;
+            _absorbedDistinct += part.Received;
+            ReceivedBytes += part.ReceivedBytes;
+            Duplicated += part.Duplicated;
+            Reordered += part.Reordered;
+            Errors += part.Errors;
+            foreach (var (errno, n) in part.SendFailed) _sendFailed[errno] = _sendFailed.GetValueOrDefault(errno) + n;
+            if (part.FirstSentAt is { } first && (_firstSentAt is null || first < _firstSentAt)) _firstSentAt = first;
+            if (part.LastReceivedAt is { } last && (_lastReceivedAt is null || last > _lastReceivedAt)) _lastReceivedAt = last;
+            _rtts.Absorb(part.Rtts);
+        }
+    }
+
+    private long _absorbedDistinct;
+
     public FlowReport ToReport()
     {
         lock (_gate)
         {
-            var received = _received.Distinct;
+            var received = _received.Distinct + _absorbedDistinct;
             return new FlowReport(Name, Kind, Sent, received, Math.Max(0, Sent - received), Duplicated, Reordered, _rtts.Statistics(),
                 new SortedDictionary<string, long>(_sendFailed, StringComparer.Ordinal))
             {
@@ -162,6 +194,16 @@ internal sealed class FlowStats(string name, string kind)
         }
     }
 }
+
+/// <summary>One side's figures of a flow (see <see cref="FlowStats.Export"/>); serialized between the processes of a partitioned run.</summary>
+public sealed record FlowPart(string Name, string Kind, long Sent, long Received, long ReceivedBytes, long Duplicated, long Reordered, long Errors,
+    Dictionary<string, long> SendFailed, TimeSpan? FirstSentAt, TimeSpan? LastReceivedAt, RttHistogramPart Rtts);
+
+/// <summary>The state of an <see cref="RttHistogram"/>: exact count, sum, minimum and maximum (ticks) and the buckets.</summary>
+public sealed record RttHistogramPart(long Count, long SumTicks, long Min, long Max, List<RttBucket> Buckets);
+
+/// <summary>One bucket of an <see cref="RttHistogram"/>.</summary>
+public sealed record RttBucket(int Key, long Count, long Min, long Max);
 
 /// <summary>A flow's figures for one time-series interval: packets, payload bytes and a bounded RTT summary.</summary>
 internal readonly record struct FlowInterval(long Sent, long Received, long ReceivedBytes, int RttCount, TimeSpan RttMin, TimeSpan RttSum, TimeSpan RttMax)
@@ -240,6 +282,24 @@ internal sealed class SequenceWindow
 /// </summary>
 internal sealed class RttHistogram
 {
+    /// <summary>The histogram's state, buckets in key order.</summary>
+    public RttHistogramPart Export() =>
+        new(_count, _sumTicks, _min, _max, [.. _buckets.OrderBy(b => b.Key).Select(b => new RttBucket(b.Key, b.Value.Count, b.Value.Min, b.Value.Max))]);
+
+    /// <summary>Adds another histogram's samples (a histogram of both sets, as if every sample had been added here).</summary>
+    public void Absorb(RttHistogramPart part)
+    {
+        if (part.Count == 0) return;
+        _count += part.Count;
+        _sumTicks += part.SumTicks;
+        _min = Math.Min(_min, part.Min);
+        _max = Math.Max(_max, part.Max);
+        foreach (var b in part.Buckets)
+            _buckets[b.Key] = _buckets.TryGetValue(b.Key, out var mine)
+                ? (mine.Count + b.Count, Math.Min(mine.Min, b.Min), Math.Max(mine.Max, b.Max))
+                : (b.Count, b.Min, b.Max);
+    }
+
     private const int SubBucketBits = 10;
     private readonly Dictionary<int, (long Count, long Min, long Max)> _buckets = [];
     private long _count, _sumTicks, _min = long.MaxValue, _max = long.MinValue;

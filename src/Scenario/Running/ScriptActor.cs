@@ -20,7 +20,9 @@ internal sealed record ScriptTargets(
 /// Runs a scenario's script: each step fires at its simulated time (one timer per step; steps at the same time
 /// keep file order). Flows become child actors; link changes go to the link actors; closing a NIC's devices closes
 /// every file attached to it (the NIC then disappears; the runner reports the counters it published as it stopped).
-/// Expectations are evaluated by the runner after the run, on the final figures.
+/// Expectations are evaluated by the runner after the run, on the final figures. In a partitioned run every partition
+/// runs the whole script but acts only on the hosts and links it simulates (<see cref="ScriptTargets"/> holds only
+/// those; <see cref="ScriptTargets.HostByAddress"/> knows every host), with the same actor names as one process.
 /// </summary>
 internal sealed class ScriptActor : UntypedActor, IWithTimers
 {
@@ -73,30 +75,42 @@ internal sealed class ScriptActor : UntypedActor, IWithTimers
         switch (step)
         {
             case PingStep p:
-                Context.ActorOf(PingFlowActor.Props(_targets.Hosts[p.From], _targets.Flows[p.Name], ScenarioRunner.ToIp(p.To),
-                    _nextIdentifier++, p.Count, p.Interval, p.Size, (byte)p.Ttl), "flow-" + index);
+                // Every partition counts every ping, so a flow gets the same identifier wherever it runs.
+                var identifier = _nextIdentifier++;
+                if (_targets.Hosts.TryGetValue(p.From, out var pinger))
+                    Context.ActorOf(PingFlowActor.Props(pinger, _targets.Flows[p.Name], ScenarioRunner.ToIp(p.To),
+                        identifier, p.Count, p.Interval, p.Size, (byte)p.Ttl), "flow-" + index);
                 break;
             case UdpStep u:
                 var destination = ScenarioRunner.ToIp(u.To);
                 var stats = _targets.Flows[u.Name];
-                if (_targets.HostByAddress.TryGetValue(destination, out var receiverHost))
-                    Context.ActorOf(UdpReceiverActor.Props(_targets.Hosts[receiverHost], stats, (ushort)u.Port), "sink-" + index);
-                Context.ActorOf(UdpSenderActor.Props(_targets.Hosts[u.From], stats, destination, (ushort)u.Port, u.PacketsPerSecond, u.Size, u.Count, u.Duration), "flow-" + index);
+                if (LocalHostOf(destination) is { } receiver)
+                    Context.ActorOf(UdpReceiverActor.Props(receiver, stats, (ushort)u.Port), "sink-" + index);
+                if (_targets.Hosts.TryGetValue(u.From, out var sender))
+                    Context.ActorOf(UdpSenderActor.Props(sender, stats, destination, (ushort)u.Port, u.PacketsPerSecond, u.Size, u.Count, u.Duration), "flow-" + index);
                 break;
             case TcpStep t:
             {
                 var tcpDestination = ScenarioRunner.ToIp(t.To);
                 var tcpStats = _targets.TcpFlows[t.Name];
-                var source = TcpSourceActor.Props(_targets.Hosts[t.From], tcpStats, tcpDestination, (ushort)t.Port, t.Bytes, t.Duration, t.CongestionControl);
-                // The sink listens first and then starts the source, so the SYN never races the listen.
-                if (_targets.HostByAddress.TryGetValue(tcpDestination, out var tcpReceiver))
-                    Context.ActorOf(TcpSinkActor.Props(_targets.Hosts[tcpReceiver], tcpStats, (ushort)t.Port, source), "tcp-" + index);
-                else
+                var source = _targets.Hosts.TryGetValue(t.From, out var tcpSender)
+                    ? TcpSourceActor.Props(tcpSender, tcpStats, tcpDestination, (ushort)t.Port, t.Bytes, t.Duration, t.CongestionControl)
+                    : null;
+                if (_targets.HostByAddress.ContainsKey(tcpDestination))
+                {
+                    var sinkHost = LocalHostOf(tcpDestination);
+                    if (sinkHost is not null || source is not null)
+                        Context.ActorOf(TcpSinkActor.Props(sinkHost, tcpStats, (ushort)t.Port, source), "tcp-" + index);
+                }
+                else if (source is not null)
+                {
                     Context.ActorOf(source, "tcp-" + index);
+                }
                 break;
             }
             case TcpEchoStep e:
-                Context.ActorOf(TcpEchoActor.Props(_targets.Hosts[e.Host], (ushort)e.Port), "tcp-echo-" + index);
+                if (_targets.Hosts.TryGetValue(e.Host, out var echoHost))
+                    Context.ActorOf(TcpEchoActor.Props(echoHost, (ushort)e.Port), "tcp-echo-" + index);
                 break;
             case LinkDownStep d:
                 SetLink(d.Link, p => p with { Up = false });
@@ -115,7 +129,7 @@ internal sealed class ScriptActor : UntypedActor, IWithTimers
                 });
                 break;
             case CloseDevicesStep c:
-                _targets.Hosts[c.Nic.Host].Tell(new CloseFiles(c.Nic.Nic));
+                if (_targets.Hosts.TryGetValue(c.Nic.Host, out var owner)) owner.Tell(new CloseFiles(c.Nic.Nic));
                 break;
             case ExpectStep:
                 break; // evaluated after the run
@@ -126,6 +140,11 @@ internal sealed class ScriptActor : UntypedActor, IWithTimers
     {
         var next = change(_linkParameters[name]);
         _linkParameters[name] = next;
-        _targets.Links[name].Tell(new SetLinkParameters(next));
+        // A cut link has a half in each of its two partitions; each partition's script tells its own.
+        if (_targets.Links.TryGetValue(name, out var link)) link.Tell(new SetLinkParameters(next));
     }
+
+    /// <summary>The host that owns <paramref name="address"/>, when this partition simulates it.</summary>
+    private IActorRef? LocalHostOf(IpAddress address) =>
+        _targets.HostByAddress.TryGetValue(address, out var name) && _targets.Hosts.TryGetValue(name, out var host) ? host : null;
 }

@@ -29,7 +29,31 @@ internal sealed class TcpFlowStats(string name)
     public void Sent(long bytes) { lock (_gate) BytesSent += bytes; }
     public void Received(long bytes) { lock (_gate) BytesReceived += bytes; }
     public void EndOfStream(TimeSpan at) { lock (_gate) EndOfStreamAt = at; }
-    public void Failed(string error) { lock (_gate) Error ??= error; }
+    public TimeSpan? ErrorAt { get; private set; }
+    public void Failed(string error, TimeSpan at) { lock (_gate) if (Error is null) (Error, ErrorAt) = (error, at); }
+
+    /// <summary>This side's figures (the source's or the sink's; in one process both), with the sender's connection
+    /// numbers <paramref name="info"/> when the source runs here.</summary>
+    public TcpFlowPart Export(TcpInfoReply? info)
+    {
+        lock (_gate) return new TcpFlowPart(Name, StartedAt, ConnectedAt, EndOfStreamAt, BytesSent, BytesReceived, Error, ErrorAt, info);
+    }
+
+    /// <summary>Adds another side's figures; the first error in simulated time wins (the source's at a tie, as it starts first).</summary>
+    public TcpInfoReply? Absorb(TcpFlowPart part)
+    {
+        lock (_gate)
+        {
+            StartedAt ??= part.StartedAt;
+            ConnectedAt ??= part.ConnectedAt;
+            EndOfStreamAt ??= part.EndOfStreamAt;
+            BytesSent += part.BytesSent;
+            BytesReceived += part.BytesReceived;
+            if (part.Error is not null && (Error is null || part.ErrorAt < ErrorAt || (part.ErrorAt == ErrorAt && part.Error.StartsWith("sender", StringComparison.Ordinal))))
+                (Error, ErrorAt) = (part.Error, part.ErrorAt);
+            return part.Info;
+        }
+    }
 
     /// <summary>The report of the flow; <paramref name="info"/> is the sender's connection at the end (null if it never connected).</summary>
     public FlowReport ToReport(TcpInfoReply? info, TimeSpan runEnd)
@@ -52,50 +76,60 @@ internal sealed class TcpFlowStats(string name)
     }
 }
 
+/// <summary>One side's figures of a tcp flow (see <see cref="TcpFlowStats.Export"/>), with the sender's connection numbers when it ran there.</summary>
+public sealed record TcpFlowPart(string Name, TimeSpan? StartedAt, TimeSpan? ConnectedAt, TimeSpan? EndOfStreamAt, long BytesSent, long BytesReceived,
+    string? Error, TimeSpan? ErrorAt, TcpInfoReply? Info);
+
 /// <summary>
-/// The receiving half of a tcp flow: listens on the flow's port, starts the sender once listening (so its SYN
-/// never races the listen), accepts one connection and reads until end of stream, then closes.
+/// The receiving half of a tcp flow: listens on the flow's port, starts the sender as its child right after asking
+/// for the listen (the listen reaches the host before any SYN can: the SYN crosses at least a NIC and a link first),
+/// accepts one connection and reads until end of stream, then closes. In a partitioned run the actor exists (with
+/// this name) in both partitions of the flow: with no <c>host</c> it only starts the sender, with no <c>source</c> it
+/// only receives, so the sender starts at the same point of the instant as in one process.
 /// </summary>
 internal sealed class TcpSinkActor : UntypedActor
 {
-    private readonly IActorRef _host;
+    private readonly IActorRef? _host;
     private readonly TcpFlowStats _stats;
     private readonly ushort _port;
-    private readonly Props _source;
+    private readonly Props? _source;
     private readonly SimClock _clock = SimClock.For(Context.System);
     private int _socket;
 
-    public TcpSinkActor(IActorRef host, TcpFlowStats stats, ushort port, Props source) => (_host, _stats, _port, _source) = (host, stats, port, source);
+    public TcpSinkActor(IActorRef? host, TcpFlowStats stats, ushort port, Props? source) => (_host, _stats, _port, _source) = (host, stats, port, source);
 
-    public static Props Props(IActorRef host, TcpFlowStats stats, ushort port, Props source) =>
+    public static Props Props(IActorRef? host, TcpFlowStats stats, ushort port, Props? source) =>
         Akka.Actor.Props.Create(() => new TcpSinkActor(host, stats, port, source)).WithSimDispatcher();
 
-    protected override void PreStart() => _host.Tell(new TcpListen(_port));
+    protected override void PreStart()
+    {
+        _host?.Tell(new TcpListen(_port));
+        if (_source is not null) Context.ActorOf(_source, "source");
+    }
 
     protected override void OnReceive(object message)
     {
         switch (message)
         {
             case TcpListening l:
-                Context.ActorOf(_source, "source");
-                _host.Tell(new TcpAccept(l.Socket));
+                _host!.Tell(new TcpAccept(l.Socket));
                 break;
             case TcpAccepted a:
                 _socket = a.Socket;
-                _host.Tell(new TcpReceive(_socket, 1 << 20));
+                _host!.Tell(new TcpReceive(_socket, 1 << 20));
                 break;
             case TcpReceived { Data.Length: 0 }:
                 _stats.EndOfStream(_clock.Elapsed);
-                _host.Tell(new TcpClose(_socket));
+                _host!.Tell(new TcpClose(_socket));
                 break;
             case TcpReceived r:
                 _stats.Received(r.Data.Length);
-                _host.Tell(new TcpReceive(_socket, 1 << 20));
+                _host!.Tell(new TcpReceive(_socket, 1 << 20));
                 break;
             case TcpDone:
                 break;
             case OperationFailed e:
-                _stats.Failed($"receiver: {e}");
+                _stats.Failed($"receiver: {e}", _clock.Elapsed);
                 break;
             default:
                 Unhandled(message);
@@ -160,7 +194,7 @@ internal sealed class TcpSourceActor : UntypedActor
             case TcpDone:
                 break;
             case OperationFailed e:
-                _stats.Failed($"sender: {e}");
+                _stats.Failed($"sender: {e}", _clock.Elapsed);
                 break;
             default:
                 Unhandled(message);
