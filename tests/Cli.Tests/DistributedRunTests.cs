@@ -38,6 +38,49 @@ public sealed class DistributedRunTests
         run.AssertNoWorkerLeft(processes - 1);
     }
 
+    /// <summary>h1 - r1 - h2, one host per process (hosts.NAME.node), links of 4 ms and 7 ms, no jitter or rate limit.</summary>
+    private const string Chain = """
+        seed = 5
+        duration = 3s
+        hosts {
+          h1 { node = 1, nics { eth0 { type = tun, addresses = ["10.0.1.1/24"] } }, routes = [ { to = "0.0.0.0/0", dev = eth0 } ] }
+          r1 {
+            node = 2
+            forwarding = on
+            nics { eth0 { type = tun, addresses = ["10.0.1.254/24"] }, eth1 { type = tun, addresses = ["10.0.2.1/24"] } }
+          }
+          h2 { node = 3, nics { eth0 { type = tun, addresses = ["10.0.2.2/24"] } }, routes = [ { to = "0.0.0.0/0", dev = eth0 } ] }
+        }
+        links {
+          l1 { a = "h1.eth0", b = "r1.eth0", delay = 4ms }
+          l2 { a = "r1.eth1", b = "h2.eth0", delay = 7ms }
+        }
+        script = [
+          { at = 1s, ping { name = "p", from = h1, to = "10.0.2.2", count = 5, interval = 100ms } }
+          { at = 1s, udp { name = "u", from = h1, to = "10.0.2.2", port = 9000, rate = 100, size = 200, count = 50 } }
+        ]
+        """;
+
+    [Fact]
+    public void A_ping_and_a_udp_flow_crossing_two_process_boundaries_take_the_time_the_links_imply()
+    {
+        using var dir = new TempFolder();
+        using var run = CoordinatorRun.Start("run", dir.Write("chain.conf", Chain), "--out", dir["out"], "--nodes", "3", "--verbose");
+
+        var result = run.Finish(Bound);
+
+        Assert.True(result.ExitCode == NetSimCommand.Ok, result.ToString());
+        Assert.Contains("across 3 processes: 3 s simulated, seed 5, 2 links cut, window 4 ms", result.Output);
+        using var report = Cli.Report(dir["out"]);
+        var flows = report.RootElement.GetProperty("flows").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!);
+        Assert.Equal(5, flows["p"].GetProperty("received").GetInt32());
+        // there and back over 4 ms + 7 ms: every echo takes 22 ms
+        Assert.Equal(22.0, flows["p"].GetProperty("rttMs").GetProperty("min").GetDouble());
+        Assert.Equal(22.0, flows["p"].GetProperty("rttMs").GetProperty("max").GetDouble());
+        Assert.Equal(50, flows["u"].GetProperty("received").GetInt32());
+        run.AssertNoWorkerLeft(2);
+    }
+
     [Fact]
     public void A_worker_killed_mid_run_ends_the_run_with_exit_3_naming_it_and_the_simulated_time_and_a_partial_report()
     {
