@@ -116,6 +116,7 @@ public class PartitioningTests
             Assert.NotEmpty(plan.CutLinks);
             var split = Run(scenario, n, dir[$"{n}"]);
             AssertSameFiles(dir["1"], dir[$"{n}"]);
+            Assert.True(File.Exists(Path.Combine(dir[$"{n}"], "timeseries.csv")) && File.Exists(Path.Combine(dir[$"{n}"], "rtt.csv")));
             ConservationTests.AssertConserved(split.Report);
         }
     }
@@ -303,26 +304,26 @@ public class PartitioningTests
     }
 
     [Fact]
-    public void Bridges_and_asked_for_time_series_are_refused_across_partitions()
+    public void Bridges_are_refused_across_partitions_and_time_series_are_not()
     {
         var bridged = Load(Path.Combine(Samples, "kernel-bridge.conf"));
         var errors = new PartitionEngine().Plan(bridged, 2).Errors;
         Assert.Contains(errors, e => e.Key.StartsWith("bridges.", StringComparison.Ordinal) && e.Line > 0);
 
         var text = Mesh.Replace("duration = 12s", "duration = 12s\nreport { interval = 1s }");
-        errors = new PartitionEngine().Plan(Load(WriteTemp(text)), 2).Errors;
-        Assert.Equal("report.interval", Assert.Single(errors).Key);
-        Assert.Equal(LineOf(text, "report { interval"), errors[0].Line);
-        Assert.NotNull(new PartitionEngine().Plan(Load(WriteTemp(text)), 1).Plan); // one process: as ever
+        Assert.NotNull(new PartitionEngine().Plan(Load(WriteTemp(text)), 2).Plan);
     }
 
-    /// <summary>Real time runs across partitions too (frames cross at window ends on the wall clock; no byte guarantee).</summary>
+    /// <summary>
+    /// Real time runs across partitions too (frames cross at window ends on the wall clock; no byte guarantee). Real
+    /// time counts from each partition's start, set-up included, so the run is long enough for a loaded machine.
+    /// </summary>
     [Fact]
     public void A_real_time_run_crosses_partitions()
     {
         const string real = """
             seed = 2
-            duration = 1500ms
+            duration = 6s
             time-mode = real
             report { interval = 0, plots = off }
             hosts {
@@ -330,16 +331,16 @@ public class PartitioningTests
               h2 { nics { eth0 { type = tun, addresses = ["10.7.0.2/24"] } } }
             }
             links { l1 { a = "h1.eth0", b = "h2.eth0", delay = 5ms } }
-            script = [ { at = 300ms, ping { name = "p", from = h1, to = "10.7.0.2", count = 5, interval = 100ms } } ]
+            script = [ { at = 300ms, ping { name = "p", from = h1, to = "10.7.0.2", count = 3, interval = 100ms } } ]
             """;
         using var dir = new TempDir();
         var scenario = Load(dir.Write("real.conf", real));
         var result = InProcessWindowExchange.Run(scenario, 2, new RunOptions(dir["out"]));
         var ping = result.Report.Flows.Single();
-        Assert.Equal(5, ping.Sent);
-        Assert.Equal(5, ping.Received); // the last echo leaves 0.8 s before the end: replies cross, late or not
+        var what = $"sent {ping.Sent}, received {ping.Received}; {string.Join("; ", result.Partitions)}";
+        Assert.True(ping.Sent == 3 && ping.Received == 3, what); // seconds to spare: replies cross, late or not
         Assert.True(ping.Rtt!.Min >= TimeSpan.FromMilliseconds(10), $"rtt min {ping.Rtt.Min}"); // never earlier than the links allow
-        Assert.All(result.Partitions, p => Assert.True(p.FramesSent >= 5));
+        Assert.All(result.Partitions, p => Assert.True(p.FramesSent >= 3, what));
         ConservationTests.AssertConserved(result.Report);
     }
 
@@ -427,12 +428,9 @@ public class PartitioningTests
 
     private static void AssertSameFiles(string expected, string actual)
     {
-        // A partitioned run writes no time series (timeseries.csv, rtt.csv); everything else it writes alike.
-        static List<string> Results(string dir) => Directory.GetFiles(dir).Select(f => Path.GetFileName(f)!)
-            .Where(f => f is not ("timeseries.csv" or "rtt.csv")).Order(StringComparer.Ordinal).ToList();
+        static List<string> Results(string dir) => Directory.GetFiles(dir).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToList();
         var names = Results(expected);
         Assert.Equal(names, Results(actual));
-        Assert.DoesNotContain("timeseries.csv", Directory.GetFiles(actual).Select(Path.GetFileName));
         Assert.Contains("report.json", names);
         foreach (var name in names)
         {
