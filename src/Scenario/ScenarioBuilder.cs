@@ -19,7 +19,14 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
 
     private readonly Config _defaults = ScenarioLoader.DefaultsConfig;
 
-    private Config D(string block) => _defaults.GetConfig(block);
+    private readonly Dictionary<string, Config> _defaultBlocks = new(StringComparer.Ordinal);
+
+    /// <summary>The defaults block for a kind of object, looked up once (it is asked for per host, NIC, route, link and step).</summary>
+    private Config D(string block)
+    {
+        if (!_defaultBlocks.TryGetValue(block, out var config)) _defaultBlocks[block] = config = _defaults.GetConfig(block);
+        return config;
+    }
 
     /// <summary>Hosts and NICs by name, built once after the hosts: links, switches and steps look names up in them
     /// (a scan per reference would make a 10,000-host file quadratic).</summary>

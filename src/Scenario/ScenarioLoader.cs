@@ -143,7 +143,8 @@ public static class ScenarioLoader
         ScenarioError At(int line, string message) => line > fileLines
             ? new ScenarioError("--set", Math.Min(line - fileLines, overrideMaps.Count), "", message)
             : new ScenarioError(fileName, line, "", message);
-        var mergedMap = HoconSourceMap.Scan(merged);
+        // Without overrides the merged text is the file and two blank lines: the file's scan is its scan too.
+        var mergedMap = overrideLines.Count == 0 ? fileMap : HoconSourceMap.Scan(merged);
         if (mergedMap.SyntaxError is { } mergedSyntax) return new(null, [At(mergedSyntax.Line, $"HOCON syntax error: {mergedSyntax.Message}")]);
 
         Config config;

@@ -48,7 +48,7 @@ public static class ScaleBench
                         if (results.Count != 2) throw new InvalidOperationException($"netsim {topology} {n}: {string.Join("\n", lines)}");
                         cold.Add(results[0]);
                         warm.Add(results[1]);
-                        log($"  netsim {topology} {n}: cold {results[0].SetupSeconds + results[0].ParseSeconds:0.000} + {results[0].RunSeconds:0.000} s (run CPU {results[0].RunCpuSeconds:0.000}), warm {results[1].SetupSeconds + results[1].ParseSeconds:0.000} + {results[1].RunSeconds:0.000} s (set-up CPU {results[1].SetupCpuSeconds:0.000}, run CPU {results[1].RunCpuSeconds:0.000}), {results[1].Frames} frames, {results[1].PeakRssKib / 1024} MiB");
+                        log($"  netsim {topology} {n}: cold {results[0].SetupSeconds + results[0].ParseSeconds:0.000} + {results[0].RunSeconds:0.000} s (run CPU {results[0].RunCpuSeconds:0.000}), warm {results[1].SetupSeconds + results[1].ParseSeconds:0.000} + {results[1].RunSeconds:0.000} s (set-up CPU {results[1].SetupCpuSeconds:0.000}, run CPU {results[1].RunCpuSeconds:0.000}), {results[1].Frames} frames, {results[1].TurnsPerFrame:0.00} turns and {results[1].AllocatedBytesPerFrame:N0} B allocated per frame, {results[1].PeakRssKib / 1024} MiB");
                     }
                     void RunNs3()
                     {

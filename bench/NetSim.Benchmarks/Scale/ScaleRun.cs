@@ -9,9 +9,16 @@ namespace NetSim.Benchmarks.Scale;
 /// <summary>One NetSim run of a <see cref="ScaleScenario"/>, timed by phase (wall seconds).</summary>
 public sealed record ScaleRunResult(
     string Simulator, string Topology, int N, int Run, double ParseSeconds, double SetupSeconds, double RunSeconds,
-    double ResultsSeconds, double TotalSeconds, double RunCpuSeconds, double SetupCpuSeconds, long RunTurns, long Frames, long PingsSent, long PingsAnswered, long PeakRssKib)
+    double ResultsSeconds, double TotalSeconds, double RunCpuSeconds, double SetupCpuSeconds, long RunTurns, long Frames, long PingsSent, long PingsAnswered, long PeakRssKib,
+    long AllocatedBytes = 0)
 {
     public double FramesPerSecond => RunSeconds > 0 ? Frames / RunSeconds : 0;
+
+    /// <summary>Scheduler turns (mailbox runs and timer firings) per frame received by a NIC.</summary>
+    public double TurnsPerFrame => Frames > 0 ? (double)RunTurns / Frames : 0;
+
+    /// <summary>Bytes allocated per frame over the whole run (parse, set-up, run, report: the run dominates).</summary>
+    public double AllocatedBytesPerFrame => Frames > 0 ? (double)AllocatedBytes / Frames : 0;
 
     public string ToJson() => JsonSerializer.Serialize(this);
 
@@ -35,6 +42,7 @@ public static class ScaleRun
             var folder = Path.Combine(Path.GetTempPath(), $"netsim-scale-{Environment.ProcessId}-{run}");
             try
             {
+                var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 var total = Stopwatch.StartNew();
                 var loaded = ScenarioLoader.LoadFromText(text, $"{scenario.Topology}-{scenario.N}.conf", maxFileBytes: ScenarioLimits.MaxFileBytesCeiling); // generated: thousands of hosts
                 if (!loaded.Succeeded) throw new InvalidOperationException(string.Join("\n", loaded.Errors.Take(5)));
@@ -44,7 +52,7 @@ public static class ScaleRun
                 yield return new ScaleRunResult("netsim", scenario.Topology, scenario.N, run, parse.TotalSeconds,
                     result.Phases.Setup.TotalSeconds, result.Phases.Run.TotalSeconds, result.Phases.Results.TotalSeconds,
                     total.Elapsed.TotalSeconds, result.Phases.RunCpu.TotalSeconds, result.Phases.SetupCpu.TotalSeconds, result.Phases.RunTurns, report.Nics.Sum(n => n.RxPackets), report.Flows.Sum(f => f.Sent),
-                    report.Flows.Sum(f => f.Received), PeakRssKib());
+                    report.Flows.Sum(f => f.Received), PeakRssKib(), GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
             }
             finally
             {

@@ -85,6 +85,7 @@ public sealed class DeviceActor : UntypedActor
                 break;
             case SubscribeReadable m: OnSubscribe(m.Subscriber, true); break;
             case UnsubscribeReadable m: OnSubscribe(m.Subscriber, false); break;
+            case SubscribeFrames m: OnSubscribeFrames(m); break;
             case Close:
                 // Reply first: whatever the detach sets off (the NIC's removal) happens after the closer hears Closed.
                 Sender.Tell(Closed.Instance);
@@ -151,6 +152,15 @@ public sealed class DeviceActor : UntypedActor
         else Sender.Tell(new Subscribed(active));
     }
 
+    private void OnSubscribeFrames(SubscribeFrames m)
+    {
+        const string op = "subscribe-frames";
+        if (_nic is null) { Fail(Errno.EBADFD, op); return; }
+        if (_nicRemoved) { Fail(Errno.EIO, op); return; }
+        if (!_nonBlocking || PacketInfo) { Fail(Errno.EINVAL, op); return; }
+        _nic.Forward(new NicPushSubscribe(Self, m.Target, m.Port, m.Active));
+    }
+
     private void OnRead(int maxFrames, bool batch)
     {
         var op = batch ? "read-batch" : "read";
@@ -168,7 +178,7 @@ public sealed class DeviceActor : UntypedActor
         var errno = Check(m.Frame.Length);
         if (errno != Errno.None) { Fail(errno, "write"); return; }
         // Reply first, then forward: the writer hears Written before anything the frame sets off can reach it.
-        Sender.Tell(new Written(m.Frame.Length));
+        if (!m.Quiet) Sender.Tell(new Written(m.Frame.Length));
         // The writer is the sender: should the NIC stop before taking the frame, the writer hears FramesLost (LostFrames).
         if (Strip(m.Frame, out var frame)) _nic!.Tell(new NicInbound(frame.Protocol, frame.Frame), Sender);
     }
@@ -199,38 +209,15 @@ public sealed class DeviceActor : UntypedActor
         if (length == 0) return Errno.EINVAL;
         if (_nic is null) return Errno.EBADFD;
         if (_nicRemoved) return Errno.EIO;
-        var max = _info!.Mtu + (PacketInfo ? PacketInfoHeader.Length : 0) + (_info.IsTap ? EthernetHeader.Length : 0);
-        return length > max ? Errno.EMSGSIZE : Errno.None;
+        return WriteRules.CheckSize(length, _info!, PacketInfo);
     }
 
-    /// <summary>
-    /// Strips the PI header and finds the network protocol (PI, else the Ethernet type for TAP, else the IP version
-    /// nibble for TUN). False when the frame is too short for its headers: ignored and counted, as gVisor does.
-    /// </summary>
+    /// <summary>The frame without its PI header, with its protocol; false when it is ignored (counted by the NIC).</summary>
     private bool Strip(ReadOnlyMemory<byte> raw, out ProtocolFrame frame)
     {
-        frame = default;
-        var data = raw;
-        ushort protocol = 0;
-        var known = false;
-        if (PacketInfo)
-        {
-            if (!PacketInfoHeader.Check(data.Span)) { Ignore(NicCounterNames.DropReasons.ShortForPacketInfo, raw.Length); return false; }
-            protocol = PacketInfoHeader.Parse(data.Span).Protocol;
-            known = true;
-            data = data[PacketInfoHeader.Length..];
-        }
-        if (_info!.IsTap)
-        {
-            if (!EthernetHeader.Check(data.Span)) { Ignore(NicCounterNames.DropReasons.ShortForEthernet, raw.Length); return false; }
-            if (!known) protocol = EthernetHeader.Parse(data.Span).EtherType;
-        }
-        else if (!known && data.Length > 0)
-        {
-            protocol = (data.Span[0] >> 4) switch { 4 => EtherType.IPv4, 6 => EtherType.IPv6, _ => (ushort)0 };
-        }
-        frame = new ProtocolFrame(protocol, data);
-        return true;
+        if (WriteRules.TryStrip(raw, PacketInfo, _info!.IsTap, out frame, out var ignoredBecause)) return true;
+        Ignore(ignoredBecause, raw.Length);
+        return false;
     }
 
     private void Ignore(string reason, int length) => _nic!.Tell(new NicInboundIgnored(reason, length));

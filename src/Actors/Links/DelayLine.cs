@@ -13,6 +13,7 @@ internal sealed class DelayLine<T>(string timerKey, object timerMessage)
     private readonly PriorityQueue<T, (TimeSpan At, long Seq)> _queue = new();
     private long _sequence;
     private TimeSpan _timerDue = TimeSpan.MaxValue;
+    private readonly List<T> _due = []; // reused by every TakeDue: one list per line, not one per timer firing
 
     public int Count => _queue.Count;
 
@@ -23,11 +24,15 @@ internal sealed class DelayLine<T>(string timerKey, object timerMessage)
         if (at < _timerDue) Arm(at, now, timers);
     }
 
-    /// <summary>Removes and returns every item due by <paramref name="now"/>, then re-arms for the next.</summary>
+    /// <summary>
+    /// Removes and returns every item due by <paramref name="now"/>, then re-arms for the next. The list is the line's
+    /// own and is reused by the next call: read it before calling again (owners loop over it at once).
+    /// </summary>
     public List<T> TakeDue(TimeSpan now, ITimerScheduler timers)
     {
         _timerDue = TimeSpan.MaxValue;
-        var due = new List<T>();
+        var due = _due;
+        due.Clear();
         while (_queue.TryPeek(out var item, out var key) && key.At <= now)
         {
             _queue.Dequeue();

@@ -5,6 +5,8 @@ using NetSim.Actors.Nic;
 using NetSim.Protocol;
 using NetSim.Protocol.Device;
 using NetSim.Protocol.Links;
+using NetSim.Protocol.Nic;
+using NetSim.Protocol.Stack;
 
 namespace NetSim.Actors.Links;
 
@@ -17,20 +19,20 @@ public sealed record NicEndpoint(IActorRef Host, string HostName, string Nic, bo
 
 /// <summary>
 /// One end of a link or one port of a switch: the process that holds a /dev/net/tun file attached to a host's NIC
-/// (docs/design.md, "Architecture"). It reads whatever the stack queues on that NIC (on each readiness
-/// notification, in batches until EAGAIN) and hands it to its owner, and writes what the owner gives it into the NIC.
+/// (docs/design.md, "Architecture"). Its file subscribes the owner to the NIC's frames (direct push, see
+/// <see cref="SubscribeFrames"/>): whatever the stack queues on that NIC goes to the owner as PortFrames without
+/// passing through the port. It writes what the owner gives it into the NIC, hearing back only failures.
 /// The file is its child: when the port stops, the file closes and its NIC reference goes with it.
 /// </summary>
 public sealed class PortActor : UntypedActor
 {
-    private const int ReadBatchSize = 64;
     private readonly int _index;
     private readonly NicEndpoint _endpoint;
     private readonly IActorRef _owner;
     private IActorRef _file = ActorRefs.Nobody;
-    private bool _reading;
     private bool _fileClosed;                // the file was closed under us (the host's NIC went away)
-    private readonly ReadBatch _readBatch = new(ReadBatchSize);
+    private IActorRef? _nic;                 // the NIC the file is attached to, once looked up: writes go straight to it
+    private Attached? _attached;             // the file's attachment, while the NIC is looked up
     private readonly Queue<int> _batchesInFlight = new(); // sizes of WriteBatches not yet answered, in order
 
     /// <summary>Port <paramref name="index"/> of <paramref name="owner"/>, on <paramref name="endpoint"/>; use <see cref="Props"/>.</summary>
@@ -63,7 +65,8 @@ public sealed class PortActor : UntypedActor
             case PortWrite m:
                 // A closed file cannot take the frame: the owner counts it as dropped rather than losing it.
                 if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, LostFrames.FileClosed));
-                else _file.Tell(new Write(m.Frame));
+                else if (_nic is not null) _nic.Tell(new NicWrite(m.Frame)); // the NIC checks it as the file would
+                else _file.Tell(new Write(m.Frame, Quiet: true)); // no Written: only a failure comes back
                 break;
             case PortWriteBatch m:
                 if (_fileClosed) _owner.Tell(new PortWriteFailed(_index, LostFrames.FileClosed, m.Frames.Count));
@@ -80,18 +83,6 @@ public sealed class PortActor : UntypedActor
             case Terminated t when t.ActorRef.Equals(_file):
                 _fileClosed = true;
                 break;
-            case PacketBatch m:
-                _owner.Tell(new PortFrames(_index, m.Frames));
-                _file.Tell(_readBatch); // keep reading until EAGAIN: notifications are edge-triggered
-                break;
-            case Readable:
-                if (!_reading) { _reading = true; _file.Tell(_readBatch); }
-                break;
-            case Written:
-                break;
-            case OperationFailed { Errno: Errno.EAGAIN }:
-                _reading = false;
-                break;
             case OperationFailed { Operation: "write" } e:
                 _owner.Tell(new PortWriteFailed(_index, WireCounter.WriteFailure(e.Errno)));
                 break;
@@ -99,8 +90,20 @@ public sealed class PortActor : UntypedActor
                 _owner.Tell(new PortWriteFailed(_index, m.Reason, m.Frames));
                 break;
             case Attached a:
-                _file.Tell(new SubscribeReadable(Self));
-                _owner.Tell(new PortAttached(_index, a.Mtu, Errno.None));
+                // Direct push: the NIC hands what it queues straight to the owner as PortFrames, instead of a
+                // Readable -> ReadBatch -> PacketBatch round trip through this port and its file per batch.
+                _file.Tell(new SubscribeFrames(_owner, _index));
+                // Direct writes: the attachment authorises this port to hand frames to the NIC itself (NicWrite). The
+                // owner hears PortAttached once that path is in place, so a link's frames never take both paths.
+                _attached = a;
+                _endpoint.Host.Tell(new LookupNic(a.Name));
+                break;
+            case NicInfo n when _attached is not null:
+                if (n.NicId == _attached.NicId) _nic = n.Nic;
+                ReportAttached();
+                break;
+            case OperationFailed { Operation: "lookup" } when _attached is not null: // gone already: writes go through the file
+                ReportAttached();
                 break;
             case OperationFailed { Operation: "attach" } e:
                 _owner.Tell(new PortAttached(_index, 0, e.Errno));
@@ -111,5 +114,11 @@ public sealed class PortActor : UntypedActor
                 Unhandled(message);
                 break;
         }
+    }
+
+    private void ReportAttached()
+    {
+        _owner.Tell(new PortAttached(_index, _attached!.Mtu, Errno.None));
+        _attached = null;
     }
 }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using NetSim.Actors.Time;
 using NetSim.Protocol.Device;
+using NetSim.Protocol.Links;
 using NetSim.Protocol.Nic;
 
 namespace NetSim.Actors.Nic;
@@ -19,6 +20,8 @@ public sealed class LostFrames : IExtension
     public const string NicGone = "nic-gone";
     /// <summary>Reason: the file was closed before reading the write.</summary>
     public const string FileClosed = "file-closed";
+    /// <summary>Reason: frames a NIC pushed (or a port handed on) found the link or switch gone.</summary>
+    public const string ReaderGone = "reader-gone";
 
     private LostFrames(ExtendedActorSystem system)
     {
@@ -33,13 +36,24 @@ public sealed class LostFrames : IExtension
     public static (int Frames, string Reason) Classify(object message) => message switch
     {
         NicInbound => (1, NicGone),
+        NicWrite => (1, NicGone),
         NicInboundBatch b => (b.Frames.Count, NicGone),
         NicTransmit => (1, NicGone),
         NicTransmitBatch b => (b.Frames.Count, NicGone),
         Write => (1, FileClosed),
         WriteBatch b => (b.Frames.Count, FileClosed),
+        PortFrames b => (b.Frames.Count, ReaderGone),
         _ => (0, ""),
     };
+
+    /// <summary>The bytes of the frames a pushed <see cref="PortFrames"/> held (a NIC takes them back out of TX).</summary>
+    private static long Bytes(object message)
+    {
+        if (message is not PortFrames p) return 0;
+        long bytes = 0;
+        foreach (var f in p.Frames) bytes += f.Length;
+        return bytes;
+    }
 
     private sealed class Listener : UntypedActor
     {
@@ -47,7 +61,7 @@ public sealed class LostFrames : IExtension
         {
             if (message is not DeadLetter d) return;
             var (frames, reason) = Classify(d.Message);
-            if (frames > 0 && d.Sender is { } sender && !sender.IsNobody()) sender.Tell(new FramesLost(frames, reason), ActorRefs.NoSender);
+            if (frames > 0 && d.Sender is { } sender && !sender.IsNobody()) sender.Tell(new FramesLost(frames, reason, Bytes(d.Message)), ActorRefs.NoSender);
         }
     }
 

@@ -1,8 +1,10 @@
 using NetSim.Actors.Time;
 using Akka.Actor;
+using NetSim.Actors.Device;
 using NetSim.Protocol;
 using NetSim.Protocol.Capture;
 using NetSim.Protocol.Device;
+using NetSim.Protocol.Links;
 using NetSim.Protocol.Nic;
 using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
@@ -18,11 +20,12 @@ namespace NetSim.Actors.Nic;
 /// </summary>
 public sealed class NicActor : UntypedActor
 {
-    private readonly NicInfo _info;
+    private NicInfo _info;                  // follows ip link set (NicChanged): direct writes are checked against its MTU
     private readonly IActorRef _stack;
     private readonly OutboundQueue _queue;
     private readonly NicCounterSet _counters = new();
     private List<(IActorRef File, IActorRef Subscriber)>? _subscribers; // lazily: most NICs have none
+    private List<NicPushSubscribe>? _push;  // direct-push readers (a link's port), lazily; the first takes every frame
     private readonly Readable _readable;
     private List<IActorRef>? _captureSinks; // lazily: capture is the exception
     private Queue<(IActorRef File, NicDequeue Read)>? _waitingReads; // blocking reads on an empty queue, lazily
@@ -47,10 +50,13 @@ public sealed class NicActor : UntypedActor
         switch (message)
         {
             case NicInbound m:
-                _counters.RxPackets++;
-                _counters.RxBytes += m.Frame.Length;
-                if (_captureSinks is not null) Capture(false, m.Frame);
-                _stack.Tell(new InboundFrame(_info.NicId, m.Protocol, m.Frame));
+                Receive(m.Protocol, m.Frame);
+                break;
+            case NicWrite m:
+                OnDirectWrite(m.Frame);
+                break;
+            case NicChanged m:
+                _info = m.Nic;
                 break;
             case NicInboundBatch m:
                 foreach (var f in m.Frames)
@@ -69,10 +75,12 @@ public sealed class NicActor : UntypedActor
             case NicTransmit m:
                 Enqueue(new ProtocolFrame(m.Protocol, m.Frame));
                 if (_waitingReads is not null) ServeWaitingReads();
+                if (_push is not null) Push();
                 break;
             case NicTransmitBatch m:
                 foreach (var f in m.Frames) Enqueue(f);
                 if (_waitingReads is not null) ServeWaitingReads();
+                if (_push is not null) Push();
                 break;
             case NicDequeue m:
                 Dequeue(m);
@@ -83,8 +91,18 @@ public sealed class NicActor : UntypedActor
             case NicSubscribe m:
                 Subscribe(m);
                 break;
+            case NicPushSubscribe m:
+                SubscribePush(m);
+                break;
+            case FramesLost m:
+                // Pushed frames that found their reader gone: never transmitted after all, so out of TX and into drops.
+                _counters.TxPackets -= m.Frames;
+                _counters.TxBytes -= m.Bytes;
+                _counters.CountTxDrop(NicCounterNames.DropReasons.Closed, m.Frames);
+                break;
             case NicFileDetached m:
                 _subscribers?.RemoveAll(s => s.File.Equals(m.File));
+                if (_push is not null && _push.RemoveAll(s => s.File.Equals(m.File)) > 0 && _push.Count == 0) _push = null;
                 if (_waitingReads is not null) FailWaitingReads(Errno.EBADF, m.File);
                 if (m.LastFile && !_queue.IsEmpty) _counters.CountTxDrop(NicCounterNames.DropReasons.Closed, _queue.Clear());
                 break;
@@ -95,6 +113,23 @@ public sealed class NicActor : UntypedActor
                 Unhandled(message);
                 break;
         }
+    }
+
+    private void Receive(ushort protocol, ReadOnlyMemory<byte> frame)
+    {
+        _counters.RxPackets++;
+        _counters.RxBytes += frame.Length;
+        if (_captureSinks is not null) Capture(false, frame);
+        _stack.Tell(new InboundFrame(_info.NicId, protocol, frame));
+    }
+
+    /// <summary>A port's write without its file (NicWrite): the file's checks, here, for a file with IFF_NO_PI.</summary>
+    private void OnDirectWrite(ReadOnlyMemory<byte> raw)
+    {
+        var errno = raw.Length == 0 ? Errno.EINVAL : WriteRules.CheckSize(raw.Length, _info, packetInfo: false);
+        if (errno != Errno.None) { Sender.Tell(OperationFailed.Of(errno, "write")); return; }
+        if (WriteRules.TryStrip(raw, packetInfo: false, _info.IsTap, out var frame, out var ignoredBecause)) Receive(frame.Protocol, frame.Frame);
+        else _counters.CountRxError(ignoredBecause);
     }
 
     /// <inheritdoc />
@@ -177,6 +212,27 @@ public sealed class NicActor : UntypedActor
         _counters.TxPackets++;
         _counters.TxBytes += frame.Frame.Length;
         return packetInfo ? PacketInfoHeader.Prepend(frame.Frame, frame.Protocol) : frame.Frame;
+    }
+
+    /// <summary>Reads every queued frame for the first direct-push reader, in one message.</summary>
+    private void Push()
+    {
+        if (_queue.IsEmpty) return;
+        var reader = _push![0];
+        var frames = new ReadOnlyMemory<byte>[_queue.Count];
+        for (var i = 0; i < frames.Length; i++) frames[i] = Take(packetInfo: false);
+        // Sent as the NIC: should the target be gone, LostFrames hands the frames back to be counted (FramesLost).
+        reader.Target.Tell(new PortFrames(reader.Port, frames), Self);
+    }
+
+    private void SubscribePush(NicPushSubscribe m)
+    {
+        var index = _push?.FindIndex(p => p.File.Equals(m.File) && p.Target.Equals(m.Target) && p.Port == m.Port) ?? -1;
+        if (m.Active && index < 0) (_push ??= []).Add(m);
+        else if (!m.Active && index >= 0) { _push!.RemoveAt(index); if (_push.Count == 0) _push = null; }
+        Sender.Tell(new Subscribed(m.Active));
+        // Level check, as for readiness: frames already queued go at once.
+        if (_push is not null) Push();
     }
 
     private void Subscribe(NicSubscribe m)

@@ -10,8 +10,11 @@ namespace NetSim.Actors.Stack;
 /// </summary>
 public static class HostCounterSnapshots
 {
-    /// <summary>Every counter of <paramref name="c"/> by its catalogue name, sorted by name.</summary>
-    public static SortedDictionary<string, long> ToDictionary(this HostCounters c) => new(StringComparer.Ordinal)
+    /// <summary>The catalogue's host counter names (sorted), shared by every snapshot.</summary>
+    private static readonly string[] Names = [.. NetSim.Protocol.Counters.CounterCatalogue.HostCounters];
+
+    /// <summary>Every counter of <paramref name="c"/> by its catalogue name, sorted by name (more can be added).</summary>
+    public static NetSim.Protocol.Counters.SortedCounters ToDictionary(this HostCounters c) => new(Names)
         {
             [N.Forwarded] = c.Forwarded,
             [N.Delivered] = c.Delivered,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Akka.Configuration;
 using NetSim.Network;
 
@@ -12,17 +13,49 @@ public static class HostStackConfig
 {
     private const string Root = "netsim.stack";
 
+    /// <summary>Per config (a system's, read by every host that starts in it): the options of a host without a section
+    /// of its own, and the names that have one. HOCON look-ups cost tens of microseconds each; 10,000 hosts read the
+    /// same defaults 10,000 times otherwise.</summary>
+    private static readonly ConditionalWeakTable<Config, SharedOptions> Shared = new();
+
+    private sealed class SharedOptions(Config config)
+    {
+        /// <summary>Null when netsim.stack itself is invalid: each host then reads (and reports) it the slow way.</summary>
+        public readonly HostStackOptions? Defaults = TryReadDefaults(config);
+        public readonly HashSet<string> HostsWithSection = config.GetConfig($"{Root}.hosts") is { } hosts
+            ? hosts.AsEnumerable().Select(e => e.Key.Split('.')[0].Trim('"')).ToHashSet(StringComparer.Ordinal)
+            : [];
+    }
+
+    private static HostStackOptions? TryReadDefaults(Config config)
+    {
+        try { return ReadUncached(config, null); }
+        catch (ConfigurationException) { return null; }
+    }
+
+    /// <summary>Whether <paramref name="hostName"/> certainly has no netsim.stack.hosts section (a name HOCON would
+    /// read as a path, with dots or quotes, is looked up the slow way).</summary>
+    private static bool HasNoSection(SharedOptions shared, string hostName) =>
+        hostName.Length > 0 && hostName.AsSpan().IndexOfAny(".\"\\ ") < 0 && !shared.HostsWithSection.Contains(hostName);
+
     /// <summary>The options of host <paramref name="hostName"/> under <paramref name="config"/> (a system's whole config).</summary>
     public static HostStackOptions Read(Config config, string hostName)
     {
+        var shared = Shared.GetValue(config, c => new SharedOptions(c));
+        return shared.Defaults is { } defaults && HasNoSection(shared, hostName) ? defaults with { Name = hostName } : ReadUncached(config, hostName);
+    }
+
+    /// <summary>Reads the options; <paramref name="hostName"/> null: netsim.stack alone.</summary>
+    private static HostStackOptions ReadUncached(Config config, string? hostName)
+    {
         var defaults = config.GetConfig(Root) ?? Config.Empty;
-        var perHost = config.GetConfig($"{Root}.hosts") is { } hosts && hosts.HasPath(hostName) ? hosts.GetConfig(hostName) : null;
+        var perHost = hostName is not null && config.GetConfig($"{Root}.hosts") is { } hosts && hosts.HasPath(hostName) ? hosts.GetConfig(hostName) : null;
         var stack = perHost is null ? defaults : perHost.WithFallback(defaults);
         var path = perHost is null ? Root : $"{Root}.hosts.{hostName}";
         var linux = new HostStackOptions();
         return linux with
         {
-            Name = hostName,
+            Name = hostName ?? linux.Name,
             Forwarding = stack.GetBoolean("forwarding", linux.Forwarding),
             DefaultTtl = (byte)Int(stack, path, "default-ttl", linux.DefaultTtl, 1, 255),
             DefaultHopLimit = (byte)Int(stack, path, "default-hop-limit", linux.DefaultHopLimit, 1, 255),
@@ -43,6 +76,7 @@ public static class HostStackConfig
     /// <summary>The outbound queue length of the NICs created on host <paramref name="hostName"/> (netsim.stack.hosts.NAME.nic-queue-length, else netsim.nic.queue-length).</summary>
     public static int? NicQueueLength(Config config, string hostName)
     {
+        if (HasNoSection(Shared.GetValue(config, c => new SharedOptions(c)), hostName)) return null;
         var path = $"{Root}.hosts.{hostName}";
         if (!config.HasPath(path + ".nic-queue-length")) return null;
         return Int(config.GetConfig(path), path, "nic-queue-length", 1024, 1, int.MaxValue);

@@ -230,12 +230,12 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         if (errno != Errno.None) { Sender.Tell(new OperationFailed(errno, operation, $"{_hostName}.{name}")); return; }
         apply(entry);
         var info = entry.ToInfo();
-        // Files first: a write the requester makes after hearing the reply already meets the new MTU.
+        // NIC and files first: a write the requester makes after hearing the reply already meets the new MTU (the NIC
+        // checks the writes that ports hand it directly, NicWrite).
+        var changed = new NicChanged(info);
+        entry.Nic.Tell(changed);
         if (entry.Files > 0)
-        {
-            var changed = new NicChanged(info);
             foreach (var file in _registry.FilesOf(entry)) file.Tell(changed);
-        }
         Sender.Tell(info);
     }
 

@@ -23,8 +23,10 @@ public sealed record Attach([property: Key(0)] string Name, [property: Key(1)] T
 /// ignored and counted as an rx error), or <see cref="OperationFailed"/>: EINVAL (zero length), EBADFD (not
 /// attached), EIO (NIC removed), EMSGSIZE (longer than MTU plus headers).
 /// </summary>
+/// <paramref name="Quiet"/>: a writer that does not wait for the result (a link's port) hears only failures
+/// (<see cref="OperationFailed"/>), no <see cref="Written"/>: one message fewer per frame on the simulation's hot path.
 [MessagePackObject]
-public sealed record Write([property: Key(0)] ReadOnlyMemory<byte> Frame) : INetSimMessage;
+public sealed record Write([property: Key(0)] ReadOnlyMemory<byte> Frame, [property: Key(1)] bool Quiet = false) : INetSimMessage;
 
 /// <summary>
 /// sendmmsg-like: many writes in one message, processed in order. Replies <see cref="BatchWritten"/> with how
@@ -84,6 +86,21 @@ public sealed record SetNonBlocking([property: Key(0)] bool NonBlocking) : INetS
 /// </summary>
 [MessagePackObject]
 public sealed record SubscribeReadable([property: Key(0)] IActorRef Subscriber) : INetSimMessage;
+
+/// <summary>
+/// Direct push, for a non-blocking file's reader that is always ready (a link's or a switch's port): instead of a
+/// <see cref="Readable"/> and a <see cref="ReadBatch"/> round trip, the NIC reads every frame the moment it is queued
+/// (after any blocked reads of other files are served) and hands them to <paramref name="Target"/> as
+/// <see cref="Links.PortFrames"/> with port <paramref name="Port"/>, one message per batch the stack sent. The frames
+/// are read as a ReadBatch reads them (TX counted). The queue still bounds what one batch can hold (overflow drops,
+/// counted "queue-full"). Frames that reach a <paramref name="Target"/> that is gone are taken back out of TX and
+/// counted as tx_dropped ("closed"). <paramref name="Active"/> false ends it. Replies <see cref="Subscribed"/>, or
+/// <see cref="OperationFailed"/>: EBADFD before the file is attached, EIO after its NIC was removed, EINVAL on a
+/// blocking file (a reader that may wait cannot be pushed to) or one with a PI header (pushed frames are whole
+/// link-layer frames, as a link carries them).
+/// </summary>
+[MessagePackObject]
+public sealed record SubscribeFrames([property: Key(0)] IActorRef Target, [property: Key(1)] int Port, [property: Key(2)] bool Active = true) : INetSimMessage;
 
 /// <summary>Ends a <see cref="SubscribeReadable"/> registration. Replies <see cref="Subscribed"/> with false.</summary>
 [MessagePackObject]
@@ -165,5 +182,7 @@ public sealed record Closed : INetSimMessage
 /// stopped before taking them ("nic-gone"), or the file closed before reading the write ("file-closed"). Rare (a
 /// NIC removed while frames are on their way to it), and never silent: links and switches count these as drops.
 /// </summary>
+/// Sent to a NIC when frames it pushed (<see cref="SubscribeFrames"/>) reached a target that was gone:
+/// <paramref name="Bytes"/> says how many bytes they held, so the NIC can take them back out of its TX counters.
 [MessagePackObject]
-public sealed record FramesLost([property: Key(0)] int Frames, [property: Key(1)] string Reason) : INetSimMessage;
+public sealed record FramesLost([property: Key(0)] int Frames, [property: Key(1)] string Reason, [property: Key(2)] long Bytes = 0) : INetSimMessage;

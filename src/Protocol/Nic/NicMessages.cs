@@ -13,6 +13,16 @@ public sealed record NicInbound([property: Key(0)] ushort Protocol, [property: K
 [MessagePackObject]
 public sealed record NicInboundBatch([property: Key(0)] IReadOnlyList<ProtocolFrame> Frames) : INetSimMessage;
 
+/// <summary>
+/// A write that skips its file: the writer of a link's or switch's port (whose file has IFF_NO_PI) hands a frame
+/// straight to the NIC that file is attached to, one hop instead of two. The NIC checks it as the file would (EINVAL
+/// when empty, EMSGSIZE above the MTU plus a TAP's Ethernet header; too short for that header: ignored and counted as an
+/// rx error) and takes it in as <see cref="NicInbound"/>. Only a refused write is answered (<see cref="OperationFailed"/>
+/// "write", to the sender); should the NIC be gone, the sender hears <see cref="Device.FramesLost"/> ("nic-gone").
+/// </summary>
+[MessagePackObject]
+public sealed record NicWrite([property: Key(0)] ReadOnlyMemory<byte> Frame) : INetSimMessage;
+
 /// <summary>A frame the file ignored (too short for its PI or Ethernet header): counted as an rx error with the reason.</summary>
 [MessagePackObject]
 public sealed record NicInboundIgnored([property: Key(0)] string Reason, [property: Key(1)] int Length) : INetSimMessage;
@@ -50,6 +60,19 @@ public sealed record NicDequeue(
 /// </summary>
 [MessagePackObject]
 public sealed record NicSubscribe([property: Key(0)] IActorRef File, [property: Key(1)] IActorRef Subscriber, [property: Key(2)] bool Active) : INetSimMessage;
+
+/// <summary>
+/// A file registers (or, with <paramref name="Active"/> false, removes) a direct push of its NIC's frames to
+/// <paramref name="Target"/> as <see cref="Links.PortFrames"/> with port <paramref name="Port"/> (see
+/// <see cref="Device.SubscribeFrames"/>; the file has IFF_NO_PI, so frames go as queued). The NIC replies
+/// <see cref="Device.Subscribed"/> to the sender.
+/// </summary>
+[MessagePackObject]
+public sealed record NicPushSubscribe(
+    [property: Key(0)] IActorRef File,
+    [property: Key(1)] IActorRef Target,
+    [property: Key(2)] int Port,
+    [property: Key(3)] bool Active) : INetSimMessage;
 
 /// <summary>
 /// The stack tells the NIC a file detached: its readiness subscribers are dropped and its blocked reads answered EBADF. <paramref name="LastFile"/>: no file is left, so the queue is drained

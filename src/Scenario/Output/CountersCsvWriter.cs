@@ -16,37 +16,61 @@ public static class CountersCsvWriter
     /// <summary>The CSV text ('\n' line ends, header first).</summary>
     public static string ToCsv(RunReport report)
     {
-        var rows = new List<(string Scope, string Name, string Counter, long Value)>();
+        // Rows by (scope, name), each group's rows in the order added: sorting the groups, then each group by counter
+        // (stable), gives the order of one stable sort by (scope, name, counter) without comparing a million rows
+        // three keys deep (10,000 hosts have about 1.2 M rows in 50,000 groups).
+        var groups = new Dictionary<(string Scope, string Name), List<(string Counter, long Value)>>();
+        void Add(string scope, string name, string counter, long value)
+        {
+            if (!groups.TryGetValue((scope, name), out var rows)) groups[(scope, name)] = rows = [];
+            rows.Add((counter, value));
+        }
         foreach (var n in report.Nics)
         {
             var name = $"{n.Host}.{n.Nic}";
-            foreach (var (counter, value) in n.Values()) rows.Add(("nic", name, counter, value));
-            foreach (var (reason, count) in n.DropReasons) rows.Add(("nic", name, NicCounterNames.DropPrefix + reason, count));
+            foreach (var (counter, value) in n.Values()) Add("nic", name, counter, value);
+            foreach (var (reason, count) in n.DropReasons) Add("nic", name, NicCounterNames.DropPrefix + reason, count);
         }
         foreach (var f in report.Flows)
-            foreach (var (errno, count) in f.SendFailed ?? new Dictionary<string, long>()) rows.Add(("flow", f.Name, "send_failed." + errno, count));
-        AddWires(rows, "link", report.Links ?? []);
-        AddWires(rows, "switch", report.Switches ?? []);
+            foreach (var (errno, count) in f.SendFailed ?? new Dictionary<string, long>()) Add("flow", f.Name, "send_failed." + errno, count);
+        AddWires(Add, "link", report.Links ?? []);
+        AddWires(Add, "switch", report.Switches ?? []);
         foreach (var h in report.Hosts)
-            foreach (var (counter, value) in h.Counters) rows.Add(("host", h.Host, counter, value));
+            foreach (var (counter, value) in h.Counters) Add("host", h.Host, counter, value);
 
         var sb = new StringBuilder("scope,name,counter,value\n");
-        foreach (var r in rows.OrderBy(r => r.Scope, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Counter, StringComparer.Ordinal))
-            sb.Append(Field(r.Scope)).Append(',').Append(Field(r.Name)).Append(',').Append(Field(r.Counter)).Append(',')
-              .Append(r.Value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        var keys = groups.Keys.ToArray();
+        Array.Sort(keys, static (a, b) => string.CompareOrdinal(a.Scope, b.Scope) is var c and not 0 ? c : string.CompareOrdinal(a.Name, b.Name));
+        foreach (var key in keys)
+        {
+            var rows = groups[key];
+            var scope = Field(key.Scope);
+            var name = Field(key.Name);
+            foreach (var (counter, value) in IsSorted(rows) ? (IEnumerable<(string Counter, long Value)>)rows : rows.OrderBy(r => r.Counter, StringComparer.Ordinal))
+                sb.Append(scope).Append(',').Append(name).Append(',').Append(Field(counter)).Append(',')
+                  .Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
         return sb.ToString();
     }
 
-    private static void AddWires(List<(string, string, string, long)> rows, string scope, IReadOnlyList<WiresReport> owners)
+    /// <summary>Whether the rows are already in counter order (ties keep their order either way).</summary>
+    private static bool IsSorted(List<(string Counter, long Value)> rows)
+    {
+        for (var i = 1; i < rows.Count; i++)
+            if (string.CompareOrdinal(rows[i - 1].Counter, rows[i].Counter) > 0) return false;
+        return true;
+    }
+
+    private static void AddWires(Action<string, string, string, long> add, string scope, IReadOnlyList<WiresReport> owners)
     {
         foreach (var o in owners)
             foreach (var d in o.Wires)
             {
                 var name = $"{o.Name}:{d.From}>{d.To}";
-                rows.Add((scope, name, "offered", d.Offered));
-                rows.Add((scope, name, "delivered", d.Delivered));
-                rows.Add((scope, name, "in_flight", d.InFlight));
-                foreach (var (reason, count) in d.Dropped) rows.Add((scope, name, "dropped." + reason, count));
+                add(scope, name, "offered", d.Offered);
+                add(scope, name, "delivered", d.Delivered);
+                add(scope, name, "in_flight", d.InFlight);
+                foreach (var (reason, count) in d.Dropped) add(scope, name, "dropped." + reason, count);
             }
     }
 

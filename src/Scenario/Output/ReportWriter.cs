@@ -197,10 +197,23 @@ public static class ReportWriter
     private static void WriteMap(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, long> map)
     {
         w.WriteStartObject(name);
-        foreach (var (key, value) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal)) w.WriteNumber(key, value);
+        foreach (var (key, value) in InKeyOrder(map)) w.WriteNumber(key, value);
         w.WriteEndObject();
     }
 
-    private static string CamelCase(string snake) =>
-        string.Concat(snake.Split('_').Select((part, i) => i == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
+    /// <summary>The map sorted by key (ordinal); a map already kept in that order (the host counters, 94 a host) is not
+    /// sorted again.</summary>
+    internal static IEnumerable<KeyValuePair<string, long>> InKeyOrder(IReadOnlyDictionary<string, long> map) =>
+        map switch
+        {
+            NetSim.Protocol.Counters.SortedCounters counters => counters,
+            SortedDictionary<string, long> sorted when ReferenceEquals(sorted.Comparer, StringComparer.Ordinal) => sorted,
+            _ => map.OrderBy(kv => kv.Key, StringComparer.Ordinal),
+        };
+
+    /// <summary>Catalogue names (a fixed, small set) in camelCase, made once each rather than once per NIC.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> CamelCased = new(StringComparer.Ordinal);
+
+    private static string CamelCase(string snake) => CamelCased.GetOrAdd(snake, static s =>
+        string.Concat(s.Split('_').Select((part, i) => i == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..])));
 }
