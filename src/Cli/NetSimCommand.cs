@@ -169,7 +169,6 @@ public static class NetSimCommand
         if (!loaded.Succeeded) return BadInput;
         var scenario = loaded.Scenario!;
         if (PartitionProblem(scenario, partitions, error)) return BadInput;
-        if (partitions > 1 && scenario.Report.Interval > TimeSpan.Zero) output.WriteLine($"note: a run over {partitions} partitions writes no time series (timeseries.csv)");
         var folder = outDir?.FullName ?? Path.Combine("out", Path.GetFileNameWithoutExtension(file.Name));
         if (OutputFolderProblem(folder) is { } problem)
         {

@@ -152,8 +152,6 @@ public sealed record Scenario(
     public ImmutableArray<BridgeSpec> Bridges { get; init; } = [];
     /// <summary><c>hosts.NAME.node</c>: the node (1-based) a partitioned run places a host on; hosts without one are placed automatically.</summary>
     public ImmutableDictionary<string, int> HostNodes { get; init; } = ImmutableDictionary<string, int>.Empty;
-    /// <summary>True when the file sets <c>report.interval</c> itself (not the default); see <see cref="Report"/>.</summary>
-    public bool TimeSeriesAsked { get; init; }
     /// <summary>Turns a key path into an error at its file and line, for problems found after loading (partitioning a run).</summary>
     public Func<string, string, ScenarioError>? Locate { get; init; }
 

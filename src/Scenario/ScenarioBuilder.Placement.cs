@@ -15,9 +15,4 @@ internal sealed partial class ScenarioBuilder
     {
         if (host.Has("node") && host.Integer("node", required: false, 1, MaxNode) is { } node) _hostNodes[name] = (int)node;
     }
-
-    /// <summary>True when the file (or --set) gives report.interval itself, rather than leaving the default: a
-    /// partitioned run, which cannot gather a time series yet, refuses the one and skips the other.</summary>
-    private static bool TimeSeriesAsked(Section root) =>
-        root.Items.TryGetValue("report", out var report) && report.IsObject() && report.GetObject().Items.ContainsKey("interval");
 }

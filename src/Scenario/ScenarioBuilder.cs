@@ -72,7 +72,7 @@ internal sealed partial class ScenarioBuilder(ScenarioLoader.LoadContext context
             if (ResolveNic(value, path, hosts, nics) is { } r) capture.Add(r);
 
         return new Scenario(fileName, seed, duration, timeMode, hosts, links, switches, script, capture.ToImmutable())
-            { Bridges = bridges, Report = BuildReport(root), HostNodes = _hostNodes.ToImmutable(), Locate = context.At, TimeSeriesAsked = TimeSeriesAsked(root) };
+            { Bridges = bridges, Report = BuildReport(root), HostNodes = _hostNodes.ToImmutable(), Locate = context.At };
     }
 
     private IEnumerable<(string Name, HoconValue Value, string Path)> Entries(Section parent, string key)

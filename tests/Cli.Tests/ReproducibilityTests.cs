@@ -86,8 +86,7 @@ public class ReproducibilityTests
 
     /// <summary>
     /// --partitions N splits the run over N partitions (threads, each its own virtual-time actor system, meeting at every
-    /// time window): report.json, counters.csv and the captures are the bytes of the run in one (a partitioned run
-    /// writes no time series).
+    /// time window): report.json, counters.csv, the time series and the captures are the bytes of the run in one.
     /// </summary>
     [Theory]
     [MemberData(nameof(Scenarios))]
@@ -100,7 +99,8 @@ public class ReproducibilityTests
             var result = Cli.Run("run", file, "--out", dir[$"p{n}"], "--partitions", $"{n}");
             Assert.True(result.ExitCode == NetSimCommand.Ok, $"{n} partitions: {result}");
         }
-        var results = Files(dir["p1"]).Where(f => f is "report.json" or "counters.csv" || f.EndsWith(".pcap", StringComparison.Ordinal)).ToList();
+        var results = Files(dir["p1"]).Where(f => f is "report.json" or "counters.csv" or "timeseries.csv" or "rtt.csv" || f.EndsWith(".pcap", StringComparison.Ordinal)).ToList();
+        Assert.Contains("timeseries.csv", results);
         Assert.Contains(results, f => f.EndsWith(".pcap", StringComparison.Ordinal));
         foreach (var n in new[] { 2, 3 })
             foreach (var f in results) SameBytes(Path.Combine(dir["p1"], f), Path.Combine(dir[$"p{n}"], f));

@@ -8,7 +8,8 @@ namespace NetSim.Scenario.Tests;
 
 /// <summary>
 /// Random trees of routers (seeded, a bounded count) with lossy, jittery links, crossing ping, UDP and tcp flows,
-/// captures and mid-run link changes: split over 2 and 3 partitions, each writes the bytes of the run in one process.
+/// captures, mid-run link changes and a time series: split over 2 and 3 partitions, each writes the bytes of the run in
+/// one process.
 /// </summary>
 public class PartitioningFuzzTests
 {
@@ -33,7 +34,7 @@ public class PartitioningFuzzTests
             {
                 var split = InProcessWindowExchange.Run(scenario, n, new RunOptions(Path.Combine(root, $"{n}")));
                 Assert.NotEmpty(new PartitionEngine().Plan(scenario, n).Plan!.CutLinks);
-                foreach (var name in new[] { "report.json", "counters.csv" }.Concat(scenario.Capture.Select(c => $"{c.Host}.{c.Nic}.pcap")))
+                foreach (var name in new[] { "report.json", "counters.csv", "timeseries.csv", "rtt.csv" }.Concat(scenario.Capture.Select(c => $"{c.Host}.{c.Nic}.pcap")))
                 {
                     var a = File.ReadAllBytes(Path.Combine(root, "1", name));
                     var b = File.ReadAllBytes(Path.Combine(root, $"{n}", name));
@@ -92,7 +93,7 @@ public class PartitioningFuzzTests
         var s = new StringBuilder();
         s.AppendLine($"seed = {random.Next(1, 1000)}");
         s.AppendLine("duration = 2500ms");
-        s.AppendLine("report { interval = 0, plots = off }");
+        s.AppendLine($"report {{ interval = {random.Next(20, 300)}ms, plots = off }}");
         s.AppendLine("hosts {");
         for (var h = 0; h < n; h++)
         {

@@ -116,6 +116,7 @@ public class PartitioningTests
             Assert.NotEmpty(plan.CutLinks);
             var split = Run(scenario, n, dir[$"{n}"]);
             AssertSameFiles(dir["1"], dir[$"{n}"]);
+            Assert.True(File.Exists(Path.Combine(dir[$"{n}"], "timeseries.csv")) && File.Exists(Path.Combine(dir[$"{n}"], "rtt.csv")));
             ConservationTests.AssertConserved(split.Report);
         }
     }
@@ -303,26 +304,26 @@ public class PartitioningTests
     }
 
     [Fact]
-    public void Bridges_and_asked_for_time_series_are_refused_across_partitions()
+    public void Bridges_are_refused_across_partitions_and_time_series_are_not()
     {
         var bridged = Load(Path.Combine(Samples, "kernel-bridge.conf"));
         var errors = new PartitionEngine().Plan(bridged, 2).Errors;
         Assert.Contains(errors, e => e.Key.StartsWith("bridges.", StringComparison.Ordinal) && e.Line > 0);
 
         var text = Mesh.Replace("duration = 12s", "duration = 12s\nreport { interval = 1s }");
-        errors = new PartitionEngine().Plan(Load(WriteTemp(text)), 2).Errors;
-        Assert.Equal("report.interval", Assert.Single(errors).Key);
-        Assert.Equal(LineOf(text, "report { interval"), errors[0].Line);
-        Assert.NotNull(new PartitionEngine().Plan(Load(WriteTemp(text)), 1).Plan); // one process: as ever
+        Assert.NotNull(new PartitionEngine().Plan(Load(WriteTemp(text)), 2).Plan);
     }
 
-    /// <summary>Real time runs across partitions too (frames cross at window ends on the wall clock; no byte guarantee).</summary>
+    /// <summary>
+    /// Real time runs across partitions too (frames cross at window ends on the wall clock; no byte guarantee). Real
+    /// time counts from each partition's start, set-up included, so the run is long enough for a loaded machine.
+    /// </summary>
     [Fact]
     public void A_real_time_run_crosses_partitions()
     {
         const string real = """
             seed = 2
-            duration = 3s
+            duration = 6s
             time-mode = real
             report { interval = 0, plots = off }
             hosts {
@@ -336,12 +337,13 @@ public class PartitioningTests
         var scenario = Load(dir.Write("real.conf", real));
         var result = InProcessWindowExchange.Run(scenario, 2, new RunOptions(dir["out"]));
         var ping = result.Report.Flows.Single();
+        var what = $"sent {ping.Sent}, received {ping.Received}; {string.Join("; ", result.Partitions)}";
         // Real time on a loaded machine may fall behind the wall clock: how many echoes fit is not the point; that
         // echoes cross both ways, never earlier than the links allow, and that every frame is accounted for is.
         Assert.InRange(ping.Sent, 1, 3);
-        Assert.InRange(ping.Received, 1, ping.Sent);
+        Assert.True(ping.Received >= 1 && ping.Received <= ping.Sent, what);
         Assert.True(ping.Rtt!.Min >= TimeSpan.FromMilliseconds(10), $"rtt min {ping.Rtt.Min}"); // never earlier than the links allow
-        Assert.All(result.Partitions, p => Assert.True(p.FramesSent >= 1));
+        Assert.All(result.Partitions, p => Assert.True(p.FramesSent >= 1, what));
         ConservationTests.AssertConserved(result.Report);
     }
 
@@ -429,12 +431,9 @@ public class PartitioningTests
 
     private static void AssertSameFiles(string expected, string actual)
     {
-        // A partitioned run writes no time series (timeseries.csv, rtt.csv); everything else it writes alike.
-        static List<string> Results(string dir) => Directory.GetFiles(dir).Select(f => Path.GetFileName(f)!)
-            .Where(f => f is not ("timeseries.csv" or "rtt.csv")).Order(StringComparer.Ordinal).ToList();
+        static List<string> Results(string dir) => Directory.GetFiles(dir).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToList();
         var names = Results(expected);
         Assert.Equal(names, Results(actual));
-        Assert.DoesNotContain("timeseries.csv", Directory.GetFiles(actual).Select(Path.GetFileName));
         Assert.Contains("report.json", names);
         foreach (var name in names)
         {

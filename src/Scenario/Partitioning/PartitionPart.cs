@@ -21,6 +21,8 @@ namespace NetSim.Scenario.Partitioning;
 /// <param name="Captures">The pcap files of its captured NICs (<c>host.nic.pcap</c>), when they travel in the part;
 /// empty when they were written straight to the output folder.</param>
 /// <param name="Stats">How its time windows went (what predicts scaling: computing vs synchronising).</param>
+/// <param name="Series">What it recorded for the time series (null when there is none, or in one process, which
+/// writes its own).</param>
 public sealed record PartitionPart(
     int Index,
     List<NicCounters> Nics,
@@ -32,7 +34,8 @@ public sealed record PartitionPart(
     TimeSpan Reached,
     bool Interrupted,
     List<CaptureFile> Captures,
-    PartitionStats Stats)
+    PartitionStats Stats,
+    SeriesPart? Series = null)
 {
     private static readonly JsonSerializerOptions Json = new() { IncludeFields = false };
 

@@ -29,9 +29,6 @@ public static class PartitionPlanner
         {
             if (!scenario.Bridges.IsEmpty)
                 errors.Add(scenario.ErrorAt("bridges." + scenario.Bridges[0].Name, "a run with bridges to kernel devices runs in one process (the devices are on this machine); drop --partitions/--nodes"));
-            // The default interval is skipped quietly (a partitioned run writes no timeseries.csv); one the file asks for is refused.
-            if (scenario.Report.Interval > TimeSpan.Zero && scenario.TimeSeriesAsked)
-                errors.Add(scenario.ErrorAt("report.interval", "time series (report.interval) are not gathered across partitions yet; set it to 0 or run in one process"));
         }
         foreach (var (host, node) in scenario.HostNodes.OrderBy(p => p.Key, StringComparer.Ordinal))
             if (node > partitions)

@@ -67,6 +67,8 @@ internal static class RunMerger
             CountersCsvWriter.Write(report, csvPath);
             files.AddRange([reportPath, csvPath]);
             if (local is not null) files.AddRange(local.Files);
+            else if (present.Count == parts.Count && present.All(p => p.Series is not null) && present.Count > 0)
+                files.AddRange(TimeSeriesReplay.Write(Path.Combine(options.OutputDirectory, "timeseries.csv"), scenario, [.. present.Select(p => p.Series!)]));
             var captures = present.SelectMany(p => p.Captures).ToDictionary(c => c.Name, StringComparer.Ordinal);
             foreach (var c in scenario.Capture)
             {

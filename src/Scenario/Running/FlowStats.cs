@@ -1,4 +1,5 @@
 using NetSim.Protocol;
+using NetSim.Scenario.Partitioning;
 using NetSim.Scenario.Reports;
 
 namespace NetSim.Scenario.Running;
@@ -31,6 +32,11 @@ internal sealed class FlowStats(string name, string kind)
 
     /// <summary>Set by the time-series sampler: keep the current interval's RTT samples (without one, nobody takes them).</summary>
     public bool KeepsRttSamples { get; set; }
+
+    /// <summary>Set by a partitioned run's time-series recorder: keep the distinct sequence numbers that arrived as
+    /// ranges, so the merge can count them against the sender's intervals in another partition.</summary>
+    public bool TracksArrivalRanges { get; set; }
+    private readonly List<SequenceRange> _arrived = [];
     public string Kind { get; } = kind;
     public long Sent { get; private set; }
     public long ReceivedBytes { get; private set; }
@@ -83,6 +89,7 @@ internal sealed class FlowStats(string name, string kind)
             }
             ReceivedBytes += payloadBytes;
             _lastReceivedAt = now;
+            if (TracksArrivalRanges) AddArrival(sequence);
             var k = FirstAbove(_intervalBoundaries, sequence);
             if (k < _arrivedPerInterval.Count) _arrivedPerInterval[k]++;
             else _arrivedOfOpenInterval++;
@@ -127,6 +134,34 @@ internal sealed class FlowStats(string name, string kind)
     public long[] LostPerInterval()
     {
         lock (_gate) return [.. _sentPerInterval.Select((sent, k) => Math.Max(0, sent - _arrivedPerInterval[k]))];
+    }
+
+    /// <summary>This side's interval boundaries, sends per interval and arrivals (see <see cref="FlowIntervalsPart"/>).</summary>
+    public FlowIntervalsPart ExportIntervals()
+    {
+        lock (_gate) return new FlowIntervalsPart(Name, [.. _intervalBoundaries], [.. _sentPerInterval], [.. _arrived]);
+    }
+
+    /// <summary>Adds <paramref name="sequence"/> to the sorted, disjoint arrival ranges (in order: extends the last one).</summary>
+    private void AddArrival(long sequence)
+    {
+        if (_arrived.Count > 0 && _arrived[^1].End == sequence) { _arrived[^1] = _arrived[^1] with { End = sequence + 1 }; return; }
+        int lo = 0, hi = _arrived.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_arrived[mid].End < sequence) lo = mid + 1;
+            else hi = mid;
+        }
+        // _arrived[lo] is the first range that ends at or after sequence: it contains it, touches it, or lies above.
+        if (lo < _arrived.Count && _arrived[lo].Start <= sequence && sequence < _arrived[lo].End) return;
+        var joinsBelow = lo < _arrived.Count && _arrived[lo].End == sequence;
+        var next = joinsBelow ? lo + 1 : lo;
+        var joinsAbove = next < _arrived.Count && _arrived[next].Start == sequence + 1;
+        if (joinsBelow && joinsAbove) { _arrived[lo] = new SequenceRange(_arrived[lo].Start, _arrived[next].End); _arrived.RemoveAt(next); }
+        else if (joinsBelow) _arrived[lo] = _arrived[lo] with { End = sequence + 1 };
+        else if (joinsAbove) _arrived[next] = _arrived[next] with { Start = sequence };
+        else _arrived.Insert(next, new SequenceRange(sequence, sequence + 1));
     }
 
     /// <summary>Index of the first boundary above <paramref name="sequence"/> (boundaries repeat over idle intervals, so not BinarySearch).</summary>

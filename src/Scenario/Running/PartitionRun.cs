@@ -165,20 +165,25 @@ internal static class PartitionRun
         using var sampler = timeSeriesPath is null || scenario.Report.Interval <= TimeSpan.Zero
             ? null
             : TimeSeriesSubjects.Sampler(timeSeriesPath, scenario, session, hosts, links, switches, flows.Values, tcpFlows.Values);
+        // A partition records its part of the time series; the merge writes the file (TimeSeriesReplay).
+        var seriesRecorder = plan.Count > 1 && scenario.Report.Interval > TimeSpan.Zero
+            ? new TimeSeriesRecorder(scenario, session, hosts, links, switches, flows.Values, tcpFlows.Values)
+            : null;
+        var sampleInterval = sampler is null && seriesRecorder is null ? TimeSpan.Zero : TimeSeriesSampler.Bounded(scenario.Duration, scenario.Report.Interval);
         // Time passes in slices, so a cancellation (Ctrl-C, SIGTERM) is seen promptly; progress every few slices; and
         // it stops at every sample instant of the time series; and at the end of every time window of a partitioned run.
         var windows = new TimeWindows(session, plan, index, exchange, outbox, links, scenario.Duration, options.Cancellation);
         var reached = TimeSpan.Zero;
         var slice = 0;
         var lost = false;
-        foreach (var (until, sample, sliceEnd) in TimeSeriesSampler.Schedule(scenario.Duration, sampler is null ? TimeSpan.Zero : TimeSeriesSampler.Bounded(scenario.Duration, scenario.Report.Interval), Slices))
+        foreach (var (until, sample, sliceEnd) in TimeSeriesSampler.Schedule(scenario.Duration, sampleInterval, Slices))
         {
             if (options.Cancellation.IsCancellationRequested) break;
             var (ran, got) = windows.AdvanceTo(until);
             turns += ran;
             if (got < until) { reached = got; lost = true; break; }
             reached = session.IsVirtual || !options.Cancellation.IsCancellationRequested ? until : session.Now;
-            if (sample && reached == until) sampler?.Sample(until);
+            if (sample && reached == until) { sampler?.Sample(until); seriesRecorder?.Sample(until); }
             if (sliceEnd && ++slice % (Slices / ProgressSteps) == 0) options.Progress?.Report(new RunProgress(until, scenario.Duration));
         }
         sampler?.Finish();
@@ -222,7 +227,7 @@ internal static class PartitionRun
         }
         var part = new PartitionPart(index, nicReports, hostReports, linkReports, switchReports,
             [.. flows.Values.Select(f => f.Export())], tcpParts, reached, interrupted,
-            [.. captureStreams.Select(c => new CaptureFile(c.Name, c.Bytes.ToArray()))], windows.Stats(index));
+            [.. captureStreams.Select(c => new CaptureFile(c.Name, c.Bytes.ToArray()))], windows.Stats(index), seriesRecorder?.Finish());
         if (timeSeriesPath is not null && sampler is not null)
         {
             files.Insert(0, timeSeriesPath);

@@ -14,23 +14,29 @@ namespace NetSim.Scenario.TimeSeries;
 /// </summary>
 internal sealed class FlowSeries : ISampledSubject
 {
-    private readonly FlowStats _stats;
+    private readonly string _name, _kind;
+    private readonly Func<(FlowInterval Interval, List<(TimeSpan At, TimeSpan Rtt)> RttSamples)> _take;
+    private readonly Func<long[]> _lostPerInterval;
     private readonly RttSampleWriter? _rttSamples;
     private readonly string _subject;
 
     public FlowSeries(FlowStats stats, RttSampleWriter? rttSamples)
+        : this(stats.Name, stats.Kind, stats.TakeInterval, stats.LostPerInterval, rttSamples)
     {
-        (_stats, _rttSamples, _subject) = (stats, rttSamples, "flows." + stats.Name);
         stats.KeepsRttSamples = rttSamples is not null;
     }
+
+    /// <summary>A flow whose intervals come from <paramref name="take"/> (a partitioned run's merge replays them).</summary>
+    public FlowSeries(string name, string kind, Func<(FlowInterval, List<(TimeSpan At, TimeSpan Rtt)>)> take, Func<long[]> lostPerInterval, RttSampleWriter? rttSamples) =>
+        (_name, _kind, _take, _lostPerInterval, _rttSamples, _subject) = (name, kind, take, lostPerInterval, rttSamples, "flows." + name);
 
     private FlowInterval _taken;
 
     public void Read(TimeSpan now)
     {
-        (_taken, var samples) = _stats.TakeInterval();
+        (_taken, var samples) = _take();
         if (_rttSamples is not null)
-            foreach (var (at, rtt) in samples) _rttSamples.Write(at, _stats.Name, rtt);
+            foreach (var (at, rtt) in samples) _rttSamples.Write(at, _name, rtt);
     }
 
     public void Write(TimeSpan now, TimeSpan interval, TimeSeriesWriter output)
@@ -39,7 +45,7 @@ internal sealed class FlowSeries : ISampledSubject
         output.Write(now, _subject, "sent", t.Sent);
         output.Write(now, _subject, "received", t.Received);
         output.Write(now, _subject, "throughput_bps", t.ReceivedBytes * 8.0 / interval.TotalSeconds);
-        if (_stats.Kind != "ping") return;
+        if (_kind != "ping") return;
         output.Write(now, _subject, "rtt_count", t.RttCount);
         if (t.RttCount == 0) return;
         output.Write(now, _subject, "rtt_min_ms", t.RttMin.TotalMilliseconds);
@@ -49,7 +55,7 @@ internal sealed class FlowSeries : ISampledSubject
 
     public void Finish(IReadOnlyList<TimeSpan> sampleTimes, TimeSeriesWriter output)
     {
-        var lost = _stats.LostPerInterval();
+        var lost = _lostPerInterval();
         for (var k = 0; k < lost.Length && k < sampleTimes.Count; k++) output.Write(sampleTimes[k], _subject, "lost", lost[k]);
     }
 }
@@ -141,9 +147,9 @@ internal sealed class LinkSeries(string subject, Func<LinkCounters?> read) : ISa
 /// sample instant: <c>cwnd</c> (bytes), <c>srtt_ms</c> (when measured), and per interval <c>retransmits</c>
 /// (segments) and <c>timeouts</c> (retransmission timer expiries).
 /// </summary>
-internal sealed class TcpFlowSeries(TcpFlowStats stats, Func<IActorRef, int, TcpInfoReply?> askInfo) : ISampledSubject
+internal sealed class TcpFlowSeries(string name, Func<TcpInfoReply?> info, Func<long> bytesReceived) : ISampledSubject
 {
-    private readonly string _subject = "flows." + stats.Name;
+    private readonly string _subject = "flows." + name;
     private long _bytesBefore, _bytesNow;
     private TcpInfoReply? _infoBefore, _infoNow;
 
@@ -151,9 +157,9 @@ internal sealed class TcpFlowSeries(TcpFlowStats stats, Func<IActorRef, int, Tcp
     {
         _infoBefore = _infoNow;
         // The sender only shuts down its side, so its connection's numbers stay readable after the flow ends.
-        _infoNow = stats.SenderHost is { } host ? askInfo(host, stats.SenderSocket) ?? _infoBefore : null;
+        _infoNow = info() ?? _infoBefore;
         // After the ask: what the instant's remaining work delivered counts in this interval, as it does in the report.
-        (_bytesBefore, _bytesNow) = (_bytesNow, stats.BytesReceived);
+        (_bytesBefore, _bytesNow) = (_bytesNow, bytesReceived());
     }
 
     public void Write(TimeSpan now, TimeSpan interval, TimeSeriesWriter output)

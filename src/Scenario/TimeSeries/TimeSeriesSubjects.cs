@@ -49,21 +49,37 @@ internal static class TimeSeriesSubjects
                 return answers.TryDequeue(out var answer) ? answer as CounterCollector.CounterSnapshot : null;
             }
             : () => session.Request(collector, CounterCollector.Collect.Instance) as CounterCollector.CounterSnapshot);
-        var subjects = new List<ISampledSubject> { snapshot };
         var flowList = flows.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         var rttSamples = flowList.Any(f => f.Kind == "ping") ? RttSampleWriter.Create(Path.Combine(Path.GetDirectoryName(path)!, "rtt.csv")) : null;
-        subjects.AddRange(flowList.Select(f => new FlowSeries(f, rttSamples)));
         // A tcp flow's connection numbers: one GetTcpInfo per flow and sample (few flows; the sender host answers).
-        subjects.AddRange(tcpFlows.OrderBy(f => f.Name, StringComparer.Ordinal)
-            .Select(f => new TcpFlowSeries(f, (host, socket) => session.Request(host, new GetTcpInfo(socket)) as TcpInfoReply)));
+        TcpInfoReply? Info(TcpFlowStats f) => f.SenderHost is { } host ? session.Request(host, new GetTcpInfo(f.SenderSocket)) as TcpInfoReply : null;
+        return Assemble(path, scenario, snapshot,
+            [.. flowList.Select(f => new FlowSeries(f, rttSamples))],
+            [.. tcpFlows.OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => new TcpFlowSeries(f.Name, () => Info(f), () => f.BytesReceived))],
+            key => snapshot.Current?.Nics.GetValueOrDefault(key), Departed, name => snapshot.Current?.Links.GetValueOrDefault(name), rttSamples);
+    }
 
+    /// <summary>
+    /// The sampler of every subject in their fixed order (what reads the state first, then flows and tcp flows by name,
+    /// NICs in file order, links, switches), reading NICs, links and switches through <paramref name="nic"/>,
+    /// <paramref name="departed"/> (a NIC's final counters once it is gone) and <paramref name="link"/>
+    /// (<c>links.NAME</c>, <c>switches.NAME</c>). A run in one process reads its actors; a partitioned run's merge
+    /// replays what its partitions recorded.
+    /// </summary>
+    internal static TimeSeriesSampler Assemble(string path, Scenario scenario, ISampledSubject first, IReadOnlyList<FlowSeries> flows,
+        IReadOnlyList<TcpFlowSeries> tcpFlows, Func<string, ProtocolNicCounters?> nic, Func<string, ProtocolNicCounters?> departed,
+        Func<string, NetSim.Protocol.Links.LinkCounters?> link, RttSampleWriter? rttSamples)
+    {
+        var subjects = new List<ISampledSubject> { first };
+        subjects.AddRange(flows);
+        subjects.AddRange(tcpFlows);
         var nics = new Dictionary<NicRef, NicSeries>();
         foreach (var h in scenario.Hosts)
             foreach (var n in h.Nics)
             {
                 var key = $"{h.Name}.{n.Name}";
                 // A NIC removed by close-devices is missing from the snapshot; its final counters were published.
-                var series = new NicSeries(h.Name, n.Name, () => snapshot.Current?.Nics.GetValueOrDefault(key), () => Departed(key));
+                var series = new NicSeries(h.Name, n.Name, () => nic(key), () => departed(key));
                 nics[new NicRef(h.Name, n.Name)] = series;
                 subjects.Add(series);
             }
@@ -72,12 +88,12 @@ internal static class TimeSeriesSubjects
             nics[l.A].Link = (nics[l.B], l.Properties.RateBitsPerSecond);
             nics[l.B].Link = (nics[l.A], l.Properties.RateBitsPerSecond);
             var name = "links." + l.Name;
-            subjects.Add(new LinkSeries(name, () => snapshot.Current?.Links.GetValueOrDefault(name)));
+            subjects.Add(new LinkSeries(name, () => link(name)));
         }
         foreach (var s in scenario.Switches)
         {
             var name = "switches." + s.Name;
-            subjects.Add(new LinkSeries(name, () => snapshot.Current?.Links.GetValueOrDefault(name)));
+            subjects.Add(new LinkSeries(name, () => link(name)));
         }
         return new TimeSeriesSampler(TimeSeriesWriter.Create(path), subjects, rttSamples);
     }
