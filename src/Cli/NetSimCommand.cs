@@ -84,8 +84,12 @@ public static class NetSimCommand
             Description = "Run as N partitions on threads of this process, meeting at every time window (docs/design.md, \"Partitioned runs\"); the same results as one.",
         };
         var run = new Command("run", "Run a scenario and write its results.") { file, outDir, seed, set, maxFileSize, partitions };
-        run.SetAction(r => RunScenario(r.GetValue(file)!, r.GetValue(outDir), r.GetValue(seed), r.GetValue(set) ?? [], r.GetValue(maxFileSize),
-            r.GetValue(verbose), interruption, output, error, r.GetValue(partitions) ?? 1));
+        var distributed = new DistributedCommands.RunOptionSet();
+        distributed.AddTo(run);
+        run.SetAction(r => distributed.TryRead(r, error, out var across, r.GetValue(partitions) is not null)
+            ? RunScenario(r.GetValue(file)!, r.GetValue(outDir), r.GetValue(seed), r.GetValue(set) ?? [], r.GetValue(maxFileSize),
+                r.GetValue(verbose), interruption, output, error, across?.Processes ?? r.GetValue(partitions) ?? 1, across)
+            : BadInput);
 
         var validateFile = new Argument<FileInfo>("file") { Description = "The scenario file to check." };
         var validate = new Command("validate", "Check a scenario file without running it.") { validateFile, maxFileSize };
@@ -110,7 +114,7 @@ public static class NetSimCommand
         scaleRun.Hidden = true;
         scaleRun.SetAction(r => BenchCommand.ScaleRun(r.GetValue(scaleTopology)!, r.GetValue(scaleN), r.GetValue(scaleRuns), output));
 
-        return new RootCommand("NetSim: simulated TUN/TAP devices, hosts, links and switches.") { verbose, run, validate, bench, scaleRun, PlotCommand.Create(output, error), SweepCommand.Create(output, error), CompareCommand.Create(output, error) };
+        return new RootCommand("NetSim: simulated TUN/TAP devices, hosts, links and switches.") { verbose, run, DistributedCommands.CreateWorker(verbose, interruption, output, error), validate, bench, scaleRun, PlotCommand.Create(output, error), SweepCommand.Create(output, error), CompareCommand.Create(output, error) };
     }
 
     /// <summary>The bytes of <c>--max-file-size</c> (the default when absent), or null after a one-line error.</summary>
@@ -148,7 +152,7 @@ public static class NetSimCommand
     }
 
     private static int RunScenario(FileInfo file, DirectoryInfo? outDir, string? seedText, string[] overrides, string? maxFileSize, bool verbose,
-        RunInterruption? interruption, TextWriter output, TextWriter error, int partitions = 1)
+        RunInterruption? interruption, TextWriter output, TextWriter error, int partitions = 1, DistributedArguments? across = null)
     {
         if (MaxFileBytes(maxFileSize, error) is not { } maxFileBytes) return BadInput;
         long? seed = null;
@@ -173,6 +177,9 @@ public static class NetSimCommand
             return BadInput;
         }
         var options = new RunOptions(folder, Cancellation: interruption?.Token ?? default, Verbose: verbose);
+        if (across is not null)
+            return DistributedCommands.Run(scenario, file, overrides, maxFileBytes, options, across, interruption, output, error,
+                r => Finish(r, scenario, folder, interruption, output));
         RunResult result;
         try
         {
@@ -194,7 +201,15 @@ public static class NetSimCommand
         {
             if (interruption is not null) interruption.RunInProgress = false;
         }
+        return Finish(result, scenario, folder, interruption, output);
+    }
+
+    /// <summary>Prints the summary and the files of a finished (or interrupted) run; its exit code.</summary>
+    private static int Finish(RunResult result, NetSim.Scenario.Scenario scenario, string folder, RunInterruption? interruption, TextWriter output)
+    {
         Summary.Write(result, output);
+        foreach (var p in result.Partitions)
+            output.WriteLine($"partition {p.Partition + 1}: {p.Windows} windows, {p.FramesSent} frames out, {p.FramesReceived} in, computing {p.Computing.TotalSeconds:0.###} s, synchronising {p.Synchronising.TotalSeconds:0.###} s");
         var files = scenario.Report.Plots ? [.. result.Files, PlotCommand.AfterRun(folder)[0]] : result.Files;
         output.WriteLine($"results: {string.Join(", ", files.Select(Relative))}");
         if (result.Report.Interrupted)
@@ -247,17 +262,7 @@ public static class NetSimCommand
         {
             output.WriteLine($"running {Path.GetFileName(scenario.SourcePath)}: {scenario.Duration.TotalSeconds:0.###} s simulated, {scenario.TimeMode.ToString().ToLowerInvariant()} time, seed {scenario.Seed}");
             output.Flush();
-            var step = scenario.TimeMode == NetSim.Actors.Time.TimeMode.Real ? 2 : 10;
-            var lastPercent = 0;
-            var lines = new SynchronousProgress(p =>
-            {
-                var percent = (int)((Int128)p.Simulated.Ticks * 100 / Math.Max(1, p.Duration.Ticks)) / step * step;
-                if (percent <= lastPercent || percent >= 100) return;
-                lastPercent = percent;
-                output.WriteLine($"progress: {percent}% ({p.Simulated.TotalSeconds:0.###} s simulated)");
-                output.Flush();
-            });
-            return Execute(scenario, options with { Progress = lines }, partitions);
+            return Execute(scenario, options with { Progress = ProgressLines(scenario, output) }, partitions);
         }
         RunResult? result = null;
         AnsiConsole.Progress().AutoClear(true).Start(ctx =>
@@ -267,6 +272,21 @@ public static class NetSimCommand
             task.Value = task.MaxValue;
         });
         return result!;
+    }
+
+    /// <summary><c>progress:</c> lines every 10 % of a virtual-time run or every 2 % of a real-time one.</summary>
+    internal static IProgress<RunProgress> ProgressLines(NetSim.Scenario.Scenario scenario, TextWriter output)
+    {
+        var step = scenario.TimeMode == NetSim.Actors.Time.TimeMode.Real ? 2 : 10;
+        var lastPercent = 0;
+        return new SynchronousProgress(p =>
+        {
+            var percent = (int)((Int128)p.Simulated.Ticks * 100 / Math.Max(1, p.Duration.Ticks)) / step * step;
+            if (percent <= lastPercent || percent >= 100) return;
+            lastPercent = percent;
+            output.WriteLine($"progress: {percent}% ({p.Simulated.TotalSeconds:0.###} s simulated)");
+            output.Flush();
+        });
     }
 
     /// <summary>Reports on the runner's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>

@@ -9,7 +9,7 @@ namespace NetSim.Cli.Tests;
 public class ReproducibilityTests
 {
     /// <summary>Three hosts around a router, every link lossy and jittery, four flows crossing each other, four captures.</summary>
-    private const string Mesh = """
+    internal const string Mesh = """
         seed = 11
         duration = 12s
         hosts {

@@ -6,24 +6,25 @@ namespace NetSim.Scenario.Partitioning;
 /// The window exchange of partitions that run as threads of one process (each with its own virtual-time actor
 /// system): a barrier per window. Each partition posts the frames it sent; once all have posted, each takes those
 /// addressed to the links it simulates, in partition order and, within a partition, in the order they were sent.
+/// Posts alternate between two sets of slots by window, so one barrier suffices: a partition posts window k+1 only
+/// after every partition reached the barrier of window k, by which time all have read window k-1 from that set.
 /// </summary>
 public sealed class InProcessWindowExchange : IWindowExchange
 {
-    private readonly PartitionPlan _plan;
     private readonly Dictionary<string, (int A, int B)> _endsOfCutLinks;
-    private readonly Barrier _posted, _taken;
-    private readonly IReadOnlyList<CrossFrame>[] _outgoing;
+    private readonly Barrier _posted;
+    private readonly IReadOnlyList<CrossFrame>[][] _outgoing;
+    private readonly long[] _window; // per partition: windows it exchanged
 
     /// <summary>An exchange for the partitions of <paramref name="plan"/> of <paramref name="scenario"/>.</summary>
     public InProcessWindowExchange(Scenario scenario, PartitionPlan plan)
     {
-        _plan = plan;
         var cut = plan.CutLinks.ToHashSet(StringComparer.Ordinal);
         _endsOfCutLinks = scenario.Links.Where(l => cut.Contains(l.Name))
             .ToDictionary(l => l.Name, l => (plan.HostPartition[l.A.Host], plan.HostPartition[l.B.Host]), StringComparer.Ordinal);
         _posted = new Barrier(plan.Count);
-        _taken = new Barrier(plan.Count);
-        _outgoing = new IReadOnlyList<CrossFrame>[plan.Count];
+        _outgoing = [new IReadOnlyList<CrossFrame>[plan.Count], new IReadOnlyList<CrossFrame>[plan.Count]];
+        _window = new long[plan.Count];
     }
 
     /// <summary>Windows completed (by every partition).</summary>
@@ -35,13 +36,14 @@ public sealed class InProcessWindowExchange : IWindowExchange
     /// <inheritdoc />
     public IReadOnlyList<CrossFrame> Exchange(int partition, TimeSpan windowEnd, IReadOnlyList<CrossFrame> outgoing, CancellationToken cancellation)
     {
-        _outgoing[partition] = outgoing;
+        var posts = _outgoing[_window[partition]++ % 2];
+        posts[partition] = outgoing;
         _posted.SignalAndWait(cancellation);
         var incoming = new List<CrossFrame>();
-        for (var p = 0; p < _outgoing.Length; p++)
+        for (var p = 0; p < posts.Length; p++)
         {
             if (p == partition) continue;
-            foreach (var f in _outgoing[p])
+            foreach (var f in posts[p])
             {
                 var (a, b) = _endsOfCutLinks[f.Link];
                 if ((f.Direction == 0 ? b : a) == partition) incoming.Add(f);
@@ -50,10 +52,8 @@ public sealed class InProcessWindowExchange : IWindowExchange
         if (partition == 0)
         {
             Windows++;
-            FramesCrossed += _outgoing.Sum(o => o.Count);
+            FramesCrossed += posts.Sum(o => o.Count);
         }
-        // Nobody posts the next window's frames before everyone has read this window's.
-        _taken.SignalAndWait(cancellation);
         return incoming;
     }
 

@@ -20,6 +20,7 @@ namespace NetSim.Scenario.Partitioning;
 /// <param name="Interrupted">Stopped before the end (cancelled, or another partition was lost).</param>
 /// <param name="Captures">The pcap files of its captured NICs (<c>host.nic.pcap</c>), when they travel in the part;
 /// empty when they were written straight to the output folder.</param>
+/// <param name="Stats">How its time windows went (what predicts scaling: computing vs synchronising).</param>
 public sealed record PartitionPart(
     int Index,
     List<NicCounters> Nics,
@@ -30,7 +31,8 @@ public sealed record PartitionPart(
     List<TcpFlowPart> TcpFlows,
     TimeSpan Reached,
     bool Interrupted,
-    List<CaptureFile> Captures)
+    List<CaptureFile> Captures,
+    PartitionStats Stats)
 {
     private static readonly JsonSerializerOptions Json = new() { IncludeFields = false };
 
@@ -44,3 +46,7 @@ public sealed record PartitionPart(
 
 /// <summary>A pcap file's name (in the output folder) and bytes.</summary>
 public sealed record CaptureFile(string Name, byte[] Bytes);
+
+/// <summary>How one partition's windows went: how many, the frames its cut links sent and received, and the wall time
+/// spent running its events (computing) and waiting at the window exchanges (synchronising).</summary>
+public sealed record PartitionStats(int Partition, long Windows, long FramesSent, long FramesReceived, TimeSpan Computing, TimeSpan Synchronising);

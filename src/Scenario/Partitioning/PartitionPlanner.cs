@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using NetSim.Actors.Time;
 
 namespace NetSim.Scenario.Partitioning;
 
@@ -28,8 +27,6 @@ public static class PartitionPlanner
             return new(null, [new ScenarioError(scenario.SourcePath, 0, "", $"a run needs at least one partition (got {partitions})")]);
         if (partitions > 1)
         {
-            if (scenario.TimeMode != TimeMode.Virtual)
-                errors.Add(scenario.ErrorAt("time-mode", "a run over several partitions needs virtual time (time-mode = virtual); real time runs in one process"));
             if (!scenario.Bridges.IsEmpty)
                 errors.Add(scenario.ErrorAt("bridges." + scenario.Bridges[0].Name, "a run with bridges to kernel devices runs in one process (the devices are on this machine); drop --partitions/--nodes"));
             // The default interval is skipped quietly (a partitioned run writes no timeseries.csv); one the file asks for is refused.

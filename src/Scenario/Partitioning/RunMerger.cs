@@ -76,7 +76,7 @@ internal static class RunMerger
                 files.Add(path);
             }
         }
-        return new RunResult(report, files) { Phases = local?.Phases ?? default };
+        return new RunResult(report, files) { Phases = local?.Phases ?? default, Partitions = local is null ? [.. present.Select(p => p.Stats)] : [] };
     }
 
     /// <summary>Per link or switch in file order, each direction's counters added over the parts that had it.</summary>

@@ -222,7 +222,7 @@ internal static class PartitionRun
         }
         var part = new PartitionPart(index, nicReports, hostReports, linkReports, switchReports,
             [.. flows.Values.Select(f => f.Export())], tcpParts, reached, interrupted,
-            [.. captureStreams.Select(c => new CaptureFile(c.Name, c.Bytes.ToArray()))]);
+            [.. captureStreams.Select(c => new CaptureFile(c.Name, c.Bytes.ToArray()))], windows.Stats(index));
         if (timeSeriesPath is not null && sampler is not null)
         {
             files.Insert(0, timeSeriesPath);
@@ -238,18 +238,25 @@ internal static class PartitionRun
 /// <summary>The frames the halves of cut links sent during the current window, in the order they were sent.</summary>
 internal sealed class CrossFrameOutbox : ICrossLinkOutbox
 {
+    private readonly object _gate = new();
     private List<CrossFrame> _frames = [];
 
-    // Called by link actors on the driving thread (virtual time runs one actor at a time).
-    public void Send(string link, int direction, TimeSpan arrival, ReadOnlyMemory<byte> frame) =>
-        _frames.Add(new CrossFrame(link, direction, arrival.Ticks, frame.ToArray()));
+    // Called by link actors: on the driving thread in virtual time, on the thread pool in real time.
+    public void Send(string link, int direction, TimeSpan arrival, ReadOnlyMemory<byte> frame)
+    {
+        var crossing = new CrossFrame(link, direction, arrival.Ticks, frame.ToArray());
+        lock (_gate) _frames.Add(crossing);
+    }
 
     /// <summary>The window's frames; the outbox starts empty again.</summary>
     public List<CrossFrame> Take()
     {
-        var taken = _frames;
-        _frames = [];
-        return taken;
+        lock (_gate)
+        {
+            var taken = _frames;
+            _frames = [];
+            return taken;
+        }
     }
 }
 
@@ -258,6 +265,8 @@ internal sealed class CrossFrameOutbox : ICrossLinkOutbox
 /// exchange of the cut links' frames, whose arrivals (all after the window's end, as a window is never longer than
 /// the smallest delay of a cut link) go to the receiving halves before anything later happens. Window ends are the
 /// multiples of the lookahead and the end of the run, the same in every partition. Without cut links, no windows.
+/// In real time the same windows pass on the wall clock; a frame that crosses then lands when it arrives or, if the
+/// exchange made it late, at once (no guarantee of identical results there).
 /// </summary>
 internal sealed class TimeWindows(SimulationSession session, PartitionPlan plan, int index, IWindowExchange? exchange,
     CrossFrameOutbox outbox, IReadOnlyDictionary<string, IActorRef> links, TimeSpan duration, CancellationToken cancellation)
@@ -265,32 +274,53 @@ internal sealed class TimeWindows(SimulationSession session, PartitionPlan plan,
     private readonly bool _windowed = exchange is not null && plan.Count > 1;
     private TimeSpan _nextEnd = plan.Count > 1 && exchange is not null ? Min(plan.Lookahead, duration) : TimeSpan.MaxValue;
 
-    /// <summary>Windows ended so far.</summary>
-    public long Windows { get; private set; }
+    private readonly System.Diagnostics.Stopwatch _computing = new(), _synchronising = new();
+    private long _windows, _framesSent, _framesReceived;
+
+    /// <summary>How the windows went so far.</summary>
+    public PartitionStats Stats(int partition) => new(partition, _windows, _framesSent, _framesReceived, _computing.Elapsed, _synchronising.Elapsed);
 
     /// <summary>Runs to <paramref name="until"/>, ending every window on the way; returns the scheduler turns and the
     /// time reached (less than <paramref name="until"/> when the run was cancelled or another partition was lost).</summary>
     public (long Turns, TimeSpan Reached) AdvanceTo(TimeSpan until)
     {
         long turns = 0;
-        while (_windowed && _nextEnd <= until)
+        _computing.Start();
+        try
         {
-            turns += session.AdvanceTo(_nextEnd, cancellation);
-            IReadOnlyList<CrossFrame> incoming;
-            try
+            while (_windowed && _nextEnd <= until)
             {
-                incoming = exchange!.Exchange(index, _nextEnd, outbox.Take(), cancellation);
+                turns += session.AdvanceTo(_nextEnd, cancellation);
+                var outgoing = outbox.Take();
+                IReadOnlyList<CrossFrame> incoming;
+                _computing.Stop();
+                _synchronising.Start();
+                try
+                {
+                    incoming = exchange!.Exchange(index, _nextEnd, outgoing, cancellation);
+                }
+                catch (Exception e) when (e is OperationCanceledException or PartitionLostException)
+                {
+                    return (turns, _nextEnd);
+                }
+                finally
+                {
+                    _synchronising.Stop();
+                    _computing.Start();
+                }
+                _windows++;
+                _framesSent += outgoing.Count;
+                _framesReceived += incoming.Count;
+                Deliver(incoming);
+                _nextEnd = _nextEnd >= duration ? TimeSpan.MaxValue : Min(_nextEnd + plan.Lookahead, duration);
             }
-            catch (Exception e) when (e is OperationCanceledException or PartitionLostException)
-            {
-                return (turns, _nextEnd);
-            }
-            Windows++;
-            Deliver(incoming);
-            _nextEnd = _nextEnd >= duration ? TimeSpan.MaxValue : Min(_nextEnd + plan.Lookahead, duration);
+            turns += session.AdvanceTo(until, cancellation);
+            return (turns, until);
         }
-        turns += session.AdvanceTo(until, cancellation);
-        return (turns, until);
+        finally
+        {
+            _computing.Stop();
+        }
     }
 
     /// <summary>Hands each receiving half its frames, per link in the order they came (per direction, as sent).</summary>

@@ -27,6 +27,9 @@ public sealed record RunResult(RunReport Report, IReadOnlyList<string> Files)
 {
     /// <summary>Wall time of the run's phases (what `netsim bench --scale` reports).</summary>
     public RunPhaseTimes Phases { get; init; } = new(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+
+    /// <summary>A partitioned run: how each partition's time windows went (empty in one process).</summary>
+    public IReadOnlyList<NetSim.Scenario.Partitioning.PartitionStats> Partitions { get; init; } = [];
 }
 
 /// <summary>Wall time of building the actors (set-up), of simulated time passing (run), and of collecting and writing

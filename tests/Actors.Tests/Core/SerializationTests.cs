@@ -72,6 +72,7 @@ public sealed class SerializationTests : DeviceTestKit
         if (t == typeof(TunFlags)) return TunFlags.Tap | TunFlags.NoPacketInfo;
         if (t == typeof(Errno)) return Errno.EMSGSIZE;
         if (t == typeof(MacAddress) || t == typeof(MacAddress?)) return MacAddress.LocallyAdministered(0xABCDEF + (ulong)n);
+        if (t == typeof(byte[])) return new byte[] { 7, 8, (byte)n };
         if (t == typeof(ReadOnlyMemory<byte>)) return new ReadOnlyMemory<byte>([1, 2, 3, (byte)n]);
         if (t == typeof(IActorRef)) return TestActor;
         if (t == typeof(ProtocolFrame)) return new ProtocolFrame((ushort)n, new byte[] { 9, (byte)n });
