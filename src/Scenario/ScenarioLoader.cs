@@ -218,9 +218,13 @@ internal sealed class Section(ScenarioLoader.LoadContext context, string path, I
     public HoconValue? Raw(string key)
     {
         if (Items.TryGetValue(key, out var v)) return v;
-        if (defaults is not null && defaults.HasPath(key)) return defaults.GetValue(key);
-        return null;
+        if (defaults is null) return null;
+        // A defaults block is asked the same few keys for every host, NIC, link and step: two HOCON path walks each.
+        return DefaultValues.GetValue(defaults, _ => new(StringComparer.Ordinal))
+            .GetOrAdd(key, static (k, d) => d.HasPath(k) ? d.GetValue(k) : null, defaults);
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Config, System.Collections.Concurrent.ConcurrentDictionary<string, HoconValue?>> DefaultValues = new();
 
     public string? Scalar(string key, bool required)
     {

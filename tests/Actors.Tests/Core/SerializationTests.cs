@@ -1,3 +1,4 @@
+using NetSim.Actors.Stack;
 using System.Collections;
 using System.Reflection;
 using Akka.Actor;
@@ -45,6 +46,22 @@ public sealed class SerializationTests : DeviceTestKit
 
         Assert.IsType(type, copy);
         Assert.Equal(Describe(original), Describe(copy));
+    }
+
+    [Fact]
+    public void A_host_counter_snapshot_round_trips_with_its_counters_in_order()
+    {
+        var counters = new NetSim.Network.HostCounters().ToDictionary();
+        counters["stack.too-big"] = 3;
+        counters["tcp.active-opens"] = 1;
+        var original = new Protocol.Stack.HostCounterSnapshot("h1", counters);
+        var serializer = Sys.Serialization.FindSerializerFor(original);
+        var copy = (Protocol.Stack.HostCounterSnapshot)Sys.Serialization.Deserialize(serializer.ToBinary(original), serializer.Identifier,
+            Akka.Serialization.Serialization.ManifestFor(serializer, original));
+
+        Assert.Equal(counters.OrderBy(kv => kv.Key, StringComparer.Ordinal), copy.Counters.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+        Assert.Equal(counters.Keys.Order(StringComparer.Ordinal), counters.Keys);
+        Assert.Equal(3, copy.Counters["stack.too-big"]);
     }
 
     [Fact]
