@@ -9,46 +9,7 @@ namespace NetSim.Cli.Tests;
 public class ReproducibilityTests
 {
     /// <summary>Three hosts around a router, every link lossy and jittery, four flows crossing each other, four captures.</summary>
-    internal const string Mesh = """
-        seed = 11
-        duration = 12s
-        hosts {
-          h1 {
-            nics { eth0 { type = tun, addresses = ["10.1.0.1/24"] } }
-            routes = [ { to = "0.0.0.0/0", dev = eth0 } ]
-          }
-          h2 {
-            nics { eth0 { type = tun, addresses = ["10.2.0.1/24"] } }
-            routes = [ { to = "0.0.0.0/0", dev = eth0 } ]
-          }
-          h3 {
-            nics { eth0 { type = tun, addresses = ["10.3.0.1/24"] } }
-            routes = [ { to = "0.0.0.0/0", dev = eth0 } ]
-          }
-          r1 {
-            forwarding = on
-            nics {
-              eth0 { type = tun, addresses = ["10.1.0.254/24"] }
-              eth1 { type = tun, addresses = ["10.2.0.254/24"] }
-              eth2 { type = tun, addresses = ["10.3.0.254/24"] }
-            }
-          }
-        }
-        links {
-          l1 { a = "h1.eth0", b = "r1.eth0", delay = 3ms, jitter = 2ms, loss = 0.05, rate = 20Mbps }
-          l2 { a = "r1.eth1", b = "h2.eth0", delay = 5ms, jitter = 3ms, loss = 0.03 }
-          l3 { a = "r1.eth2", b = "h3.eth0", delay = 1ms, jitter = 1ms, loss = 0.1, rate = 5Mbps, queue = 50 }
-        }
-        script = [
-          { at = 1s, udp { name = "h1-h2", from = h1, to = "10.2.0.1", port = 7000, rate = 500, size = 400, count = 1500 } }
-          { at = 1s, udp { name = "h3-h2", from = h3, to = "10.2.0.1", port = 7001, rate = 300, size = 800, count = 900 } }
-          { at = 1s, ping { name = "h1-h3", from = h1, to = "10.3.0.1", count = 50, interval = 100ms } }
-          { at = 1500ms, ping { name = "h2-h1", from = h2, to = "10.1.0.1", count = 50, interval = 70ms } }
-          { at = 3s, link-set { link = l2, loss = 0.2, jitter = 6ms } }
-          { at = 11s, expect { flow = h1-h3, at-least { received = 1 } } }
-        ]
-        capture = ["h1.eth0", "r1.eth1", "h2.eth0", "h3.eth0"]
-        """;
+    internal static readonly string Mesh = File.ReadAllText(Cli.Sample("router-mesh"));
 
     public static TheoryData<string> Scenarios() => new() { "mesh", "lossy-link-udp" };
 
@@ -110,10 +71,12 @@ public class ReproducibilityTests
     public void A_node_the_run_does_not_have_is_bad_input_naming_its_line()
     {
         using var dir = new TempFolder();
-        var file = dir.Write("mesh.conf", Mesh.Replace("h2 {\n", "h2 {\n    node = 4\n"));
+        var text = Mesh.Replace("h2 {\n", "h2 {\n    node = 4\n");
+        var file = dir.Write("mesh.conf", text);
+        var line = text[..text.IndexOf("node = 4", StringComparison.Ordinal)].Count(c => c == '\n') + 1;
         var result = Cli.Run("run", file, "--out", dir["out"], "--partitions", "3");
         Assert.Equal(NetSimCommand.BadInput, result.ExitCode);
-        Assert.Matches(@"mesh\.conf:9: hosts\.h2\.node: node 4, but the run has 3 nodes", result.Error.Trim());
+        Assert.Contains($"mesh.conf:{line}: hosts.h2.node: node 4, but the run has 3 nodes", result.Error);
         Assert.Single(result.Error.Trim().Split('\n'));
     }
 

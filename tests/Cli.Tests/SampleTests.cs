@@ -54,6 +54,16 @@ public class SampleTests
             Assert.InRange(stats.GetProperty("max").GetDouble(), stats.GetProperty("mean").GetDouble(), 52);
             Assert.True(stats.GetProperty("p50").GetDouble() <= stats.GetProperty("p99").GetDouble());
         },
+        ["router-mesh"] = r =>
+        {
+            // Every flow crosses r1 over two lossy links: all datagrams leave, some are lost, what arrives was forwarded.
+            Assert.Equal(1500, Flow(r, "h1-h2").GetProperty("sent").GetInt64());
+            Assert.Equal(900, Flow(r, "h3-h2").GetProperty("sent").GetInt64());
+            var udpReceived = Flow(r, "h1-h2").GetProperty("received").GetInt64() + Flow(r, "h3-h2").GetProperty("received").GetInt64();
+            Assert.InRange(udpReceived, 1, 2399);
+            Assert.InRange(Flow(r, "h1-h3").GetProperty("received").GetInt64(), 1, 49);
+            Assert.True(HostCounter(r, "r1", "ipv4.forwarded-datagrams") >= udpReceived);
+        },
         ["loss-sweep"] = r =>
         {
             // One cell of the sample experiment: 2% loss each way; netsim sweep varies it (tests/Experiments.Tests).

@@ -14,47 +14,8 @@ public class PartitioningTests
 {
     private static readonly string Samples = Path.Combine(AppContext.BaseDirectory, "samples");
 
-    /// <summary>The mesh of tests/Cli.Tests/ReproducibilityTests: three hosts around a router, every link lossy and jittery, a mid-run link change.</summary>
-    internal const string Mesh = """
-        seed = 11
-        duration = 12s
-        hosts {
-          h1 {
-            nics { eth0 { type = tun, addresses = ["10.1.0.1/24"] } }
-            routes = [ { to = "0.0.0.0/0", dev = eth0 } ]
-          }
-          h2 {
-            nics { eth0 { type = tun, addresses = ["10.2.0.1/24"] } }
-            routes = [ { to = "0.0.0.0/0", dev = eth0 } ]
-          }
-          h3 {
-            nics { eth0 { type = tun, addresses = ["10.3.0.1/24"] } }
-            routes = [ { to = "0.0.0.0/0", dev = eth0 } ]
-          }
-          r1 {
-            forwarding = on
-            nics {
-              eth0 { type = tun, addresses = ["10.1.0.254/24"] }
-              eth1 { type = tun, addresses = ["10.2.0.254/24"] }
-              eth2 { type = tun, addresses = ["10.3.0.254/24"] }
-            }
-          }
-        }
-        links {
-          l1 { a = "h1.eth0", b = "r1.eth0", delay = 3ms, jitter = 2ms, loss = 0.05, rate = 20Mbps }
-          l2 { a = "r1.eth1", b = "h2.eth0", delay = 5ms, jitter = 3ms, loss = 0.03 }
-          l3 { a = "r1.eth2", b = "h3.eth0", delay = 1ms, jitter = 1ms, loss = 0.1, rate = 5Mbps, queue = 50 }
-        }
-        script = [
-          { at = 1s, udp { name = "h1-h2", from = h1, to = "10.2.0.1", port = 7000, rate = 500, size = 400, count = 1500 } }
-          { at = 1s, udp { name = "h3-h2", from = h3, to = "10.2.0.1", port = 7001, rate = 300, size = 800, count = 900 } }
-          { at = 1s, ping { name = "h1-h3", from = h1, to = "10.3.0.1", count = 50, interval = 100ms } }
-          { at = 1500ms, ping { name = "h2-h1", from = h2, to = "10.1.0.1", count = 50, interval = 70ms } }
-          { at = 3s, link-set { link = l2, loss = 0.2, jitter = 6ms } }
-          { at = 11s, expect { flow = h1-h3, at-least { received = 1 } } }
-        ]
-        capture = ["h1.eth0", "r1.eth1", "h2.eth0", "h3.eth0"]
-        """;
+    /// <summary>samples/router-mesh.conf: three hosts around a router, every link lossy and jittery, a mid-run link change.</summary>
+    internal static readonly string Mesh = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "router-mesh.conf"));
 
     /// <summary>A chain h1 - r1 - h2, one host per node, so that a ping and a UDP flow cross two partition boundaries.</summary>
     private const string Chain = """
