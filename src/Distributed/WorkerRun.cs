@@ -73,6 +73,7 @@ public static class WorkerRun
             if (prepared.Problem is { } why)
             {
                 coordinator.Tell(new PartitionFailed(partition, why), agent);
+                AwaitAbort(inbox, settings.FailureTimeout);
                 return new(false, why, partition);
             }
             var (scenario, plan) = (prepared.Scenario!, prepared.Plan!);
@@ -87,6 +88,7 @@ public static class WorkerRun
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 coordinator.Tell(new PartitionFailed(partition, $"{e.GetType().Name}: {e.Message}"), agent);
+                AwaitAbort(inbox, settings.FailureTimeout);
                 return new(false, $"partition {partition} failed: {e.GetType().Name}: {e.Message}", partition);
             }
             if (interruption.IsCancellationRequested)
@@ -127,6 +129,13 @@ public static class WorkerRun
         if (planned.Plan is null) return new(null, null, $"the scenario does not split on this worker: {(planned.Errors.IsDefaultOrEmpty ? "no plan" : planned.Errors[0].ToString())}");
         return new(loaded.Scenario, planned.Plan, null);
     }
+
+    /// <summary>
+    /// Waits (bounded) until the coordinator has taken this worker's failure and aborted the run. The failure and this
+    /// worker leaving the cluster travel by different routes (a remote message, cluster gossip); leaving before the
+    /// coordinator has read the failure would let it report "left the cluster" instead of the reason.
+    /// </summary>
+    private static void AwaitAbort(PartitionInbox inbox, TimeSpan limit) => inbox.Aborted.WaitHandle.WaitOne(limit);
 
     /// <summary>Aborts the run once the coordinator's process (a local worker's parent) has ended.</summary>
     private static Timer WatchParent(int processId, PartitionInbox inbox) => new(_ =>
