@@ -41,6 +41,8 @@ public sealed class VirtualScheduler : SchedulerBase
     private readonly PriorityQueue<ScheduledItem, (long Due, long Receiver, long Seq)> _timers = new();
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ICanTell, object> _receiverKeys = new();
     private readonly Queue<IRunnable> _ready = new();
+    // The timers of one instant's batch; reused (only the one driving thread drains) so an instant allocates nothing.
+    private readonly List<(ScheduledItem Item, long Due)> _due = [];
     private long _sequence;
     private long _nowTicks;
     private bool _freeRunning;
@@ -144,9 +146,10 @@ public sealed class VirtualScheduler : SchedulerBase
 
     private long KeyOf(ICanTell receiver)
     {
-        if (receiver is not IActorRef actor) return ActionKey - 1;
-        // Cached per receiver: an actor with a repeating or recurring timer pays for its path string once.
-        return (long)_receiverKeys.GetValue(receiver, _ => ReceiverKey(actor.Path.ToStringWithoutAddress()));
+        if (receiver is not IActorRef) return ActionKey - 1;
+        // Cached per receiver: an actor with a repeating or recurring timer pays for its path string once. The factory
+        // is static (captures nothing), so a cache hit - every link arrival timer - allocates nothing.
+        return (long)_receiverKeys.GetValue(receiver, static r => ReceiverKey(((IActorRef)r).Path.ToStringWithoutAddress()));
     }
 
     private void Add(TimeSpan delay, TimeSpan? interval, IRunnable work, ICancelable? cancelable, long receiver)
@@ -270,7 +273,7 @@ public sealed class VirtualScheduler : SchedulerBase
     private long DrainCurrentInstant()
     {
         long executed = 0;
-        var due = new List<(ScheduledItem Item, long Due)>();
+        var due = _due;
         while (true)
         {
             // 1. Mailbox runs, strictly FIFO. A run that leaves messages behind re-queues itself at the back (Akka's
