@@ -30,10 +30,12 @@ public sealed class SimMailbox : MailboxType, IProducesMessageQueue<SimMessageQu
 /// consumer at a time (the actor's mailbox run), and what is left at clean-up goes to dead letters in order.
 /// </summary>
 /// <remarks>
-/// A lock rather than a lock-free queue: uncontended (the common case; in virtual time everything runs on one
-/// thread) it is two interlocked operations per message like <c>ConcurrentQueue</c>, and it needs no per-actor
-/// object beyond the buffer. The lock is the queue object itself (a thin lock in its header, no extra allocation);
-/// the type is sealed and handed only to Akka's <c>Mailbox</c>, which never locks it. The buffer is kept when the
+/// The lock is a spin lock on an int of the queue itself: taking it is one interlocked compare-exchange and releasing
+/// it a plain store, so an uncontended enqueue or dequeue (the common case; in virtual time everything runs on one
+/// thread) costs one interlocked operation, as <c>ConcurrentQueue</c>'s do, and the queue needs no lock object.
+/// (<c>lock (this)</c> measured 26 ns per enqueue + dequeue against <c>ConcurrentQueue</c>'s 11; this one about the
+/// same as <c>ConcurrentQueue</c>.) What it guards is a few loads and stores, so a contending thread spins briefly
+/// (<see cref="SpinWait"/>, which yields and sleeps if the holder was descheduled). The buffer is kept when the
 /// queue empties so a busy actor does not allocate per burst; it never shrinks (an actor that once held a burst keeps
 /// room for it).
 /// </remarks>
@@ -44,13 +46,20 @@ public sealed class SimMessageQueue : IMessageQueue, IUnboundedMessageQueueSeman
 
     private Envelope[]? _buffer;
     private int _head;
+    private int _lock; // 1 while a thread holds the queue
     // Written under the lock, read without it (HasMessages, Count), like ConcurrentQueue's racy IsEmpty/Count.
     private volatile int _count;
 
     /// <summary>Slots allocated (0 until the first message): how far the queue has grown.</summary>
     public int Capacity
     {
-        get { lock (this) return _buffer?.Length ?? 0; }
+        get
+        {
+            Acquire();
+            var capacity = _buffer?.Length ?? 0;
+            Release();
+            return capacity;
+        }
     }
 
     /// <inheritdoc />
@@ -62,7 +71,8 @@ public sealed class SimMessageQueue : IMessageQueue, IUnboundedMessageQueueSeman
     /// <inheritdoc />
     public void Enqueue(IActorRef receiver, Envelope envelope)
     {
-        lock (this)
+        Acquire();
+        try
         {
             var buffer = _buffer;
             var count = _count;
@@ -71,6 +81,10 @@ public sealed class SimMessageQueue : IMessageQueue, IUnboundedMessageQueueSeman
             if (tail >= buffer.Length) tail -= buffer.Length;
             buffer[tail] = envelope;
             _count = count + 1;
+        }
+        finally
+        {
+            Release(); // also when Grow runs out of memory
         }
     }
 
@@ -84,24 +98,24 @@ public sealed class SimMessageQueue : IMessageQueue, IUnboundedMessageQueueSeman
             return false;
         }
 
-        lock (this)
+        Acquire();
+        var count = _count;
+        if (count == 0)
         {
-            var count = _count;
-            if (count == 0)
-            {
-                envelope = default;
-                return false;
-            }
-
-            var buffer = _buffer!;
-            var head = _head;
-            envelope = buffer[head];
-            buffer[head] = default; // the message is the actor's now, not the queue's to keep alive
-            head++;
-            _head = head == buffer.Length ? 0 : head;
-            _count = count - 1;
-            return true;
+            Release();
+            envelope = default;
+            return false;
         }
+
+        var buffer = _buffer!;
+        var head = _head;
+        envelope = buffer[head];
+        buffer[head] = default; // the message is the actor's now, not the queue's to keep alive
+        head++;
+        _head = head == buffer.Length ? 0 : head;
+        _count = count - 1;
+        Release();
+        return true;
     }
 
     /// <inheritdoc />
@@ -112,6 +126,24 @@ public sealed class SimMessageQueue : IMessageQueue, IUnboundedMessageQueueSeman
             deadletters.Enqueue(owner, envelope);
         }
     }
+
+    private void Acquire()
+    {
+        if (Interlocked.CompareExchange(ref _lock, 1, 0) != 0) AcquireContended();
+    }
+
+    private void AcquireContended()
+    {
+        var spin = new SpinWait();
+        do
+        {
+            spin.SpinOnce();
+        }
+        while (Volatile.Read(ref _lock) != 0 || Interlocked.CompareExchange(ref _lock, 1, 0) != 0);
+    }
+
+    // A release store: the writes made under the lock are visible to the next thread that takes it.
+    private void Release() => Volatile.Write(ref _lock, 0);
 
     // Caller holds the lock. Copies the ring in order to the start of a buffer twice as large.
     private Envelope[] Grow(int count)
