@@ -217,8 +217,9 @@ public sealed class VirtualScheduler : SchedulerBase
     /// system terminates: the guardians then stop NetSim's actors, and nobody would drive those stops otherwise, so
     /// <c>ActorSystem.Terminate()</c> would hang.
     /// </summary>
-    /// <remarks>The driver's own queue is empty whenever no Run* call is in progress (a drain ends only when it is);
-    /// a drain in progress on the driving thread finishes what is in it, and queues nothing there after this.</remarks>
+    /// <remarks>The driver's own queue belongs to whoever holds the driver slot: a drain in progress finishes what is
+    /// in it and hands any rest over when it exits (<see cref="ExitDriver"/>); otherwise this takes the slot and hands
+    /// it over itself. (A drain ends with the queue empty, so the rest is only ever what an exception left.)</remarks>
     internal void SwitchToFreeRunning()
     {
         IRunnable[] pending;
@@ -234,6 +235,24 @@ public sealed class VirtualScheduler : SchedulerBase
         foreach (var run in pending)
         {
             ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: false);
+        }
+
+        HandOverDriverQueue();
+    }
+
+    // Free running: if no Run* call holds the driver slot, takes it and moves the driver's queue to the thread pool.
+    // Both SwitchToFreeRunning (after setting the flag) and ExitDriver (after releasing the slot) call it, each after a
+    // full fence, so whichever comes second sees the other's write and the queue is never left behind or run twice.
+    private void HandOverDriverQueue()
+    {
+        if (!_freeRunning || Interlocked.CompareExchange(ref _driver, Thread.CurrentThread, null) is not null) return;
+        try
+        {
+            while (_ready.TryDequeue(out var run)) ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: false);
+        }
+        finally
+        {
+            Volatile.Write(ref _driver, null);
         }
     }
 
@@ -397,7 +416,11 @@ public sealed class VirtualScheduler : SchedulerBase
             : "SimulationDriver is already being driven by another thread; a simulation has exactly one driving thread.");
     }
 
-    private void ExitDriver() => Volatile.Write(ref _driver, null);
+    private void ExitDriver()
+    {
+        Interlocked.Exchange(ref _driver, null);
+        HandOverDriverQueue();
+    }
 
     #endregion
 
