@@ -1,5 +1,6 @@
 using NetSim.Actors.Time;
 using Akka.Actor;
+using Akka.Event;
 using NetSim.Protocol;
 using NetSim.Protocol.Links;
 
@@ -22,7 +23,7 @@ namespace NetSim.Actors.Links;
 /// offered, dropped and launched; the receiver landed, delivered or dropped); the halves' counters add up to a whole
 /// link's.
 /// </remarks>
-public sealed class LinkActor : UntypedActor, IWithTimers
+public sealed class LinkActor : UntypedActor
 {
     private readonly string _name;
     private readonly NicEndpoint[] _ends;
@@ -45,16 +46,16 @@ public sealed class LinkActor : UntypedActor, IWithTimers
     /// <summary>A frame on its way to the far end of direction <paramref name="Direction"/> (0: a to b, 1: b to a).</summary>
     private readonly record struct Arrival(int Direction, ReadOnlyMemory<byte> Frame);
 
-    /// <summary>The timer's message: deliver every frame whose arrival time has come.</summary>
-    private sealed class ArrivalDue
+    /// <summary>
+    /// The wake-up's message: deliver every frame whose arrival time has come. One instance for every wake-up; one that
+    /// outlives its link (stopped with frames on the wire, which count as in flight) dies quietly.
+    /// </summary>
+    private sealed class ArrivalDue : IDeadLetterSuppression
     {
         public static readonly ArrivalDue Instance = new();
     }
 
-    private readonly DelayLine<Arrival> _onWire = new("arrival", ArrivalDue.Instance);
-
-    /// <summary>Set by Akka (IWithTimers).</summary>
-    public ITimerScheduler Timers { get; set; } = null!;
+    private readonly DelayLine<Arrival> _onWire = new(ArrivalDue.Instance, Context.System.Scheduler, Context.Self);
 
     /// <summary>A link between <paramref name="a"/> and <paramref name="b"/>; use <c>Props</c>.</summary>
     public LinkActor(string name, NicEndpoint a, NicEndpoint b, LinkParameters parameters, IActorRef? creator, LinkHalf half)
@@ -103,7 +104,7 @@ public sealed class LinkActor : UntypedActor, IWithTimers
                 break;
             case CrossArrivals m:
                 // Launched (and counted in flight) by the sending half; they land here.
-                foreach (var f in m.Frames) _onWire.Add(new Arrival(f.Direction, f.Frame), f.Arrival, Now, Timers);
+                foreach (var f in m.Frames) _onWire.Add(new Arrival(f.Direction, f.Frame), f.Arrival, Now);
                 break;
             case PortWriteFailed m:
                 _counters[1 - m.Port].Undeliver(m.Reason, m.Frames); // the port that failed is the far end of its direction
@@ -163,12 +164,12 @@ public sealed class LinkActor : UntypedActor, IWithTimers
             _half.Outbox!.Send(_name, direction, arrival, frame);
             return;
         }
-        _onWire.Add(new Arrival(direction, frame), arrival, now, Timers);
+        _onWire.Add(new Arrival(direction, frame), arrival, now);
     }
 
     private void DeliverDue()
     {
-        foreach (var arrival in _onWire.TakeDue(Now, Timers))
+        foreach (var arrival in _onWire.TakeDue(Now))
         {
             _counters[arrival.Direction].Land();
             Deliver(arrival.Direction, arrival.Frame);

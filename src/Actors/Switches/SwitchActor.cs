@@ -1,5 +1,6 @@
 using NetSim.Actors.Time;
 using Akka.Actor;
+using Akka.Event;
 using NetSim.Actors.Links;
 using NetSim.Protocol;
 using NetSim.Protocol.Links;
@@ -15,22 +16,19 @@ namespace NetSim.Actors.Switches;
 /// a frame too short for an Ethernet header is dropped as malformed; both are counted. A forwarding delay, when
 /// set, holds every frame that long before it leaves (store-and-forward latency).
 /// </summary>
-public sealed class SwitchActor : UntypedActor, IWithTimers
+public sealed class SwitchActor : UntypedActor
 {
     private readonly string _name;
     private readonly NicEndpoint[] _endpoints;
     private readonly TimeSpan _ageing;
     private readonly TimeSpan _delay;
-    private readonly DelayLine<(int Port, ReadOnlyMemory<byte> Frame)> _forwarding = new("forward", ForwardDue.Instance);
+    private readonly DelayLine<(int Port, ReadOnlyMemory<byte> Frame)> _forwarding = new(ForwardDue.Instance, Context.System.Scheduler, Context.Self);
 
-    /// <summary>The timer's message: frames whose forwarding delay is over.</summary>
-    private sealed class ForwardDue
+    /// <summary>The wake-up's message: frames whose forwarding delay is over (one instance; dies quietly should the switch be gone).</summary>
+    private sealed class ForwardDue : IDeadLetterSuppression
     {
         public static readonly ForwardDue Instance = new();
     }
-
-    /// <summary>Set by Akka (IWithTimers).</summary>
-    public ITimerScheduler Timers { get; set; } = null!;
     private readonly IActorRef? _creator;
     private readonly IActorRef[] _ports;
     private readonly Dictionary<MacAddress, (int Port, TimeSpan LastSeen)> _macTable = [];
@@ -91,7 +89,7 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
                 foreach (var frame in m.Frames) Switch(m.Port, frame);
                 break;
             case ForwardDue:
-                foreach (var (port, frame) in _forwarding.TakeDue(Now, Timers))
+                foreach (var (port, frame) in _forwarding.TakeDue(Now))
                 {
                     _egress[port].Land();
                     Forward(port, frame);
@@ -153,7 +151,7 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
         _egress[port].Offer();
         if (_delay <= TimeSpan.Zero) { Forward(port, frame); return; }
         _egress[port].Launch();
-        _forwarding.Add((port, frame), Now + _delay, Now, Timers);
+        _forwarding.Add((port, frame), Now + _delay, Now);
     }
 
     private void Forward(int port, ReadOnlyMemory<byte> frame)

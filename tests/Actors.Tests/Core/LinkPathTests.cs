@@ -1,0 +1,103 @@
+using Akka.Actor;
+using NetSim.Actors.Links;
+using NetSim.Actors.Stack;
+using NetSim.Actors.Time;
+using NetSim.Protocol.Links;
+using NetSim.Protocol.Stack;
+using NetSim.Protocol.Wire;
+using Xunit;
+
+namespace NetSim.Actors.Tests.Core;
+
+/// <summary>
+/// The link's own path in virtual time: its arrival wake-ups (one per head of line, none cancelled), and what reaches
+/// the far NIC, in which order and at which simulated instant.
+/// </summary>
+public sealed class LinkPathTests : IDisposable
+{
+    private readonly ActorSystem _system;
+    private readonly SimulationDriver _driver;
+    private readonly IActorRef _h1, _h2;
+    private readonly List<(TimeSpan At, byte Marker)> _arrivals = [];
+
+    /// <summary>Records (simulated time, byte 20) of every frame entering a host's stack.</summary>
+    private sealed class Recorder : ReceiveActor
+    {
+        public Recorder(List<(TimeSpan At, byte Marker)> log) => Receive<InboundFrame>(f => log.Add((Context.SimElapsed(), f.Frame.Span[20])));
+    }
+
+    public LinkPathTests()
+    {
+        _system = ActorSystem.Create("linkpath", NetSimConfig.Virtual(5));
+        _driver = SimulationDriver.For(_system);
+        _h1 = _driver.ActorOf(StackActor.Props("h1"), "h1");
+        _h2 = _driver.ActorOf(StackActor.Props("h2"), "h2");
+        _h1.Tell(new CreateNic("eth0", false));
+        _h2.Tell(new CreateNic("eth0", false));
+        _h2.Tell(new SubscribeInbound(_driver.ActorOf(Props.Create(() => new Recorder(_arrivals)).WithSimDispatcher(), "rec")));
+        _driver.RunUntilIdle();
+    }
+
+    public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(30));
+
+    private IActorRef Link(LinkParameters parameters)
+    {
+        var link = _driver.ActorOf(LinkActor.Props("l1", new NicEndpoint(_h1, "h1", "eth0", false), new NicEndpoint(_h2, "h2", "eth0", false), parameters), "l1");
+        _driver.RunUntilIdle();
+        return link;
+    }
+
+    /// <summary>An IPv4 packet out of h1's eth0 (NIC 2: 1 is lo) marked <paramref name="marker"/> in byte 20.</summary>
+    private void Send(byte marker)
+    {
+        var p = new byte[100];
+        p[0] = 0x45;
+        p[20] = marker;
+        _h1.Tell(new SendFrame(2, EtherType.IPv4, p));
+    }
+
+    private static TimeSpan Ms(double ms) => TimeSpan.FromTicks((long)(ms * TimeSpan.TicksPerMillisecond));
+
+    [Fact]
+    public void A_frame_that_overtakes_the_head_of_the_line_arrives_first_and_same_instant_arrivals_keep_the_order_sent()
+    {
+        var link = Link(LinkParameters.Ideal with { Delay = Ms(10) });
+        Send(1);                                                     // t = 0: due at 10 ms (a wake-up at 10 ms)
+        _driver.RunFor(Ms(1));
+        link.Tell(new SetLinkParameters(LinkParameters.Ideal with { Delay = Ms(2) }));
+        Send(2);                                                     // t = 1 ms: due at 3 ms, ahead of the head
+        _driver.RunFor(Ms(7));
+        Send(3);                                                     // t = 8 ms: due at 10 ms, with frame 1
+        _driver.RunFor(Ms(1));
+        link.Tell(new SetLinkParameters(LinkParameters.Ideal with { Delay = Ms(0.5) }));
+        Send(4);                                                     // t = 9 ms: due at 9.5 ms, ahead again
+        _driver.RunFor(Ms(20));
+
+        Assert.Equal([(Ms(3), (byte)2), (Ms(9.5), (byte)4), (Ms(10), (byte)1), (Ms(10), (byte)3)], _arrivals);
+        Assert.Equal(0, _driver.PendingTimers); // every wake-up fired for a frame: none left armed
+    }
+
+    [Fact]
+    public void Under_jitter_frames_arrive_at_their_drawn_instants_in_arrival_order()
+    {
+        var delay = Ms(5);
+        var jitter = Ms(4);
+        Link(LinkParameters.Ideal with { Delay = delay, Jitter = jitter });
+        const int frames = 40;
+        for (var i = 0; i < frames; i++)
+        {
+            Send((byte)i);
+            _driver.RunFor(Ms(1));
+        }
+        _driver.RunFor(Ms(20));
+
+        // The link draws one jitter per frame from its a-to-b stream, in the order sent; the frame arrives at
+        // sent + delay + jitter, and frames due at one instant in the order sent.
+        var draws = SimSeed.For(_system).Stream("link/l1/a-to-b");
+        var expected = Enumerable.Range(0, frames)
+            .Select(i => (At: Ms(i) + delay + TimeSpan.FromTicks((long)(draws.NextDouble() * jitter.Ticks)), Marker: (byte)i))
+            .OrderBy(a => a.At).ThenBy(a => a.Marker).ToList();
+        Assert.Equal(expected, _arrivals);
+        Assert.NotEqual(expected.OrderBy(a => a.Marker), expected); // jitter did reorder them
+    }
+}
