@@ -3,11 +3,14 @@ using Akka.Actor;
 using Akka.Event;
 using NetSim.Protocol;
 using NetSim.Protocol.Links;
+using NetSim.Protocol.Nic;
 
 namespace NetSim.Actors.Links;
 
 /// <summary>
 /// A cable between two NICs (on the same or different hosts), made of a <see cref="PortActor"/> on each end.
+/// The NIC pushes what its stack sends straight to the link; the link writes what arrives straight into the far NIC
+/// on behalf of that end's port (whose attachment authorises it), so a frame passes no port on its way.
 /// Each direction has its own wire: a frame is lost with the loss probability, waits for the wire when the rate is
 /// limited (at most QueueLimit frames wait; more are dropped), takes its serialization time, then arrives after the
 /// delay plus a uniform jitter. Frames on the wire when the link goes down are lost. All time comes from the
@@ -32,6 +35,7 @@ public sealed class LinkActor : UntypedActor
     private readonly LinkHalf _half;
     private LinkParameters _parameters;
     private readonly IActorRef[] _ports = new IActorRef[2];
+    private readonly IActorRef?[] _nics = new IActorRef?[2]; // per end, the NIC its port's file is attached to: frames go straight to it
     private readonly Wire[] _wires = [new(), new()];
     private readonly WireCounter[] _counters; // per direction: 0 is a to b, 1 is b to a
     private int _attached;
@@ -88,7 +92,7 @@ public sealed class LinkActor : UntypedActor
     protected override void PreStart()
     {
         for (var i = 0; i < 2; i++)
-            if (_half.IsLocal(i)) _ports[i] = Context.ActorOf(PortActor.Props(i, _ends[i], Self), "port-" + (i == 0 ? "a" : "b"));
+            if (_half.IsLocal(i)) _ports[i] = Context.ActorOf(PortActor.Props(i, _ends[i], Self, directWrites: true), "port-" + (i == 0 ? "a" : "b"));
     }
 
     /// <inheritdoc />
@@ -117,7 +121,11 @@ public sealed class LinkActor : UntypedActor
             case GetLinkCounters:
                 Sender.Tell(WireCounter.Total(_name, _counters.Sum(c => c.Offered), _counters.Sum(c => c.Delivered), _counters.Sum(c => c.InFlight), _counters));
                 break;
+            case PortClosed m:
+                _nics[m.Port] = null;
+                break;
             case PortAttached m:
+                _nics[m.Port] = m.Nic;
                 if (m.Errno != Errno.None) _creator?.Tell(new LinkFailed(_name, _ends[m.Port].ToString(), m.Errno));
                 else if (++_attached == (_half.LocalEnd < 0 ? 2 : 1)) _creator?.Tell(new LinkReady(_name));
                 break;
@@ -180,6 +188,9 @@ public sealed class LinkActor : UntypedActor
     {
         if (!_parameters.Up) { _counters[direction].Drop("down"); return; }
         _counters[direction].Deliver();
-        _ports[1 - direction].Tell(new PortWrite(frame));
+        var end = 1 - direction;
+        // Into the far NIC as its port's write, so a refusal or a NIC gone comes back through the port (PortWriteFailed).
+        if (_nics[end] is { } nic) nic.Tell(new NicWrite(frame), _ports[end]);
+        else _ports[end].Tell(new PortWrite(frame));
     }
 }

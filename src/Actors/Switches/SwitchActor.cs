@@ -4,6 +4,7 @@ using Akka.Event;
 using NetSim.Actors.Links;
 using NetSim.Protocol;
 using NetSim.Protocol.Links;
+using NetSim.Protocol.Nic;
 using NetSim.Protocol.Wire;
 
 namespace NetSim.Actors.Switches;
@@ -31,6 +32,7 @@ public sealed class SwitchActor : UntypedActor
     }
     private readonly IActorRef? _creator;
     private readonly IActorRef[] _ports;
+    private readonly IActorRef?[] _nics; // per port, the NIC its file is attached to (NIC ports): frames go straight to it
     private readonly Dictionary<MacAddress, (int Port, TimeSpan LastSeen)> _macTable = [];
     // Per port, its two wires: ingress (the NIC to the switch) and egress (the switch to the NIC).
     private readonly WireCounter[] _ingress, _egress;
@@ -53,6 +55,7 @@ public sealed class SwitchActor : UntypedActor
         _creator = creator;
         _otherPorts = otherPorts ?? [];
         _ports = new IActorRef[_endpoints.Length + _otherPorts.Count];
+        _nics = new IActorRef?[_ports.Length];
         _ingress = [.. Enumerable.Range(0, _ports.Length).Select(i => new WireCounter(PortName(i), name))];
         _egress = [.. Enumerable.Range(0, _ports.Length).Select(i => new WireCounter(name, PortName(i)))];
     }
@@ -74,7 +77,7 @@ public sealed class SwitchActor : UntypedActor
         for (var i = 0; i < _endpoints.Length; i++)
         {
             if (!_endpoints[i].IsTap) throw new ArgumentException($"switch {_name}: port {_endpoints[i]} is not a TAP NIC");
-            _ports[i] = Context.ActorOf(PortActor.Props(i, _endpoints[i], Self), "port-" + i);
+            _ports[i] = Context.ActorOf(PortActor.Props(i, _endpoints[i], Self, directWrites: true), "port-" + i);
         }
         for (var i = _endpoints.Length; i < _ports.Length; i++)
             _ports[i] = Context.ActorOf(_otherPorts[i - _endpoints.Length](i, Self), "port-" + i);
@@ -106,7 +109,11 @@ public sealed class SwitchActor : UntypedActor
                 Sender.Tell(new MacTable(_macTable.Where(e => Now - e.Value.LastSeen < _ageing)
                     .OrderBy(e => e.Key.Value).Select(e => new MacTableEntry(e.Key, e.Value.Port)).ToList()));
                 break;
+            case PortClosed m:
+                _nics[m.Port] = null;
+                break;
             case PortAttached m:
+                _nics[m.Port] = m.Nic;
                 if (m.Errno != Errno.None) _creator?.Tell(new LinkFailed(_name, PortName(m.Port), m.Errno));
                 else if (++_attached == _ports.Length) _creator?.Tell(new LinkReady(_name));
                 break;
@@ -157,6 +164,8 @@ public sealed class SwitchActor : UntypedActor
     private void Forward(int port, ReadOnlyMemory<byte> frame)
     {
         _egress[port].Deliver();
-        _ports[port].Tell(new PortWrite(frame));
+        // Into the NIC as its port's write, so a refusal or a NIC gone comes back through the port (PortWriteFailed).
+        if (_nics[port] is { } nic) nic.Tell(new NicWrite(frame), _ports[port]);
+        else _ports[port].Tell(new PortWrite(frame));
     }
 }

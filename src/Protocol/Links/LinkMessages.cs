@@ -110,9 +110,25 @@ public sealed record PortWriteBatch([property: Key(0)] IReadOnlyList<ReadOnlyMem
 [MessagePackObject]
 public sealed record PortWriteFailed([property: Key(0)] int Port, [property: Key(1)] string Reason, [property: Key(2)] int Frames = 1) : INetSimMessage;
 
-/// <summary>A port attached its file (<paramref name="Mtu"/> of the NIC), or failed to (<paramref name="Errno"/> not None).</summary>
+/// <summary>
+/// A port attached its file (<paramref name="Mtu"/> of the NIC), or failed to (<paramref name="Errno"/> not None).
+/// <paramref name="Nic"/>: for an owner that writes into the NIC itself (a link or switch), the NIC the file is attached
+/// to, whose writes the attachment authorises (<see cref="Nic.NicWrite"/>, sent with the port as the sender so that a
+/// refusal or a NIC gone comes back to the port as before); null when the port writes through its file.
+/// </summary>
 [MessagePackObject]
-public sealed record PortAttached([property: Key(0)] int Port, [property: Key(1)] int Mtu, [property: Key(2)] Errno Errno) : INetSimMessage;
+public sealed record PortAttached(
+    [property: Key(0)] int Port,
+    [property: Key(1)] int Mtu,
+    [property: Key(2)] Errno Errno,
+    [property: Key(3)] Akka.Actor.IActorRef? Nic = null) : INetSimMessage;
+
+/// <summary>
+/// To an owner that writes into the port's NIC itself: the port's file was closed under it (its NIC went away), so
+/// the owner writes through the port again, which counts each frame as "file-closed".
+/// </summary>
+[MessagePackObject]
+public sealed record PortClosed([property: Key(0)] int Port) : INetSimMessage;
 
 /// <summary>Asks a switch for its learned MAC table (entries not yet aged out); replies <see cref="MacTable"/>.</summary>
 [MessagePackObject]

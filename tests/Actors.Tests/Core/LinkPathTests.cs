@@ -3,6 +3,7 @@ using NetSim.Actors.Links;
 using NetSim.Actors.Stack;
 using NetSim.Actors.Time;
 using NetSim.Protocol.Links;
+using NetSim.Protocol.Nic;
 using NetSim.Protocol.Stack;
 using NetSim.Protocol.Wire;
 using Xunit;
@@ -15,6 +16,12 @@ namespace NetSim.Actors.Tests.Core;
 /// </summary>
 public sealed class LinkPathTests : IDisposable
 {
+    /// <summary>Keeps the messages it gets (a link's counters, a NIC's info) for the test to read.</summary>
+    private sealed class Mailbox : ReceiveActor
+    {
+        public Mailbox(List<object> got) => ReceiveAny(got.Add);
+    }
+
     private readonly ActorSystem _system;
     private readonly SimulationDriver _driver;
     private readonly IActorRef _h1, _h2;
@@ -99,5 +106,94 @@ public sealed class LinkPathTests : IDisposable
             .OrderBy(a => a.At).ThenBy(a => a.Marker).ToList();
         Assert.Equal(expected, _arrivals);
         Assert.NotEqual(expected.OrderBy(a => a.Marker), expected); // jitter did reorder them
+    }
+
+    /// <summary>What <paramref name="actor"/> answers to <paramref name="request"/>, once the instant is drained.</summary>
+    private T Ask<T>(IActorRef actor, object request)
+    {
+        var got = new List<object>();
+        actor.Tell(request, _driver.ActorOf(Props.Create(() => new Mailbox(got)).WithSimDispatcher()));
+        _driver.RunUntilIdle();
+        return Assert.IsType<T>(Assert.Single(got));
+    }
+
+    [Fact]
+    public void A_frame_crosses_a_link_with_no_port_on_its_way()
+    {
+        Link(LinkParameters.Ideal with { Delay = Ms(1) });
+        Send(7);
+        var turns = _driver.RunFor(Ms(2));
+
+        Assert.Equal([(Ms(1), (byte)7)], _arrivals);
+        // h1's stack, h1's NIC (it pushes to the link), the link (it arms the arrival), the wake-up firing, the link
+        // (it writes into h2's NIC for h2's port), h2's NIC, h2's stack, the recorder: 8 scheduler turns. Through
+        // the port (the link's PortWrite, the port's NicWrite) it took 9.
+        Assert.Equal(8, turns);
+    }
+
+    [Fact]
+    public void A_frame_for_a_NIC_whose_files_were_closed_is_dropped_as_file_closed()
+    {
+        var link = Link(LinkParameters.Ideal with { Delay = Ms(1) });
+        _h2.Tell(new CloseFiles("eth0"));
+        _driver.RunUntilIdle();
+        Send(1);
+        _driver.RunFor(Ms(2));
+
+        Assert.Empty(_arrivals);
+        var aToB = Ask<LinkCounters>(link, GetLinkCounters.Instance).Directions[0];
+        Assert.Equal((1L, 0L, 0L), (aToB.Offered, aToB.Delivered, aToB.InFlight));
+        Assert.Equal(new Dictionary<string, long> { ["file-closed"] = 1 }, aToB.Dropped);
+    }
+
+    [Fact]
+    public void A_frame_that_finds_the_far_NIC_stopped_is_dropped_as_nic_gone()
+    {
+        var link = Link(LinkParameters.Ideal);
+        var nic = Ask<NicInfo>(_h2, new LookupNic("eth0")).Nic;
+        nic.Tell(PoisonPill.Instance); // stops before the frame gets there, its port not yet told its file closed
+        Send(1);
+        _driver.RunFor(Ms(1));
+
+        Assert.Empty(_arrivals);
+        var aToB = Ask<LinkCounters>(link, GetLinkCounters.Instance).Directions[0];
+        Assert.Equal((1L, 0L, 0L), (aToB.Offered, aToB.Delivered, aToB.InFlight));
+        Assert.Equal(new Dictionary<string, long> { ["nic-gone"] = 1 }, aToB.Dropped);
+    }
+
+    [Fact]
+    public void A_switch_writes_into_its_NIC_ports_and_counts_a_frame_for_a_closed_one_as_file_closed()
+    {
+        var macs = new[] { MacAddress.Parse("02:00:00:00:00:03"), MacAddress.Parse("02:00:00:00:00:04") };
+        var hosts = new[] { "h3", "h4" }.Select((name, i) =>
+        {
+            var host = _driver.ActorOf(StackActor.Props(name), name);
+            host.Tell(new CreateNic("eth0", true, Mac: macs[i]));
+            return host;
+        }).ToArray();
+        var log = new List<(TimeSpan, byte)>();
+        hosts[1].Tell(new SubscribeInbound(_driver.ActorOf(Props.Create(() => new Recorder(log)).WithSimDispatcher(), "rec4")));
+        var sw = _driver.ActorOf(Switches.SwitchActor.Props("s", [new NicEndpoint(hosts[0], "h3", "eth0", true), new NicEndpoint(hosts[1], "h4", "eth0", true)],
+            TimeSpan.FromMinutes(5), delay: Ms(1)), "s");
+        _driver.RunUntilIdle();
+        void Broadcast(byte marker)
+        {
+            var frame = new byte[60];
+            EthernetHeader.Emit(frame, MacAddress.Broadcast, macs[0], EtherType.IPv4);
+            frame[20] = marker;
+            hosts[0].Tell(new SendFrame(2, EtherType.IPv4, frame));
+        }
+
+        Broadcast(1);
+        _driver.RunFor(Ms(2));
+        hosts[1].Tell(new CloseFiles("eth0"));
+        _driver.RunUntilIdle();
+        Broadcast(2);
+        _driver.RunFor(Ms(2));
+
+        Assert.Equal([(Ms(1), (byte)1)], log);
+        var toH4 = Ask<LinkCounters>(sw, GetLinkCounters.Instance).Directions.Single(w => w.To == "h4.eth0");
+        Assert.Equal((2L, 1L, 0L), (toH4.Offered, toH4.Delivered, toH4.InFlight));
+        Assert.Equal(new Dictionary<string, long> { ["file-closed"] = 1 }, toH4.Dropped);
     }
 }
