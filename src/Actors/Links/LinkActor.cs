@@ -101,7 +101,7 @@ public sealed class LinkActor : UntypedActor
         switch (message)
         {
             case PortFrames m:
-                foreach (var frame in m.Frames) Transmit(m.Port, frame);
+                for (var i = 0; i < m.Count; i++) Transmit(m.Port, m[i]);
                 break;
             case ArrivalDue:
                 DeliverDue();

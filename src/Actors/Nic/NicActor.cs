@@ -224,10 +224,19 @@ public sealed class NicActor : UntypedActor
     {
         if (_queue.IsEmpty) return;
         var reader = _push![0];
-        var frames = new ReadOnlyMemory<byte>[_queue.Count];
-        for (var i = 0; i < frames.Length; i++) frames[i] = Take(packetInfo: false);
+        PortFrames pushed;
+        if (_queue.Count == 1)
+        {
+            pushed = PortFrames.Of(reader.Port, Take(packetInfo: false)); // the usual case: no array
+        }
+        else
+        {
+            var frames = new ReadOnlyMemory<byte>[_queue.Count];
+            for (var i = 0; i < frames.Length; i++) frames[i] = Take(packetInfo: false);
+            pushed = new PortFrames(reader.Port, frames);
+        }
         // Sent as the NIC: should the target be gone, LostFrames hands the frames back to be counted (FramesLost).
-        reader.Target.Tell(new PortFrames(reader.Port, frames), Self);
+        reader.Target.Tell(pushed, Self);
     }
 
     private void SubscribePush(NicPushSubscribe m)

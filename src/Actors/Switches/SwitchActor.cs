@@ -89,7 +89,7 @@ public sealed class SwitchActor : UntypedActor
         switch (message)
         {
             case PortFrames m:
-                foreach (var frame in m.Frames) Switch(m.Port, frame);
+                for (var i = 0; i < m.Count; i++) Switch(m.Port, m[i]);
                 break;
             case ForwardDue:
                 foreach (var (port, frame) in _forwarding.TakeDue(Now))

@@ -196,4 +196,23 @@ public sealed class LinkPathTests : IDisposable
         Assert.Equal((2L, 1L, 0L), (toH4.Offered, toH4.Delivered, toH4.InFlight));
         Assert.Equal(new Dictionary<string, long> { ["file-closed"] = 1 }, toH4.Dropped);
     }
+
+    [Fact]
+    public void A_single_pushed_frame_travels_without_a_list_and_serializes_as_a_one_frame_batch()
+    {
+        var one = PortFrames.Of(1, new byte[] { 1, 2, 3 });
+        Assert.Equal((1, 1), (one.Port, one.Count));
+        Assert.Equal(new byte[] { 1, 2, 3 }, one[0].ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => one[1]);
+        Assert.Equal(new byte[] { 1, 2, 3 }, Assert.Single(one.Frames).ToArray());
+
+        var serializer = _system.Serialization.FindSerializerFor(one);
+        var copy = (PortFrames)_system.Serialization.Deserialize(serializer.ToBinary(one), serializer.Identifier,
+            Akka.Serialization.Serialization.ManifestFor(serializer, one));
+        Assert.Equal((1, 1), (copy.Port, copy.Count));
+        Assert.Equal(new byte[] { 1, 2, 3 }, copy[0].ToArray());
+
+        var two = new PortFrames(0, [new byte[] { 4 }, new byte[] { 5 }]);
+        Assert.Equal((2, (byte)5), (two.Count, two[1].Span[0]));
+    }
 }
