@@ -3,7 +3,6 @@ using Akka.Actor;
 using Akka.Event;
 using NetSim.Protocol;
 using NetSim.Protocol.Links;
-using NetSim.Protocol.Nic;
 
 namespace NetSim.Actors.Links;
 
@@ -35,7 +34,7 @@ public sealed class LinkActor : UntypedActor
     private readonly LinkHalf _half;
     private LinkParameters _parameters;
     private readonly IActorRef[] _ports = new IActorRef[2];
-    private readonly IActorRef?[] _nics = new IActorRef?[2]; // per end, the NIC its port's file is attached to: frames go straight to it
+    private readonly PortWriters _writers;
     private readonly Wire[] _wires = [new(), new()];
     private readonly WireCounter[] _counters; // per direction: 0 is a to b, 1 is b to a
     private int _attached;
@@ -74,6 +73,7 @@ public sealed class LinkActor : UntypedActor
         var seed = SimSeed.For(Context.System);
         _random = [seed.Stream("link/" + name + "/a-to-b"), seed.Stream("link/" + name + "/b-to-a")];
         _creator = creator;
+        _writers = new PortWriters(_ports);
     }
 
     /// <summary>A link named <paramref name="name"/> between <paramref name="a"/> and <paramref name="b"/>; <paramref name="creator"/> hears <see cref="LinkReady"/> or <see cref="LinkFailed"/>.</summary>
@@ -122,10 +122,10 @@ public sealed class LinkActor : UntypedActor
                 Sender.Tell(WireCounter.Total(_name, _counters.Sum(c => c.Offered), _counters.Sum(c => c.Delivered), _counters.Sum(c => c.InFlight), _counters));
                 break;
             case PortClosed m:
-                _nics[m.Port] = null;
+                _writers.Closed(m);
                 break;
             case PortAttached m:
-                _nics[m.Port] = m.Nic;
+                _writers.Attached(m);
                 if (m.Errno != Errno.None) _creator?.Tell(new LinkFailed(_name, _ends[m.Port].ToString(), m.Errno));
                 else if (++_attached == (_half.LocalEnd < 0 ? 2 : 1)) _creator?.Tell(new LinkReady(_name));
                 break;
@@ -188,9 +188,6 @@ public sealed class LinkActor : UntypedActor
     {
         if (!_parameters.Up) { _counters[direction].Drop("down"); return; }
         _counters[direction].Deliver();
-        var end = 1 - direction;
-        // Into the far NIC as its port's write, so a refusal or a NIC gone comes back through the port (PortWriteFailed).
-        if (_nics[end] is { } nic) nic.Tell(new NicWrite(frame), _ports[end]);
-        else _ports[end].Tell(new PortWrite(frame));
+        _writers.Write(1 - direction, frame);
     }
 }

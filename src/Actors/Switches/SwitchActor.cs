@@ -4,7 +4,6 @@ using Akka.Event;
 using NetSim.Actors.Links;
 using NetSim.Protocol;
 using NetSim.Protocol.Links;
-using NetSim.Protocol.Nic;
 using NetSim.Protocol.Wire;
 
 namespace NetSim.Actors.Switches;
@@ -32,7 +31,7 @@ public sealed class SwitchActor : UntypedActor
     }
     private readonly IActorRef? _creator;
     private readonly IActorRef[] _ports;
-    private readonly IActorRef?[] _nics; // per port, the NIC its file is attached to (NIC ports): frames go straight to it
+    private readonly PortWriters _writers;
     private readonly Dictionary<MacAddress, (int Port, TimeSpan LastSeen)> _macTable = [];
     // Per port, its two wires: ingress (the NIC to the switch) and egress (the switch to the NIC).
     private readonly WireCounter[] _ingress, _egress;
@@ -55,7 +54,7 @@ public sealed class SwitchActor : UntypedActor
         _creator = creator;
         _otherPorts = otherPorts ?? [];
         _ports = new IActorRef[_endpoints.Length + _otherPorts.Count];
-        _nics = new IActorRef?[_ports.Length];
+        _writers = new PortWriters(_ports);
         _ingress = [.. Enumerable.Range(0, _ports.Length).Select(i => new WireCounter(PortName(i), name))];
         _egress = [.. Enumerable.Range(0, _ports.Length).Select(i => new WireCounter(name, PortName(i)))];
     }
@@ -110,10 +109,10 @@ public sealed class SwitchActor : UntypedActor
                     .OrderBy(e => e.Key.Value).Select(e => new MacTableEntry(e.Key, e.Value.Port)).ToList()));
                 break;
             case PortClosed m:
-                _nics[m.Port] = null;
+                _writers.Closed(m);
                 break;
             case PortAttached m:
-                _nics[m.Port] = m.Nic;
+                _writers.Attached(m);
                 if (m.Errno != Errno.None) _creator?.Tell(new LinkFailed(_name, PortName(m.Port), m.Errno));
                 else if (++_attached == _ports.Length) _creator?.Tell(new LinkReady(_name));
                 break;
@@ -164,8 +163,6 @@ public sealed class SwitchActor : UntypedActor
     private void Forward(int port, ReadOnlyMemory<byte> frame)
     {
         _egress[port].Deliver();
-        // Into the NIC as its port's write, so a refusal or a NIC gone comes back through the port (PortWriteFailed).
-        if (_nics[port] is { } nic) nic.Tell(new NicWrite(frame), _ports[port]);
-        else _ports[port].Tell(new PortWrite(frame));
+        _writers.Write(port, frame);
     }
 }
