@@ -73,6 +73,9 @@ public sealed partial class HostStack
     /// <summary>The routing table, in the order routes were added (lookup picks the longest prefix, first added on a tie).</summary>
     public IReadOnlyList<Route> Routes => _routes.All;
 
+    /// <summary>True once the routing table indexes its routes (more than <see cref="RouteTable.ScanLimit"/>; for tests).</summary>
+    internal bool RoutesIndexed => _routes.IsIndexed;
+
     // ---------------------------------------------------------------- interfaces and addresses
 
     /// <summary>

@@ -251,26 +251,45 @@ internal readonly record struct FlowInterval(long Sent, long Received, long Rece
 /// <see cref="Size"/> numbers below it (as IPsec's and DTLS's anti-replay windows do). A number older than the
 /// window cannot be told from a duplicate; it counts as a late (reordered) first arrival.
 /// </summary>
+/// <remarks>
+/// The bitmap is a ring over the numbers from the lowest that arrived within the window (<c>_floor</c>) to the
+/// highest, grown by doubling as that span grows, up to <see cref="Size"/> bits (8 KiB): a flow of a few packets
+/// keeps one word, not 8 KiB (a million ping flows were 8 GB of bitmaps). Numbers below the floor never arrived, as
+/// in the full window; what it answers is what the full <see cref="Size"/>-bit window answers.
+/// </remarks>
 internal sealed class SequenceWindow
 {
-    /// <summary>Numbers tracked below the highest: 65,536 (8 KiB of bits, allocated on the first arrival).</summary>
+    /// <summary>Numbers tracked below the highest: 65,536 (8 KiB of bits at most).</summary>
     public const int Size = 1 << 16;
-    private ulong[]? _bits;
+    private ulong[]? _bits; // a ring of _bits.Length * 64 numbers; number n at bit n mod that
     private long _highest = -1;
+    private long _floor; // the lowest number that arrived in the window: nothing below it is set
 
     public enum Arrival { InOrder, Late, Duplicate }
 
     /// <summary>Distinct numbers seen.</summary>
     public long Distinct { get; private set; }
 
+    /// <summary>Bits the ring holds now (for tests: it grows with the span of arrivals, never past <see cref="Size"/>).</summary>
+    internal int Capacity => (_bits?.Length ?? 0) * 64;
+
     public Arrival Add(long sequence)
     {
-        _bits ??= new ulong[Size / 64];
+        _bits ??= new ulong[1];
         if (sequence > _highest)
         {
-            // Slide: the numbers between the old highest and this one have not arrived.
-            if (_highest < 0 || sequence - _highest >= Size) Array.Clear(_bits);
-            else ClearRange(_highest + 1, sequence);
+            if (_highest < 0 || sequence - _highest >= Size)
+            {
+                // The first number, or a jump past the whole window: nothing below this one is in the window.
+                Array.Clear(_bits);
+                _floor = sequence;
+            }
+            else
+            {
+                _floor = Math.Max(_floor, sequence - Size + 1);
+                Grow(sequence - _floor + 1);
+                ClearRange(_highest + 1, sequence); // slide: the numbers between the old highest and this one have not arrived
+            }
             _highest = sequence;
             Set(sequence);
             Distinct++;
@@ -281,26 +300,46 @@ internal sealed class SequenceWindow
             Distinct++; // below the window: cannot tell, counted as a late first arrival
             return Arrival.Late;
         }
-        if (IsSet(sequence)) return Arrival.Duplicate;
+        if (sequence >= _floor && IsSet(sequence)) return Arrival.Duplicate;
+        if (sequence < _floor)
+        {
+            Grow(_highest - sequence + 1);
+            _floor = sequence; // the ring's bits from here to the old floor are clear: nothing there arrived
+        }
         Set(sequence);
         Distinct++;
         return Arrival.Late;
     }
 
-    private static (int Word, ulong Mask) Slot(long sequence)
+    /// <summary>Makes the ring hold at least <paramref name="span"/> numbers (at most <see cref="Size"/>), keeping
+    /// which of [max(floor, highest - old capacity + 1), highest] arrived.</summary>
+    private void Grow(long span)
     {
-        var bit = (int)(sequence & (Size - 1));
+        var bits = _bits!.Length * 64;
+        if (span <= bits) return;
+        var capacity = (int)Math.Min(Size, System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)span));
+        var old = _bits;
+        _bits = new ulong[capacity / 64];
+        for (var n = Math.Max(_floor, _highest - bits + 1); n <= _highest; n++)
+            if ((old[(int)(n & (bits - 1)) >> 6] & (1UL << (int)(n & 63))) != 0) Set(n);
+    }
+
+    private (int Word, ulong Mask) Slot(long sequence)
+    {
+        var bit = (int)(sequence & (_bits!.Length * 64 - 1));
         return (bit >> 6, 1UL << (bit & 63));
     }
 
     private bool IsSet(long sequence) { var (w, m) = Slot(sequence); return (_bits![w] & m) != 0; }
     private void Set(long sequence) { var (w, m) = Slot(sequence); _bits![w] |= m; }
-    /// <summary>Clears the bits of [<paramref name="from"/>, <paramref name="to"/>), fewer than <see cref="Size"/> numbers, a word at a time.</summary>
+    /// <summary>Clears the bits of [<paramref name="from"/>, <paramref name="to"/>), fewer than the ring holds, a word at a time.</summary>
     private void ClearRange(long from, long to)
     {
+        var ring = _bits!.Length * 64;
+        if (to - from >= ring) { Array.Clear(_bits); return; }
         while (from < to)
         {
-            var bit = (int)(from & (Size - 1));
+            var bit = (int)(from & (ring - 1));
             var inWord = Math.Min(64 - (bit & 63), to - from);
             var mask = inWord == 64 ? ulong.MaxValue : ((1UL << (int)inWord) - 1) << (bit & 63);
             _bits![bit >> 6] &= ~mask;
