@@ -106,11 +106,12 @@ public sealed record ScaleScenario(string Topology, int N)
             new(name, NicKind.Tun, [new InterfaceAddress(address, 30)], 1500, null, 1024);
         static RouteSpec Route(int link, int prefix, string dev) => new(new IpPrefix(AddressOf(link, 0), prefix), null, dev, 0);
         PingStep Ping(int flow, string from, IPAddress to, TimeSpan offset) => new(at + offset, "p" + Name(flow), from, to, Count, interval, 56, 64);
-        void Leaf(int i, string hub, string hubNic)
+        string Leaf(int i, string hub, string hubNic)
         {
             var name = "l" + Name(i);
             hosts.Add(new HostSpec(name, false, [Nic("eth0", AddressOf(i, 2))], defaultRoute));
             links.Add(new LinkSpec("k" + Name(i), new NicRef(hub, hubNic), new NicRef(name, "eth0"), properties, true));
+            return name;
         }
 
         switch (Topology)
@@ -119,8 +120,7 @@ public sealed record ScaleScenario(string Topology, int N)
                 hosts.Add(new HostSpec("hub", false, [.. Enumerable.Range(0, N).Select(i => Nic("e" + Name(i), AddressOf(i, 1)))], []));
                 for (var i = 0; i < N; i++)
                 {
-                    Leaf(i, "hub", "e" + Name(i));
-                    script.Add(Ping(i, "l" + Name(i), AddressOf(i, 1), TimeSpan.Zero));
+                    script.Add(Ping(i, Leaf(i, "hub", "e" + Name(i)), AddressOf(i, 1), TimeSpan.Zero));
                 }
                 break;
             case "chain":
@@ -143,6 +143,7 @@ public sealed record ScaleScenario(string Topology, int N)
                 hosts.Add(new HostSpec("core", false,
                     [.. Enumerable.Range(0, Stars).Select(s => Nic("u" + Name(s), AddressOf(UplinkBase + s, 1)))],
                     [.. Enumerable.Range(0, Stars).Select(s => Route(s * LeavesPerStar, prefix, "u" + Name(s)))]));
+                var hubNics = Enumerable.Range(0, LeavesPerStar).Select(k => "e" + Name(k)).ToArray(); // one string per name, not per hub
                 var uplinkRoute = ImmutableArray.Create(new RouteSpec(new IpPrefix(IPAddress.Any, 0), null, "up", 0));
                 for (var s = 0; s < Stars; s++)
                 {
@@ -150,7 +151,7 @@ public sealed record ScaleScenario(string Topology, int N)
                     var leaves = Math.Min(LeavesPerStar, N - first);
                     var hub = "s" + Name(s);
                     hosts.Add(new HostSpec(hub, true,
-                        [Nic("up", AddressOf(UplinkBase + s, 2)), .. Enumerable.Range(first, leaves).Select(i => Nic("e" + Name(i - first), AddressOf(i, 1)))],
+                        [Nic("up", AddressOf(UplinkBase + s, 2)), .. Enumerable.Range(first, leaves).Select(i => Nic(hubNics[i - first], AddressOf(i, 1)))],
                         uplinkRoute));
                     links.Add(new LinkSpec("u" + Name(s), new NicRef("core", "u" + Name(s)), new NicRef(hub, "up"), properties, true));
                     var core = AddressOf(UplinkBase + s, 1);
@@ -158,8 +159,7 @@ public sealed record ScaleScenario(string Topology, int N)
                     // the uplink's queue of 1,000 (and every later round would repeat it).
                     for (var i = first; i < first + leaves; i++)
                     {
-                        Leaf(i, hub, "e" + Name(i - first));
-                        script.Add(Ping(i, "l" + Name(i), core, TimeSpan.FromMicroseconds((i - first) * IntervalMicroseconds / LeavesPerStar)));
+                        script.Add(Ping(i, Leaf(i, hub, hubNics[i - first]), core, TimeSpan.FromMicroseconds((i - first) * IntervalMicroseconds / LeavesPerStar)));
                     }
                 }
                 break;
