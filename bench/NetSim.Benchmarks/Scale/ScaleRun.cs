@@ -49,7 +49,7 @@ public static class ScaleRun
                 var total = Stopwatch.StartNew();
                 var model = text is null ? scenario.ToScenario() : Load(text, scenario);
                 var parse = total.Elapsed;
-                var result = ScenarioRunner.Run(model, new RunOptions(folder));
+                var result = ScenarioRunner.Run(model, new RunOptions(folder, PauseForHeapDump.FromEnvironment()));
                 var report = result.Report;
                 yield return new ScaleRunResult("netsim", scenario.Topology, scenario.N, run, parse.TotalSeconds,
                     result.Phases.Setup.TotalSeconds, result.Phases.Run.TotalSeconds, result.Phases.Results.TotalSeconds,
@@ -76,5 +76,28 @@ public static class ScaleRun
             if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
                 return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         return -1;
+    }
+}
+
+/// <summary>
+/// For measuring memory: with <c>NETSIM_SCALE_PAUSE=SECONDS</c> set, the run stops once, halfway through its simulated
+/// time, says so on stderr ("paused PID") and waits that long, so <c>dotnet-gcdump collect -p PID</c> sees the heap of
+/// the run phase (every actor started, no report yet) whatever the machine's load. Off unless set.
+/// </summary>
+internal sealed class PauseForHeapDump(TimeSpan pause) : IProgress<RunProgress>
+{
+    private bool _paused;
+
+    public static IProgress<RunProgress>? FromEnvironment() =>
+        int.TryParse(Environment.GetEnvironmentVariable("NETSIM_SCALE_PAUSE"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? new PauseForHeapDump(TimeSpan.FromSeconds(seconds))
+            : null;
+
+    public void Report(RunProgress value)
+    {
+        if (_paused || value.Simulated < value.Duration / 2) return;
+        _paused = true;
+        Console.Error.WriteLine($"paused {Environment.ProcessId}");
+        Thread.Sleep(pause); // the run's own thread: simulated time stands still meanwhile
     }
 }
