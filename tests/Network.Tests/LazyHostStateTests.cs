@@ -51,4 +51,28 @@ public class LazyHostStateTests
         Assert.Equal(Errno.EAGAIN, stack.TcpAccept(listener, out _));
         Assert.Equal(0, stack.TcpConnectionCount);
     }
+
+    /// <summary>Until its first neighbour a host reads one shared empty cache; the first entry gives it a cache of its
+    /// own, which another host never sees.</summary>
+    [Fact]
+    public void A_neighbour_added_to_one_host_is_its_own()
+    {
+        HostStack Tap(string name)
+        {
+            var stack = new HostStack(new HostStackOptions { Name = name }, new RecordingEvents());
+            Assert.Equal(Errno.None, stack.AddInterface(1, "eth0", true, MacAddress.Parse("02:00:00:00:00:01"), 1500));
+            Assert.Equal(Errno.None, stack.AddAddress(1, IpAddress.Parse("10.0.0.1"), 24));
+            return stack;
+        }
+        var a = Tap("a");
+        var b = Tap("b");
+        var peer = IpAddress.Parse("10.0.0.2");
+        Assert.False(a.TryGetNeighbour(1, peer, TimeSpan.Zero, out _));
+        Assert.Null(a.NextDeadline);
+        Assert.Equal(Errno.None, a.AddNeighbour(1, peer, MacAddress.Parse("02:00:00:00:00:02")));
+        Assert.True(a.TryGetNeighbour(1, peer, TimeSpan.Zero, out var mac));
+        Assert.Equal(MacAddress.Parse("02:00:00:00:00:02"), mac);
+        Assert.False(b.TryGetNeighbour(1, peer, TimeSpan.Zero, out _));
+        Assert.False(Tap("c").TryGetNeighbour(1, peer, TimeSpan.Zero, out _));
+    }
 }
