@@ -34,8 +34,13 @@ public sealed partial class HostStack
         }
     }
 
-    private readonly Dictionary<ReassemblyKey, ReassemblyBuffer> _reassembly = [];
-    private readonly List<ReassemblyKey> _dueReassembly = [];
+    private Dictionary<ReassemblyKey, ReassemblyBuffer>? _reassemblyTable;
+    /// <summary>Datagrams being reassembled, as read and removed from: one shared empty table, never added to, until
+    /// the first fragment (most hosts never see one). Entries are added only through <see cref="ReassemblyTable"/>.</summary>
+    private Dictionary<ReassemblyKey, ReassemblyBuffer> _reassembly => _reassemblyTable ?? NoReassembly;
+    private Dictionary<ReassemblyKey, ReassemblyBuffer> ReassemblyTable => _reassemblyTable ??= [];
+    private static readonly Dictionary<ReassemblyKey, ReassemblyBuffer> NoReassembly = [];
+    private List<ReassemblyKey>? _dueReassembly;
     private long _reassemblyOrder;
     private int _reassemblyBytes;
 
@@ -141,7 +146,7 @@ public sealed partial class HostStack
         {
             if (_reassembly.Count >= _options.MaxReassemblyDatagrams) EvictOldestReassembly(null);
             r = new ReassemblyBuffer(_reassemblyOrder++, now + _options.ReassemblyTimeout);
-            _reassembly.Add(key, r);
+            ReassemblyTable.Add(key, r);
             TimersChanged();
         }
         foreach (var (s, e) in r.Ranges)
@@ -231,13 +236,15 @@ public sealed partial class HostStack
     /// <summary>Times out datagrams; when the first fragment came, its sender gets time exceeded (code 1, RFC 792/4443).</summary>
     private void RunReassemblyTimers(TimeSpan now)
     {
-        _dueReassembly.Clear();
+        if (_reassemblyTable is null) return;
+        var dueList = _dueReassembly ??= [];
+        dueList.Clear();
         foreach (var (k, r) in _reassembly)
-            if (r.Deadline <= now) _dueReassembly.Add(k);
-        if (_dueReassembly.Count == 0) return;
+            if (r.Deadline <= now) dueList.Add(k);
+        if (dueList.Count == 0) return;
         // A snapshot: the errors sent below run handlers, which may re-enter OnTimer.
-        var due = _dueReassembly.ToArray();
-        _dueReassembly.Clear();
+        var due = dueList.ToArray();
+        dueList.Clear();
         foreach (var key in due)
         {
             if (!_reassembly.Remove(key, out var r)) continue;

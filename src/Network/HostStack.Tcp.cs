@@ -12,18 +12,26 @@ namespace NetSim.Network;
 /// </summary>
 public sealed partial class HostStack
 {
-    private readonly Dictionary<TcpFlowKey, TcpConnection> _tcpFlows = [];
-    private readonly Dictionary<int, TcpConnection> _tcpConnections = [];
-    private readonly Dictionary<int, TcpListener> _tcpListenersById = [];
-    private readonly Dictionary<ushort, TcpListener> _tcpListenersByPort = [];
-    private readonly Dictionary<ushort, int> _tcpPortUsers = [];
-    private readonly List<TcpConnection> _tcpDue = [];
+    private TcpSockets? _tcpSockets;
+    /// <summary>The host's TCP tables, made on first use: most simulated hosts never open a TCP socket, and six empty
+    /// collections cost about 500 bytes a host (the timers and counts read <c>_tcpSockets</c> without making them).</summary>
+    private TcpSockets Sockets => _tcpSockets ??= new();
     private int _nextTcpSocket = 1;
 
     /// <summary>TCP counters (netstat -s "Tcp:").</summary>
     public TcpCounters TcpCounters { get; } = new();
 
     private readonly record struct TcpFlowKey(IpAddress LocalAddress, ushort LocalPort, IpAddress RemoteAddress, ushort RemotePort);
+
+    private sealed class TcpSockets
+    {
+        public readonly Dictionary<TcpFlowKey, TcpConnection> Flows = [];
+        public readonly Dictionary<int, TcpConnection> Connections = [];
+        public readonly Dictionary<int, TcpListener> ListenersById = [];
+        public readonly Dictionary<ushort, TcpListener> ListenersByPort = [];
+        public readonly Dictionary<ushort, int> PortUsers = [];
+        public readonly List<TcpConnection> Due = [];
+    }
 
     private sealed class TcpListener(int id, ushort port, int backlog)
     {
@@ -46,10 +54,10 @@ public sealed partial class HostStack
     {
         socket = 0;
         if (port == 0 || backlog < 0) return Errno.EINVAL;
-        if (_tcpListenersByPort.ContainsKey(port)) return Errno.EADDRINUSE;
+        if (Sockets.ListenersByPort.ContainsKey(port)) return Errno.EADDRINUSE;
         var listener = new TcpListener(_nextTcpSocket++, port, backlog == 0 ? _options.Tcp.DefaultBacklog : backlog);
-        _tcpListenersByPort.Add(port, listener);
-        _tcpListenersById.Add(listener.Id, listener);
+        Sockets.ListenersByPort.Add(port, listener);
+        Sockets.ListenersById.Add(listener.Id, listener);
         UsePort(port);
         socket = listener.Id;
         return Errno.None;
@@ -59,7 +67,7 @@ public sealed partial class HostStack
     public Errno TcpAccept(int listenerSocket, out int socket)
     {
         socket = 0;
-        if (!_tcpListenersById.TryGetValue(listenerSocket, out var listener)) return _tcpConnections.ContainsKey(listenerSocket) ? Errno.EINVAL : Errno.EBADF;
+        if (!Sockets.ListenersById.TryGetValue(listenerSocket, out var listener)) return Sockets.Connections.ContainsKey(listenerSocket) ? Errno.EINVAL : Errno.EBADF;
         if (!listener.Ready.TryDequeue(out var connection)) return Errno.EAGAIN;
         connection.ListenerId = 0;
         socket = connection.Id;
@@ -85,9 +93,9 @@ public sealed partial class HostStack
             if (!TrySelectTcpSource(destination, out var source, out int mss)) return Errno.ENETUNREACH;
             if (localPort == 0 && !TryPickEphemeralTcpPort(source, destination, port, out localPort)) return Errno.EADDRINUSE;
             var key = new TcpFlowKey(source, localPort, destination, port);
-            if (_tcpFlows.ContainsKey(key)) return Errno.EADDRINUSE;
+            if (Sockets.Flows.ContainsKey(key)) return Errno.EADDRINUSE;
             var connection = new TcpConnection(_nextTcpSocket++, config, new TcpEndpoint(source, localPort), new TcpEndpoint(destination, port),
-                config.InitialSequenceNumber ?? (uint)_random.NextInt64(0, 1L << 32), mss);
+                config.InitialSequenceNumber ?? (uint)RandomSource.NextInt64(0, 1L << 32), mss);
             AddConnection(key, connection);
             TcpCounters.ActiveOpens++;
             connection.Connect(now);
@@ -109,7 +117,7 @@ public sealed partial class HostStack
     public Errno TcpSend(int socket, ReadOnlySpan<byte> data, TimeSpan now, out int written)
     {
         written = 0;
-        if (!TryGetOpenConnection(socket, out var connection)) return _tcpListenersById.ContainsKey(socket) ? Errno.ENOTCONN : Errno.EBADF;
+        if (!TryGetOpenConnection(socket, out var connection)) return Sockets.ListenersById.ContainsKey(socket) ? Errno.ENOTCONN : Errno.EBADF;
         int depth = _handlerDepth;
         try
         {
@@ -132,7 +140,7 @@ public sealed partial class HostStack
     public Errno TcpReceive(int socket, Span<byte> destination, TimeSpan now, out int read)
     {
         read = 0;
-        if (!TryGetOpenConnection(socket, out var connection)) return _tcpListenersById.ContainsKey(socket) ? Errno.ENOTCONN : Errno.EBADF;
+        if (!TryGetOpenConnection(socket, out var connection)) return Sockets.ListenersById.ContainsKey(socket) ? Errno.ENOTCONN : Errno.EBADF;
         int depth = _handlerDepth;
         try
         {
@@ -151,7 +159,7 @@ public sealed partial class HostStack
     /// <summary>shutdown(SHUT_WR): sends FIN after the queued data; reading stays possible (half-close).</summary>
     public Errno TcpShutdown(int socket, TimeSpan now)
     {
-        if (!TryGetOpenConnection(socket, out var connection)) return _tcpListenersById.ContainsKey(socket) ? Errno.ENOTCONN : Errno.EBADF;
+        if (!TryGetOpenConnection(socket, out var connection)) return Sockets.ListenersById.ContainsKey(socket) ? Errno.ENOTCONN : Errno.EBADF;
         int depth = _handlerDepth;
         try
         {
@@ -178,11 +186,11 @@ public sealed partial class HostStack
         try
         {
             _lastNow = now;
-            if (_tcpListenersById.Remove(socket, out var listener))
+            if (Sockets.ListenersById.Remove(socket, out var listener))
             {
-                _tcpListenersByPort.Remove(listener.Port);
+                Sockets.ListenersByPort.Remove(listener.Port);
                 ReleasePort(listener.Port);
-                foreach (var c in _tcpConnections.Values.Where(c => c.ListenerId == listener.Id).ToList())
+                foreach (var c in Sockets.Connections.Values.Where(c => c.ListenerId == listener.Id).ToList())
                 {
                     c.Close(now);
                     c.Abort(Errno.None);
@@ -192,7 +200,7 @@ public sealed partial class HostStack
                 DrainLoopback(now);
                 return Errno.None;
             }
-            if (!_tcpConnections.TryGetValue(socket, out var connection) || connection.IsReleased) return Errno.EBADF;
+            if (!Sockets.Connections.TryGetValue(socket, out var connection) || connection.IsReleased) return Errno.EBADF;
             connection.Close(now);
             FlushTcp(connection, now);
             AfterTcpChange(connection);
@@ -207,7 +215,7 @@ public sealed partial class HostStack
 
     /// <summary>A connection whose socket the application still holds (closed sockets are EBADF, as a closed fd is).</summary>
     private bool TryGetOpenConnection(int socket, out TcpConnection connection) =>
-        _tcpConnections.TryGetValue(socket, out connection!) && !connection.IsReleased;
+        Sockets.Connections.TryGetValue(socket, out connection!) && !connection.IsReleased;
 
     /// <summary>The numbers of a connection (state, bytes, retransmissions, RTT, cwnd); null for an unknown socket.</summary>
     public TcpConnectionInfo? TcpInfo(int socket) => TryGetOpenConnection(socket, out var c) ? c.Info : null;
@@ -216,10 +224,10 @@ public sealed partial class HostStack
     public TcpConnection? TcpConnectionOf(int socket) => TryGetOpenConnection(socket, out var c) ? c : null;
 
     /// <summary>Connections this host holds, TIME_WAIT and closed-but-not-released ones included.</summary>
-    public int TcpConnectionCount => _tcpConnections.Count;
+    public int TcpConnectionCount => _tcpSockets?.Connections.Count ?? 0;
 
     /// <summary>Every connection the host holds, those the application already closed included (netstat's view).</summary>
-    public IEnumerable<TcpConnection> TcpConnections => _tcpConnections.Values;
+    public IEnumerable<TcpConnection> TcpConnections => _tcpSockets?.Connections.Values ?? Enumerable.Empty<TcpConnection>();
 
     // ================================================================ segments in
 
@@ -271,7 +279,7 @@ public sealed partial class HostStack
             return;
         }
         var key = new TcpFlowKey(destination, tcp.DestinationPort, source, tcp.SourcePort);
-        if (_tcpFlows.TryGetValue(key, out var connection))
+        if (Sockets.Flows.TryGetValue(key, out var connection))
         {
             var before = connection.State;
             connection.Process(tcp, options, now);
@@ -281,7 +289,7 @@ public sealed partial class HostStack
             return;
         }
         if (tcp.Rst) return; // RFC 9293 3.10.7.1: a reset for nothing is dropped
-        if (_tcpListenersByPort.TryGetValue(tcp.DestinationPort, out var listener) && tcp.Syn && !tcp.Ack)
+        if (Sockets.ListenersByPort.TryGetValue(tcp.DestinationPort, out var listener) && tcp.Syn && !tcp.Ack)
         {
             if (listener.HalfOpen + listener.Ready.Count >= listener.Backlog)
             {
@@ -290,7 +298,7 @@ public sealed partial class HostStack
             }
             if (!TrySelectTcpSource(source, out _, out int mss)) return;
             var passive = new TcpConnection(_nextTcpSocket++, _options.Tcp, new TcpEndpoint(destination, tcp.DestinationPort),
-                new TcpEndpoint(source, tcp.SourcePort), _options.Tcp.InitialSequenceNumber ?? (uint)_random.NextInt64(0, 1L << 32), mss)
+                new TcpEndpoint(source, tcp.SourcePort), _options.Tcp.InitialSequenceNumber ?? (uint)RandomSource.NextInt64(0, 1L << 32), mss)
             { ListenerId = listener.Id };
             AddConnection(key, passive);
             listener.HalfOpen++;
@@ -371,7 +379,7 @@ public sealed partial class HostStack
         if (transport.Length < 8 || error == Errno.None) return;
         var key = new TcpFlowKey(originalSource, BinaryPrimitives.ReadUInt16BigEndian(transport), originalDestination,
             BinaryPrimitives.ReadUInt16BigEndian(transport[2..]));
-        if (!_tcpFlows.TryGetValue(key, out var connection)) return;
+        if (!Sockets.Flows.TryGetValue(key, out var connection)) return;
         connection.OnIcmpError(error, new SeqNumber(BinaryPrimitives.ReadUInt32BigEndian(transport[4..])));
         AfterTcpChange(connection);
     }
@@ -382,18 +390,19 @@ public sealed partial class HostStack
     private TimeSpan? TcpNextDeadline()
     {
         TimeSpan? best = null;
-        foreach (var c in _tcpConnections.Values)
+        if (_tcpSockets is null) return best;
+        foreach (var c in _tcpSockets.Connections.Values)
             if (c.NextDeadline is { } d && (best is null || d < best)) best = d;
         return best;
     }
 
     private void RunTcpTimers(TimeSpan now)
     {
-        if (_tcpConnections.Count == 0) return;
-        _tcpDue.Clear();
-        foreach (var c in _tcpConnections.Values)
-            if (c.NextDeadline <= now) _tcpDue.Add(c);
-        foreach (var c in _tcpDue)
+        if (_tcpSockets is not { Connections.Count: > 0 } sockets) return;
+        sockets.Due.Clear();
+        foreach (var c in sockets.Connections.Values)
+            if (c.NextDeadline <= now) sockets.Due.Add(c);
+        foreach (var c in sockets.Due)
         {
             var before = c.State;
             c.OnTimer(now);
@@ -401,22 +410,22 @@ public sealed partial class HostStack
             FlushTcp(c, now);
             AfterTcpChange(c);
         }
-        _tcpDue.Clear();
+        sockets.Due.Clear();
     }
 
     // ================================================================ bookkeeping
 
     private void AddConnection(TcpFlowKey key, TcpConnection connection)
     {
-        _tcpFlows.Add(key, connection);
-        _tcpConnections.Add(connection.Id, connection);
+        Sockets.Flows.Add(key, connection);
+        Sockets.Connections.Add(connection.Id, connection);
         UsePort(key.LocalPort);
     }
 
     /// <summary>After anything happened to a connection: hand it to its listener, forget it when done, tell the owner.</summary>
     private void AfterTcpChange(TcpConnection connection)
     {
-        if (connection.ListenerId != 0 && _tcpListenersById.TryGetValue(connection.ListenerId, out var listener))
+        if (connection.ListenerId != 0 && Sockets.ListenersById.TryGetValue(connection.ListenerId, out var listener))
         {
             if (connection.IsSynchronized && !listener.Ready.Contains(connection))
             {
@@ -435,8 +444,8 @@ public sealed partial class HostStack
         if (connection.State == TcpState.Closed)
         {
             var key = new TcpFlowKey(connection.Local.Address, connection.Local.Port, connection.Remote.Address, connection.Remote.Port);
-            if (_tcpFlows.Remove(key)) ReleasePort(connection.Local.Port);
-            if (connection.IsReleased) _tcpConnections.Remove(connection.Id);
+            if (Sockets.Flows.Remove(key)) ReleasePort(connection.Local.Port);
+            if (connection.IsReleased) Sockets.Connections.Remove(connection.Id);
         }
         if (connection.Changed)
         {
@@ -461,18 +470,18 @@ public sealed partial class HostStack
     private void RemoveConnection(TcpConnection connection, bool forget)
     {
         var key = new TcpFlowKey(connection.Local.Address, connection.Local.Port, connection.Remote.Address, connection.Remote.Port);
-        if (_tcpFlows.Remove(key)) ReleasePort(connection.Local.Port);
-        if (forget) _tcpConnections.Remove(connection.Id);
+        if (Sockets.Flows.Remove(key)) ReleasePort(connection.Local.Port);
+        if (forget) Sockets.Connections.Remove(connection.Id);
     }
 
-    private void UsePort(ushort port) => _tcpPortUsers[port] = _tcpPortUsers.GetValueOrDefault(port) + 1;
+    private void UsePort(ushort port) => Sockets.PortUsers[port] = Sockets.PortUsers.GetValueOrDefault(port) + 1;
 
     private void ReleasePort(ushort port)
     {
-        if (_tcpPortUsers.TryGetValue(port, out int n))
+        if (Sockets.PortUsers.TryGetValue(port, out int n))
         {
-            if (n <= 1) _tcpPortUsers.Remove(port);
-            else _tcpPortUsers[port] = n - 1;
+            if (n <= 1) Sockets.PortUsers.Remove(port);
+            else Sockets.PortUsers[port] = n - 1;
         }
     }
 
@@ -480,11 +489,11 @@ public sealed partial class HostStack
     private bool TryPickEphemeralTcpPort(IpAddress source, IpAddress destination, ushort port, out ushort localPort)
     {
         int first = _options.EphemeralPortFirst, count = _options.EphemeralPortLast - first + 1;
-        int start = _random.Next(count);
+        int start = RandomSource.Next(count);
         for (int i = 0; i < count; i++)
         {
             var candidate = (ushort)(first + (start + i) % count);
-            if (_tcpPortUsers.ContainsKey(candidate)) continue;
+            if (Sockets.PortUsers.ContainsKey(candidate)) continue;
             localPort = candidate;
             return true;
         }

@@ -20,7 +20,7 @@ public sealed partial class HostStack
             return Errno.None;
         }
         int first = _options.EphemeralPortFirst, count = _options.EphemeralPortLast - first + 1;
-        int start = _random.Next(count);
+        int start = RandomSource.Next(count);
         for (int i = 0; i < count; i++)
         {
             int candidate = first + (start + i) % count;

@@ -25,7 +25,7 @@ public sealed partial class HostStack
 
     private readonly HostStackOptions _options;
     private readonly IHostStackEvents _events;
-    private readonly Random _random;
+    private Random? _random;
     private readonly Dictionary<int, NetworkInterface> _interfaces = [];
     private readonly RouteTable _routes = new();
     /// <summary>Which NIC holds each local address (an address belongs to one NIC of the host at most).</summary>
@@ -55,10 +55,25 @@ public sealed partial class HostStack
             throw new ArgumentOutOfRangeException(nameof(options), "ephemeral port range must be 1..65535 and ordered");
         _options = options;
         _events = events;
-        _random = new Random(options.Seed);
-        _nextIpId = options.InitialIpId ?? (ushort)_random.Next(0, 65536);
-        _nextIpv6FragmentId = options.InitialIpv6FragmentId ?? (uint)_random.NextInt64(0, 1L << 32);
+        var random = SeededRandom(options);
+        _nextIpId = options.InitialIpId ?? (ushort)random.Next(0, 65536);
+        _nextIpv6FragmentId = options.InitialIpv6FragmentId ?? (uint)random.NextInt64(0, 1L << 32);
         Forwarding = options.Forwarding;
+    }
+
+    /// <summary>
+    /// The host's seeded random source past the two draws the constructor makes: made on first use (an ephemeral port,
+    /// a TCP initial sequence number) by drawing those two again, so it yields what one kept from the start would. A
+    /// seeded <see cref="System.Random"/> holds 56 ints (about 300 bytes), and most hosts never draw again.
+    /// </summary>
+    private Random RandomSource => _random ??= SeededRandom(_options, skipConstructorDraws: true);
+
+    private static Random SeededRandom(HostStackOptions options, bool skipConstructorDraws = false)
+    {
+        var random = new Random(options.Seed);
+        if (skipConstructorDraws && options.InitialIpId is null) random.Next(0, 65536);
+        if (skipConstructorDraws && options.InitialIpv6FragmentId is null) random.NextInt64(0, 1L << 32);
+        return random;
     }
 
     public string Name => _options.Name;
@@ -72,6 +87,9 @@ public sealed partial class HostStack
 
     /// <summary>The routing table, in the order routes were added (lookup picks the longest prefix, first added on a tie).</summary>
     public IReadOnlyList<Route> Routes => _routes.All;
+
+    /// <summary>True once the routing table indexes its routes (more than <see cref="RouteTable.ScanLimit"/>; for tests).</summary>
+    internal bool RoutesIndexed => _routes.IsIndexed;
 
     // ---------------------------------------------------------------- interfaces and addresses
 

@@ -52,6 +52,66 @@ public class RouteLookupTests
         Assert.False(stack.TryLookupRoute(IpAddress.Parse("192.0.2.1"), out _));
     }
 
+    /// <summary>Tables of up to <see cref="RouteTable.ScanLimit"/> routes are scanned, larger ones indexed; both
+    /// answer as the definition, across growing past the limit and shrinking back (and a table's exact-prefix list).</summary>
+    [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    public void Small_tables_are_scanned_and_answer_as_the_indexed_ones(int seed)
+    {
+        var random = new Random(seed);
+        var scanned = new RouteTable();
+        var reference = new List<Route>();
+        for (var step = 0; step < 4000; step++)
+        {
+            var length = random.Next(0, 33);
+            var prefix = V4((uint)random.Next(0, 4) << 28 | (uint)random.Next(0, 4) << 4).Network(length);
+            var route = new Route(prefix, length, random.Next(3) == 0 ? V4((uint)random.Next()) : null, random.Next(1, 5));
+            // Stay around the limit: a table crosses it both ways (it keeps its index once built).
+            if (reference.Count >= RouteTable.ScanLimit + (step / 1000 % 2) * 4 || random.Next(8) == 0)
+            {
+                Predicate<Route> match = r => r.Prefix == prefix && r.PrefixLength == length;
+                Assert.Equal(reference.RemoveAll(match), scanned.RemoveAll(match));
+            }
+            else
+            {
+                reference.Add(route);
+                scanned.Add(route);
+            }
+            if (step < 1000) Assert.False(scanned.IsIndexed, "the first quarter never holds more than the limit");
+            Assert.Equal(reference, scanned.All);
+            var destination = V4((uint)random.Next(0, 4) << 28 | (uint)random.Next(0, 64));
+            foreach (var connectedOnly in new[] { false, true })
+            {
+                var best = -1;
+                Route want = default;
+                foreach (var r in reference)
+                    if ((!connectedOnly || r.IsConnected) && r.PrefixLength > best && destination.IsInPrefix(r.Prefix, r.PrefixLength)) (best, want) = (r.PrefixLength, r);
+                Assert.Equal(best >= 0, scanned.TryLookup(destination, connectedOnly, out var got));
+                if (best >= 0) Assert.Equal(want, got);
+            }
+            Assert.Equal(reference.Where(r => r.Prefix == prefix && r.PrefixLength == length), scanned.For(prefix, length));
+        }
+        Assert.True(scanned.IsIndexed, "the later steps grow past the limit");
+    }
+
+    [Fact]
+    public void A_leaf_with_its_connected_route_and_a_default_keeps_no_index()
+    {
+        var stack = Stack(1);
+        Assert.Equal(Errno.None, stack.AddAddress(1, IpAddress.Parse("10.0.0.2"), 30));
+        Assert.Equal(Errno.None, stack.AddRoute(V4(0), 0, nicId: 1));
+        Assert.Equal(2, stack.Routes.Count);
+        Assert.False(stack.RoutesIndexed);
+        Assert.True(stack.TryLookupRoute(IpAddress.Parse("10.0.0.1"), out var r));
+        Assert.Equal(30, r.PrefixLength);
+        Assert.Equal(Errno.EEXIST, stack.AddRoute(V4(0), 0, nicId: 1));
+        for (var i = 0; i < RouteTable.ScanLimit; i++) Assert.Equal(Errno.None, stack.AddRoute(V4(0x0B000000u + ((uint)i << 8)), 24, nicId: 1));
+        Assert.True(stack.RoutesIndexed);
+        Assert.True(stack.TryLookupRoute(IpAddress.Parse("11.0.3.9"), out r));
+        Assert.Equal(24, r.PrefixLength);
+    }
+
     [Fact]
     public void Random_tables_answer_as_a_scan_of_the_routing_table_does()
     {

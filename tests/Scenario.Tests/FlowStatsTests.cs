@@ -95,4 +95,83 @@ public class FlowStatsTests
         f.CountSendFailed(Errno.ENETUNREACH);
         Assert.Equal(new Dictionary<string, long> { ["EHOSTUNREACH"] = 2, ["ENETUNREACH"] = 1 }, f.ToReport().SendFailed);
     }
+
+    /// <summary>The ring that grows with the span of arrivals answers, arrival by arrival, what the full 8 KiB window
+    /// (the implementation before it, kept below as the reference) answered: forward runs, gaps of every size, jumps
+    /// past the window, late and repeated numbers, numbers below the first and below zero.</summary>
+    [Theory]
+    [InlineData(1, 64)]
+    [InlineData(2, 1_000)]
+    [InlineData(3, SequenceWindow.Size)]
+    [InlineData(4, 4 * SequenceWindow.Size)]
+    public void The_growing_window_answers_as_the_full_window_did(int seed, int spread)
+    {
+        var random = new Random(seed);
+        var window = new SequenceWindow();
+        var reference = new FullSequenceWindow();
+        long next = random.Next(-10, 100);
+        for (var i = 0; i < 100_000; i++)
+        {
+            var s = random.Next(12) switch
+            {
+                < 6 => next += 1,
+                6 => next += random.Next(1, spread),
+                7 => next - random.Next(0, spread),
+                8 => next - random.Next(0, 70),
+                9 => next - random.Next(SequenceWindow.Size - 3, SequenceWindow.Size + 3),
+                10 => random.Next(-100, 100),
+                _ => next,
+            };
+            Assert.Equal(reference.Add(s), window.Add(s));
+            Assert.Equal(reference.Distinct, window.Distinct);
+            Assert.InRange(window.Capacity, 64, SequenceWindow.Size);
+        }
+    }
+
+    [Fact]
+    public void A_short_flow_keeps_one_word_and_a_long_one_the_whole_window()
+    {
+        var shortFlow = new SequenceWindow();
+        for (var s = 1; s <= 50; s++) shortFlow.Add(s);
+        Assert.Equal(64, shortFlow.Capacity);
+        var longFlow = new SequenceWindow();
+        for (var s = 1; s <= 3 * SequenceWindow.Size; s++) longFlow.Add(s);
+        Assert.Equal(SequenceWindow.Size, longFlow.Capacity);
+        Assert.Equal(SequenceWindow.Arrival.Duplicate, longFlow.Add(2 * SequenceWindow.Size + 5));
+        Assert.Equal(SequenceWindow.Arrival.Late, longFlow.Add(5)); // below the window
+    }
+
+    /// <summary>The window as it was: all <see cref="SequenceWindow.Size"/> bits from the first arrival.</summary>
+    private sealed class FullSequenceWindow
+    {
+        private const int Size = SequenceWindow.Size;
+        private ulong[]? _bits;
+        private long _highest = -1;
+        public long Distinct { get; private set; }
+
+        public SequenceWindow.Arrival Add(long sequence)
+        {
+            _bits ??= new ulong[Size / 64];
+            if (sequence > _highest)
+            {
+                if (_highest < 0 || sequence - _highest >= Size) Array.Clear(_bits);
+                else for (var n = _highest + 1; n < sequence; n++) _bits[(int)(n & (Size - 1)) >> 6] &= ~(1UL << (int)(n & 63));
+                _highest = sequence;
+                Set(sequence);
+                Distinct++;
+                return SequenceWindow.Arrival.InOrder;
+            }
+            if (_highest - sequence >= Size)
+            {
+                Distinct++;
+                return SequenceWindow.Arrival.Late;
+            }
+            if ((_bits[(int)(sequence & (Size - 1)) >> 6] & (1UL << (int)(sequence & 63))) != 0) return SequenceWindow.Arrival.Duplicate;
+            Set(sequence);
+            Distinct++;
+            return SequenceWindow.Arrival.Late;
+        }
+
+        private void Set(long n) => _bits![(int)(n & (Size - 1)) >> 6] |= 1UL << (int)(n & 63);
+    }
 }

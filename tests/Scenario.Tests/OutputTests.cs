@@ -146,6 +146,56 @@ public class OutputTests
         Assert.Equal(4, doc.RootElement.GetProperty("flows")[1].GetProperty("sendFailed").GetProperty("EHOSTUNREACH").GetInt64());
     }
 
+    /// <summary>A report of thousands of hosts: more than the 1 MiB the JSON writer holds before handing it to the
+    /// file, and more than the CSV file's buffer; empty drop maps shared (<see cref="ReportMaps.Empty"/>) beside full ones.</summary>
+    private static RunReport BigReport(int hosts)
+    {
+        var names = NetSim.Protocol.Counters.CounterCatalogue.HostCounters.ToArray();
+        return new RunReport("big.conf", 1, TimeMode.Virtual, TimeSpan.FromSeconds(10),
+            [.. Enumerable.Range(0, hosts).Select(i => new NicCounters($"l{i}", "eth0", i, 84L * i, 0, 0, i, 84L * i, i % 7, 0,
+                i % 7 == 0 ? ReportMaps.Empty : ReportMaps.Sorted(new Dictionary<string, long> { ["queue_full"] = i % 7, ["closed"] = 0 })))],
+            [.. Enumerable.Range(0, hosts).Select(i => new FlowReport($"p{i}", "ping", 1, 1, 0, 0, 0, null, ReportMaps.Empty))],
+            [.. Enumerable.Range(0, hosts).Select(i => new HostStackCounters($"l{i}", new NetSim.Protocol.Counters.SortedCounters(names) { [names[i % names.Length]] = i }))],
+            [],
+            [.. Enumerable.Range(0, hosts).Select(i => new WiresReport($"k{i}", [new WireReport($"l{i}.eth0", "hub", i, i, ReportMaps.Empty, 0)]))]);
+    }
+
+    [Fact]
+    public void Big_reports_are_written_to_their_files_as_they_go_with_the_same_bytes()
+    {
+        var report = BigReport(5_000);
+        var folder = Directory.CreateTempSubdirectory("netsim-big-report").FullName;
+        try
+        {
+            var json = Path.Combine(folder, "report.json");
+            var csv = Path.Combine(folder, "counters.csv");
+            ReportWriter.Write(report, json);
+            CountersCsvWriter.Write(report, csv);
+            var jsonText = ReportWriter.ToJson(report);
+            Assert.True(jsonText.Length > 2 << 20, $"{jsonText.Length} characters: past the writer's 1 MiB at least once");
+            Assert.Equal(System.Text.Encoding.UTF8.GetBytes(jsonText), File.ReadAllBytes(json));
+            Assert.Equal(System.Text.Encoding.UTF8.GetBytes(CountersCsvWriter.ToCsv(report)), File.ReadAllBytes(csv));
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(json));
+            Assert.Equal(5_000, doc.RootElement.GetProperty("hosts").GetArrayLength());
+            Assert.Equal("{}", doc.RootElement.GetProperty("nics")[0].GetProperty("dropReasons").GetRawText());
+            Assert.Equal(["closed", "queue_full"], doc.RootElement.GetProperty("nics")[1].GetProperty("dropReasons").EnumerateObject().Select(p => p.Name));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Empty_report_maps_are_one_shared_sorted_map()
+    {
+        Assert.Same(ReportMaps.Empty, ReportMaps.Sorted(new Dictionary<string, long>()));
+        Assert.Empty(ReportMaps.Empty);
+        var sorted = ReportMaps.Sorted(new Dictionary<string, long> { ["b"] = 2, ["a"] = 1, ["B"] = 3 });
+        Assert.Equal(["B", "a", "b"], sorted.Keys);
+        Assert.Equal(ReportWriter.InKeyOrder(sorted), sorted);
+    }
+
     [Fact]
     public void Counters_csv_is_sorted_long_form()
     {

@@ -32,6 +32,8 @@ public static class ScaleBench
     {
         var rows = new List<ScaleRow>();
         foreach (var topology in topologies)
+            _ = ScaleScenario.Create(topology, 3).Ns3Arguments(); // fails before any run: every topology needs its ns-3 peer
+        foreach (var topology in topologies)
             foreach (var n in sizes)
             {
                 var scenario = ScaleScenario.Create(topology, n);

@@ -16,41 +16,55 @@ public static class CountersCsvWriter
     /// <summary>The CSV text ('\n' line ends, header first).</summary>
     public static string ToCsv(RunReport report)
     {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        Write(report, text);
+        return text.ToString();
+    }
+
+    /// <summary>Writes the CSV to <paramref name="output"/> as it goes (a million hosts make about 130 million rows:
+    /// more than one string can hold).</summary>
+    public static void Write(RunReport report, TextWriter output)
+    {
         // Rows by (scope, name), each group's rows in the order added: sorting the groups, then each group by counter
         // (stable), gives the order of one stable sort by (scope, name, counter) without comparing a million rows
-        // three keys deep (10,000 hosts have about 1.2 M rows in 50,000 groups).
-        var groups = new Dictionary<(string Scope, string Name), List<(string Counter, long Value)>>();
-        void Add(string scope, string name, string counter, long value)
+        // three keys deep (10,000 hosts have about 1.2 M rows in 50,000 groups). A group keeps where its rows come
+        // from, read when it is written, not a copy of them: a copy of every row was 2-3 KB a host.
+        var groups = new Dictionary<(string Scope, string Name), List<IEnumerable<(string Counter, long Value)>>>();
+        void Add(string scope, string name, IEnumerable<(string Counter, long Value)> rows)
         {
-            if (!groups.TryGetValue((scope, name), out var rows)) groups[(scope, name)] = rows = [];
-            rows.Add((counter, value));
+            if (!groups.TryGetValue((scope, name), out var sources)) groups[(scope, name)] = sources = new(1);
+            sources.Add(rows);
         }
         foreach (var n in report.Nics)
-        {
-            var name = $"{n.Host}.{n.Nic}";
-            foreach (var (counter, value) in n.Values()) Add("nic", name, counter, value);
-            foreach (var (reason, count) in n.DropReasons) Add("nic", name, NicCounterNames.DropPrefix + reason, count);
-        }
+            Add("nic", $"{n.Host}.{n.Nic}", n.Values().Concat(n.DropReasons.Select(d => (NicCounterNames.DropPrefix + d.Key, d.Value))));
         foreach (var f in report.Flows)
-            foreach (var (errno, count) in f.SendFailed ?? new Dictionary<string, long>()) Add("flow", f.Name, "send_failed." + errno, count);
+            if (f.SendFailed is { Count: > 0 } failed) Add("flow", f.Name, failed.Select(e => ("send_failed." + e.Key, e.Value)));
         AddWires(Add, "link", report.Links ?? []);
         AddWires(Add, "switch", report.Switches ?? []);
         foreach (var h in report.Hosts)
-            foreach (var (counter, value) in h.Counters) Add("host", h.Host, counter, value);
+            Add("host", h.Host, h.Counters.Select(c => (c.Key, c.Value)));
 
-        var sb = new StringBuilder("scope,name,counter,value\n");
+        output.Write("scope,name,counter,value\n");
         var keys = groups.Keys.ToArray();
         Array.Sort(keys, static (a, b) => string.CompareOrdinal(a.Scope, b.Scope) is var c and not 0 ? c : string.CompareOrdinal(a.Name, b.Name));
         foreach (var key in keys)
         {
-            var rows = groups[key];
+            var sources = groups[key];
+            var rows = sources.Count == 1 ? [.. sources[0]] : sources.SelectMany(r => r).ToList();
             var scope = Field(key.Scope);
             var name = Field(key.Name);
             foreach (var (counter, value) in IsSorted(rows) ? (IEnumerable<(string Counter, long Value)>)rows : rows.OrderBy(r => r.Counter, StringComparer.Ordinal))
-                sb.Append(scope).Append(',').Append(name).Append(',').Append(Field(counter)).Append(',')
-                  .Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            {
+                output.Write(scope);
+                output.Write(',');
+                output.Write(name);
+                output.Write(',');
+                output.Write(Field(counter));
+                output.Write(',');
+                output.Write(value.ToString(CultureInfo.InvariantCulture));
+                output.Write('\n');
+            }
         }
-        return sb.ToString();
     }
 
     /// <summary>Whether the rows are already in counter order (ties keep their order either way).</summary>
@@ -61,21 +75,27 @@ public static class CountersCsvWriter
         return true;
     }
 
-    private static void AddWires(Action<string, string, string, long> add, string scope, IReadOnlyList<WiresReport> owners)
+    private static void AddWires(Action<string, string, IEnumerable<(string Counter, long Value)>> add, string scope, IReadOnlyList<WiresReport> owners)
     {
         foreach (var o in owners)
             foreach (var d in o.Wires)
-            {
-                var name = $"{o.Name}:{d.From}>{d.To}";
-                add(scope, name, "offered", d.Offered);
-                add(scope, name, "delivered", d.Delivered);
-                add(scope, name, "in_flight", d.InFlight);
-                foreach (var (reason, count) in d.Dropped) add(scope, name, "dropped." + reason, count);
-            }
+                add(scope, $"{o.Name}:{d.From}>{d.To}", WireRows(d));
+    }
+
+    private static IEnumerable<(string Counter, long Value)> WireRows(WireReport d)
+    {
+        yield return ("offered", d.Offered);
+        yield return ("delivered", d.Delivered);
+        yield return ("in_flight", d.InFlight);
+        foreach (var (reason, count) in d.Dropped) yield return ("dropped." + reason, count);
     }
 
     /// <summary>Writes the CSV to a file (UTF-8, no BOM).</summary>
-    public static void Write(RunReport report, string path) => File.WriteAllText(path, ToCsv(report), new UTF8Encoding(false));
+    public static void Write(RunReport report, string path)
+    {
+        using var file = new StreamWriter(path, append: false, new UTF8Encoding(false), bufferSize: 1 << 16);
+        Write(report, file);
+    }
 
     private static string Field(string s) =>
         s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;

@@ -38,6 +38,7 @@ public static class ReportWriter
             foreach (var (name, value) in n.Values()) w.WriteNumber(CamelCase(name), value);
             WriteMap(w, "dropReasons", n.DropReasons);
             w.WriteEndObject();
+            FlushSome(w);
         }
         w.WriteEndArray();
 
@@ -91,6 +92,7 @@ public static class ReportWriter
                 w.WriteEndObject();
             }
             w.WriteEndObject();
+            FlushSome(w);
         }
         w.WriteEndArray();
 
@@ -104,6 +106,7 @@ public static class ReportWriter
             w.WriteString("host", h.Host);
             WriteMap(w, "counters", h.Counters);
             w.WriteEndObject();
+            FlushSome(w);
         }
         w.WriteEndArray();
 
@@ -169,6 +172,7 @@ public static class ReportWriter
             }
             w.WriteEndArray();
             w.WriteEndObject();
+            FlushSome(w);
         }
         w.WriteEndArray();
     }
@@ -192,6 +196,13 @@ public static class ReportWriter
             w.WriteEndObject();
         }
         w.WriteEndArray();
+    }
+
+    /// <summary>Hands what the writer holds to its stream once it is over 1 MiB: the writer keeps everything until
+    /// flushed, and a million hosts' report is gigabytes (the bytes written are the same).</summary>
+    private static void FlushSome(Utf8JsonWriter w)
+    {
+        if (w.BytesPending > 1 << 20) w.Flush();
     }
 
     private static void WriteMap(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, long> map)

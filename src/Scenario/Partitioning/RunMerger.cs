@@ -29,19 +29,23 @@ internal static class RunMerger
         var switchReports = Wires(scenario.Switches.Select(s => s.Name), present.SelectMany(p => p.Switches));
 
         // Flows in the one-process order: pings, then UDP flows, then tcp flows, each in script order.
+        // A flow's sides by its name, in part order (a look-up, not a scan of every part's flows per flow: a million
+        // flows would be 10^12 comparisons).
+        var flowParts = present.SelectMany(p => p.Flows).ToLookup(f => f.Name, StringComparer.Ordinal);
+        var tcpParts = present.SelectMany(p => p.TcpFlows).ToLookup(t => t.Name, StringComparer.Ordinal);
         var flowReports = new List<FlowReport>();
         foreach (var (name, kind) in scenario.Script.OfType<PingStep>().Select(p => (p.Name, "ping"))
                      .Concat(scenario.Script.OfType<UdpStep>().Select(u => (u.Name, "udp"))))
         {
             var stats = new FlowStats(name, kind);
-            foreach (var p in present) foreach (var f in p.Flows) if (f.Name == name) stats.Absorb(f);
+            foreach (var f in flowParts[name]) stats.Absorb(f);
             flowReports.Add(stats.ToReport());
         }
         foreach (var step in scenario.Script.OfType<TcpStep>())
         {
             var stats = new TcpFlowStats(step.Name);
             NetSim.Protocol.Stack.TcpInfoReply? info = null;
-            foreach (var p in present) foreach (var t in p.TcpFlows) if (t.Name == step.Name) info = stats.Absorb(t) ?? info;
+            foreach (var t in tcpParts[step.Name]) info = stats.Absorb(t) ?? info;
             flowReports.Add(stats.ToReport(info, scenario.Duration));
         }
         var expectations = ExpectationEvaluator.Evaluate(scenario.Script.OfType<ExpectStep>(), flowReports, nicReports, hostReports);

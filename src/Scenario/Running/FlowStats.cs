@@ -15,17 +15,13 @@ internal sealed class FlowStats(string name, string kind)
 {
     private readonly SequenceWindow _received = new();
     private readonly RttHistogram _rtts = new();
-    private readonly SortedDictionary<string, long> _sendFailed = new(StringComparer.Ordinal);
+    private SortedDictionary<string, long>? _sendFailed; // by errno: made by the first refused send (most flows have none)
     private readonly object _gate = new();
     private TimeSpan? _firstSentAt, _lastReceivedAt;
     private long _highestSent = long.MinValue;
     private FlowInterval _interval = FlowInterval.Empty;
-    private List<(TimeSpan At, TimeSpan Rtt)> _intervalRtts = []; // this interval's samples only: bounded by the flow's rate x interval
-    // One entry per interval taken: the first sequence number sent after it ended. Sequences rise within a flow, so
-    // a sequence belongs to the first interval whose boundary lies above it (or to the open interval).
-    private readonly List<long> _intervalBoundaries = [];
-    private readonly List<long> _sentPerInterval = [];
-    private readonly List<long> _arrivedPerInterval = []; // distinct arrivals by the interval their packet was sent in
+    private List<(TimeSpan At, TimeSpan Rtt)>? _intervalRtts; // this interval's samples only: bounded by the flow's rate x interval
+    private IntervalBook? _intervals; // made by the first interval taken: without a time series there is none
     private long _arrivedOfOpenInterval;
 
     public string Name { get; } = name;
@@ -36,7 +32,7 @@ internal sealed class FlowStats(string name, string kind)
     /// <summary>Set by a partitioned run's time-series recorder: keep the distinct sequence numbers that arrived as
     /// ranges, so the merge can count them against the sender's intervals in another partition.</summary>
     public bool TracksArrivalRanges { get; set; }
-    private readonly List<SequenceRange> _arrived = [];
+    private List<SequenceRange>? _arrived;
     public string Kind { get; } = kind;
     public long Sent { get; private set; }
     public long ReceivedBytes { get; private set; }
@@ -66,6 +62,7 @@ internal sealed class FlowStats(string name, string kind)
         {
             Errors++;
             var key = errno.ToString();
+            _sendFailed ??= new(StringComparer.Ordinal);
             _sendFailed[key] = _sendFailed.GetValueOrDefault(key) + 1;
         }
     }
@@ -90,15 +87,14 @@ internal sealed class FlowStats(string name, string kind)
             ReceivedBytes += payloadBytes;
             _lastReceivedAt = now;
             if (TracksArrivalRanges) AddArrival(sequence);
-            var k = FirstAbove(_intervalBoundaries, sequence);
-            if (k < _arrivedPerInterval.Count) _arrivedPerInterval[k]++;
+            if (_intervals is { } book && FirstAbove(book.Boundaries, sequence) is var k && k < book.ArrivedPerInterval.Count) book.ArrivedPerInterval[k]++;
             else _arrivedOfOpenInterval++;
             var i = _interval;
             i = i with { Received = i.Received + 1, ReceivedBytes = i.ReceivedBytes + payloadBytes };
             if (rtt is { } r)
             {
                 _rtts.Add(r);
-                if (KeepsRttSamples) _intervalRtts.Add((now, r));
+                if (KeepsRttSamples) (_intervalRtts ??= []).Add((now, r));
                 i = i with
                 {
                     RttCount = i.RttCount + 1,
@@ -116,12 +112,13 @@ internal sealed class FlowStats(string name, string kind)
     {
         lock (_gate)
         {
-            var taken = (_interval, _intervalRtts);
+            var taken = (_interval, _intervalRtts ?? []);
             _interval = FlowInterval.Empty;
-            _intervalRtts = [];
-            _intervalBoundaries.Add(_highestSent == long.MinValue ? long.MinValue : _highestSent + 1);
-            _sentPerInterval.Add(taken._interval.Sent);
-            _arrivedPerInterval.Add(_arrivedOfOpenInterval);
+            _intervalRtts = null;
+            var book = _intervals ??= new IntervalBook();
+            book.Boundaries.Add(_highestSent == long.MinValue ? long.MinValue : _highestSent + 1);
+            book.SentPerInterval.Add(taken._interval.Sent);
+            book.ArrivedPerInterval.Add(_arrivedOfOpenInterval);
             _arrivedOfOpenInterval = 0;
             return taken;
         }
@@ -133,18 +130,19 @@ internal sealed class FlowStats(string name, string kind)
     /// </summary>
     public long[] LostPerInterval()
     {
-        lock (_gate) return [.. _sentPerInterval.Select((sent, k) => Math.Max(0, sent - _arrivedPerInterval[k]))];
+        lock (_gate) return _intervals is { } book ? [.. book.SentPerInterval.Select((sent, k) => Math.Max(0, sent - book.ArrivedPerInterval[k]))] : [];
     }
 
     /// <summary>This side's interval boundaries, sends per interval and arrivals (see <see cref="FlowIntervalsPart"/>).</summary>
     public FlowIntervalsPart ExportIntervals()
     {
-        lock (_gate) return new FlowIntervalsPart(Name, [.. _intervalBoundaries], [.. _sentPerInterval], [.. _arrived]);
+        lock (_gate) return new FlowIntervalsPart(Name, [.. _intervals?.Boundaries ?? []], [.. _intervals?.SentPerInterval ?? []], [.. _arrived ?? []]);
     }
 
     /// <summary>Adds <paramref name="sequence"/> to the sorted, disjoint arrival ranges (in order: extends the last one).</summary>
     private void AddArrival(long sequence)
     {
+        _arrived ??= [];
         if (_arrived.Count > 0 && _arrived[^1].End == sequence) { _arrived[^1] = _arrived[^1] with { End = sequence + 1 }; return; }
         int lo = 0, hi = _arrived.Count;
         while (lo < hi)
@@ -192,7 +190,7 @@ internal sealed class FlowStats(string name, string kind)
     {
         lock (_gate)
             return new FlowPart(Name, Kind, Sent, _received.Distinct + _absorbedDistinct, ReceivedBytes, Duplicated, Reordered, Errors,
-                new Dictionary<string, long>(_sendFailed, StringComparer.Ordinal), _firstSentAt, _lastReceivedAt, _rtts.Export());
+                _sendFailed is null ? new Dictionary<string, long>(StringComparer.Ordinal) : new Dictionary<string, long>(_sendFailed, StringComparer.Ordinal), _firstSentAt, _lastReceivedAt, _rtts.Export());
     }
 
     /// <summary>Adds the figures of <paramref name="part"/> (another side of this flow, or a whole flow) to these.</summary>
@@ -206,7 +204,11 @@ internal sealed class FlowStats(string name, string kind)
             Duplicated += part.Duplicated;
             Reordered += part.Reordered;
             Errors += part.Errors;
-            foreach (var (errno, n) in part.SendFailed) _sendFailed[errno] = _sendFailed.GetValueOrDefault(errno) + n;
+            foreach (var (errno, n) in part.SendFailed)
+            {
+                _sendFailed ??= new(StringComparer.Ordinal);
+                _sendFailed[errno] = _sendFailed.GetValueOrDefault(errno) + n;
+            }
             if (part.FirstSentAt is { } first && (_firstSentAt is null || first < _firstSentAt)) _firstSentAt = first;
             if (part.LastReceivedAt is { } last && (_lastReceivedAt is null || last > _lastReceivedAt)) _lastReceivedAt = last;
             _rtts.Absorb(part.Rtts);
@@ -221,13 +223,23 @@ internal sealed class FlowStats(string name, string kind)
         {
             var received = _received.Distinct + _absorbedDistinct;
             return new FlowReport(Name, Kind, Sent, received, Math.Max(0, Sent - received), Duplicated, Reordered, _rtts.Statistics(),
-                new SortedDictionary<string, long>(_sendFailed, StringComparer.Ordinal))
+                _sendFailed is null ? ReportMaps.Empty : new SortedDictionary<string, long>(_sendFailed, StringComparer.Ordinal))
             {
                 ReceivedBytes = ReceivedBytes,
                 Goodput = Goodput(),
             };
         }
     }
+}
+
+/// <summary>A flow's time-series intervals: one entry per interval taken: the first sequence number sent after it
+/// ended (sequences rise within a flow, so a sequence belongs to the first interval whose boundary lies above it, or
+/// to the open interval), the sends and the distinct arrivals by the interval their packet was sent in.</summary>
+internal sealed class IntervalBook
+{
+    public List<long> Boundaries { get; } = [];
+    public List<long> SentPerInterval { get; } = [];
+    public List<long> ArrivedPerInterval { get; } = [];
 }
 
 /// <summary>One side's figures of a flow (see <see cref="FlowStats.Export"/>); serialized between the processes of a partitioned run.</summary>
@@ -251,26 +263,45 @@ internal readonly record struct FlowInterval(long Sent, long Received, long Rece
 /// <see cref="Size"/> numbers below it (as IPsec's and DTLS's anti-replay windows do). A number older than the
 /// window cannot be told from a duplicate; it counts as a late (reordered) first arrival.
 /// </summary>
+/// <remarks>
+/// The bitmap is a ring over the numbers from the lowest that arrived within the window (<c>_floor</c>) to the
+/// highest, grown by doubling as that span grows, up to <see cref="Size"/> bits (8 KiB): a flow of a few packets
+/// keeps one word, not 8 KiB (a million ping flows were 8 GB of bitmaps). Numbers below the floor never arrived, as
+/// in the full window; what it answers is what the full <see cref="Size"/>-bit window answers.
+/// </remarks>
 internal sealed class SequenceWindow
 {
-    /// <summary>Numbers tracked below the highest: 65,536 (8 KiB of bits, allocated on the first arrival).</summary>
+    /// <summary>Numbers tracked below the highest: 65,536 (8 KiB of bits at most).</summary>
     public const int Size = 1 << 16;
-    private ulong[]? _bits;
+    private ulong[]? _bits; // a ring of _bits.Length * 64 numbers; number n at bit n mod that
     private long _highest = -1;
+    private long _floor; // the lowest number that arrived in the window: nothing below it is set
 
     public enum Arrival { InOrder, Late, Duplicate }
 
     /// <summary>Distinct numbers seen.</summary>
     public long Distinct { get; private set; }
 
+    /// <summary>Bits the ring holds now (for tests: it grows with the span of arrivals, never past <see cref="Size"/>).</summary>
+    internal int Capacity => (_bits?.Length ?? 0) * 64;
+
     public Arrival Add(long sequence)
     {
-        _bits ??= new ulong[Size / 64];
+        _bits ??= new ulong[1];
         if (sequence > _highest)
         {
-            // Slide: the numbers between the old highest and this one have not arrived.
-            if (_highest < 0 || sequence - _highest >= Size) Array.Clear(_bits);
-            else ClearRange(_highest + 1, sequence);
+            if (_highest < 0 || sequence - _highest >= Size)
+            {
+                // The first number, or a jump past the whole window: nothing below this one is in the window.
+                Array.Clear(_bits);
+                _floor = sequence;
+            }
+            else
+            {
+                _floor = Math.Max(_floor, sequence - Size + 1);
+                Grow(sequence - _floor + 1);
+                ClearRange(_highest + 1, sequence); // slide: the numbers between the old highest and this one have not arrived
+            }
             _highest = sequence;
             Set(sequence);
             Distinct++;
@@ -281,26 +312,46 @@ internal sealed class SequenceWindow
             Distinct++; // below the window: cannot tell, counted as a late first arrival
             return Arrival.Late;
         }
-        if (IsSet(sequence)) return Arrival.Duplicate;
+        if (sequence >= _floor && IsSet(sequence)) return Arrival.Duplicate;
+        if (sequence < _floor)
+        {
+            Grow(_highest - sequence + 1);
+            _floor = sequence; // the ring's bits from here to the old floor are clear: nothing there arrived
+        }
         Set(sequence);
         Distinct++;
         return Arrival.Late;
     }
 
-    private static (int Word, ulong Mask) Slot(long sequence)
+    /// <summary>Makes the ring hold at least <paramref name="span"/> numbers (at most <see cref="Size"/>), keeping
+    /// which of [max(floor, highest - old capacity + 1), highest] arrived.</summary>
+    private void Grow(long span)
     {
-        var bit = (int)(sequence & (Size - 1));
+        var bits = _bits!.Length * 64;
+        if (span <= bits) return;
+        var capacity = (int)Math.Min(Size, System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)span));
+        var old = _bits;
+        _bits = new ulong[capacity / 64];
+        for (var n = Math.Max(_floor, _highest - bits + 1); n <= _highest; n++)
+            if ((old[(int)(n & (bits - 1)) >> 6] & (1UL << (int)(n & 63))) != 0) Set(n);
+    }
+
+    private (int Word, ulong Mask) Slot(long sequence)
+    {
+        var bit = (int)(sequence & (_bits!.Length * 64 - 1));
         return (bit >> 6, 1UL << (bit & 63));
     }
 
     private bool IsSet(long sequence) { var (w, m) = Slot(sequence); return (_bits![w] & m) != 0; }
     private void Set(long sequence) { var (w, m) = Slot(sequence); _bits![w] |= m; }
-    /// <summary>Clears the bits of [<paramref name="from"/>, <paramref name="to"/>), fewer than <see cref="Size"/> numbers, a word at a time.</summary>
+    /// <summary>Clears the bits of [<paramref name="from"/>, <paramref name="to"/>), fewer than the ring holds, a word at a time.</summary>
     private void ClearRange(long from, long to)
     {
+        var ring = _bits!.Length * 64;
+        if (to - from >= ring) { Array.Clear(_bits); return; }
         while (from < to)
         {
-            var bit = (int)(from & (Size - 1));
+            var bit = (int)(from & (ring - 1));
             var inWord = Math.Min(64 - (bit & 63), to - from);
             var mask = inWord == 64 ? ulong.MaxValue : ((1UL << (int)inWord) - 1) << (bit & 63);
             _bits![bit >> 6] &= ~mask;

@@ -210,7 +210,7 @@ internal static class PartitionRun
                 : departed.GetValueOrDefault(key);
             if (c is null) continue; // never created: cannot happen once setup succeeded
             nicReports.Add(new NicCounters(h.Name, nic.Name, c.RxPackets, c.RxBytes, c.RxDropped, c.RxErrors,
-                c.TxPackets, c.TxBytes, c.TxDropped, c.TxErrors, new SortedDictionary<string, long>(new Dictionary<string, long>(c.DropReasons), StringComparer.Ordinal), c.Queued));
+                c.TxPackets, c.TxBytes, c.TxDropped, c.TxErrors, ReportMaps.Sorted(c.DropReasons), c.Queued));
         }
         var hostReports = session.RequestAll([.. hostRefs.Select(host => (host, (object)GetHostCounters.Instance))])
             .Select((answer, i) => ScenarioRunner.Expect<HostCounterSnapshot>(answer, $"host {localHosts[i].Name}"))

@@ -69,7 +69,7 @@ public static class ScenarioRunner
     internal static List<WiresReport> WireReports(SimulationSession session, IEnumerable<(string Name, IActorRef Actor)> owners) =>
         owners.Select(o => Expect<LinkCounters>(session.Request(o.Actor, GetLinkCounters.Instance), o.Name))
             .Select(c => new WiresReport(c.Name, c.Directions
-                .Select(d => new WireReport(d.From, d.To, d.Offered, d.Delivered, new SortedDictionary<string, long>(new Dictionary<string, long>(d.Dropped), StringComparer.Ordinal), d.InFlight))
+                .Select(d => new WireReport(d.From, d.To, d.Offered, d.Delivered, ReportMaps.Sorted(d.Dropped), d.InFlight))
                 .ToList()))
             .ToList();
 
