@@ -178,9 +178,10 @@ public static class NetSimCommand
             return BadInput;
         }
         var options = new RunOptions(folder, Cancellation: interruption?.Token ?? default, Verbose: verbose, EndsProcess: endsProcess);
+        var plotWarmUp = scenario.Report.Plots ? PlotWarmUp.Start() : null;
         if (across is not null)
             return DistributedCommands.Run(scenario, file, overrides, maxFileBytes, options, across, interruption, output, error,
-                r => Finish(r, scenario, folder, interruption, output));
+                r => Finish(r, scenario, folder, interruption, output, plotWarmUp));
         RunResult result;
         try
         {
@@ -202,12 +203,14 @@ public static class NetSimCommand
         {
             if (interruption is not null) interruption.RunInProgress = false;
         }
-        return Finish(result, scenario, folder, interruption, output);
+        return Finish(result, scenario, folder, interruption, output, plotWarmUp);
     }
 
     /// <summary>Prints the summary and the files of a finished (or interrupted) run; its exit code.</summary>
-    private static int Finish(RunResult result, NetSim.Scenario.Scenario scenario, string folder, RunInterruption? interruption, TextWriter output)
+    private static int Finish(RunResult result, NetSim.Scenario.Scenario scenario, string folder, RunInterruption? interruption, TextWriter output,
+        PlotWarmUp? plotWarmUp)
     {
+        plotWarmUp?.Wait();
         Summary.Write(result, output);
         foreach (var p in result.Partitions)
             output.WriteLine($"partition {p.Partition + 1}: {p.Windows} windows, {p.FramesSent} frames out, {p.FramesReceived} in, computing {p.Computing.TotalSeconds:0.###} s, synchronising {p.Synchronising.TotalSeconds:0.###} s");
