@@ -1,5 +1,6 @@
 using NetSim.Actors.Time;
 using Akka.Actor;
+using Akka.Event;
 using NetSim.Protocol;
 using NetSim.Protocol.Links;
 
@@ -7,6 +8,8 @@ namespace NetSim.Actors.Links;
 
 /// <summary>
 /// A cable between two NICs (on the same or different hosts), made of a <see cref="PortActor"/> on each end.
+/// The NIC pushes what its stack sends straight to the link; the link writes what arrives straight into the far NIC
+/// on behalf of that end's port (whose attachment authorises it), so a frame passes no port on its way.
 /// Each direction has its own wire: a frame is lost with the loss probability, waits for the wire when the rate is
 /// limited (at most QueueLimit frames wait; more are dropped), takes its serialization time, then arrives after the
 /// delay plus a uniform jitter. Frames on the wire when the link goes down are lost. All time comes from the
@@ -22,7 +25,7 @@ namespace NetSim.Actors.Links;
 /// offered, dropped and launched; the receiver landed, delivered or dropped); the halves' counters add up to a whole
 /// link's.
 /// </remarks>
-public sealed class LinkActor : UntypedActor, IWithTimers
+public sealed class LinkActor : UntypedActor
 {
     private readonly string _name;
     private readonly NicEndpoint[] _ends;
@@ -31,6 +34,7 @@ public sealed class LinkActor : UntypedActor, IWithTimers
     private readonly LinkHalf _half;
     private LinkParameters _parameters;
     private readonly IActorRef[] _ports = new IActorRef[2];
+    private readonly PortWriters _writers;
     private readonly Wire[] _wires = [new(), new()];
     private readonly WireCounter[] _counters; // per direction: 0 is a to b, 1 is b to a
     private int _attached;
@@ -45,16 +49,16 @@ public sealed class LinkActor : UntypedActor, IWithTimers
     /// <summary>A frame on its way to the far end of direction <paramref name="Direction"/> (0: a to b, 1: b to a).</summary>
     private readonly record struct Arrival(int Direction, ReadOnlyMemory<byte> Frame);
 
-    /// <summary>The timer's message: deliver every frame whose arrival time has come.</summary>
-    private sealed class ArrivalDue
+    /// <summary>
+    /// The wake-up's message: deliver every frame whose arrival time has come. One instance for every wake-up; one that
+    /// outlives its link (stopped with frames on the wire, which count as in flight) dies quietly.
+    /// </summary>
+    private sealed class ArrivalDue : IDeadLetterSuppression
     {
         public static readonly ArrivalDue Instance = new();
     }
 
-    private readonly DelayLine<Arrival> _onWire = new("arrival", ArrivalDue.Instance);
-
-    /// <summary>Set by Akka (IWithTimers).</summary>
-    public ITimerScheduler Timers { get; set; } = null!;
+    private readonly DelayLine<Arrival> _onWire = new(ArrivalDue.Instance, Context.System.Scheduler, Context.Self);
 
     /// <summary>A link between <paramref name="a"/> and <paramref name="b"/>; use <c>Props</c>.</summary>
     public LinkActor(string name, NicEndpoint a, NicEndpoint b, LinkParameters parameters, IActorRef? creator, LinkHalf half)
@@ -69,6 +73,7 @@ public sealed class LinkActor : UntypedActor, IWithTimers
         var seed = SimSeed.For(Context.System);
         _random = [seed.Stream("link/" + name + "/a-to-b"), seed.Stream("link/" + name + "/b-to-a")];
         _creator = creator;
+        _writers = new PortWriters(_ports);
     }
 
     /// <summary>A link named <paramref name="name"/> between <paramref name="a"/> and <paramref name="b"/>; <paramref name="creator"/> hears <see cref="LinkReady"/> or <see cref="LinkFailed"/>.</summary>
@@ -87,7 +92,7 @@ public sealed class LinkActor : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         for (var i = 0; i < 2; i++)
-            if (_half.IsLocal(i)) _ports[i] = Context.ActorOf(PortActor.Props(i, _ends[i], Self), "port-" + (i == 0 ? "a" : "b"));
+            if (_half.IsLocal(i)) _ports[i] = Context.ActorOf(PortActor.Props(i, _ends[i], Self, directWrites: true), "port-" + (i == 0 ? "a" : "b"));
     }
 
     /// <inheritdoc />
@@ -96,14 +101,14 @@ public sealed class LinkActor : UntypedActor, IWithTimers
         switch (message)
         {
             case PortFrames m:
-                foreach (var frame in m.Frames) Transmit(m.Port, frame);
+                for (var i = 0; i < m.Count; i++) Transmit(m.Port, m[i]);
                 break;
             case ArrivalDue:
                 DeliverDue();
                 break;
             case CrossArrivals m:
                 // Launched (and counted in flight) by the sending half; they land here.
-                foreach (var f in m.Frames) _onWire.Add(new Arrival(f.Direction, f.Frame), f.Arrival, Now, Timers);
+                foreach (var f in m.Frames) _onWire.Add(new Arrival(f.Direction, f.Frame), f.Arrival, Now);
                 break;
             case PortWriteFailed m:
                 _counters[1 - m.Port].Undeliver(m.Reason, m.Frames); // the port that failed is the far end of its direction
@@ -116,7 +121,11 @@ public sealed class LinkActor : UntypedActor, IWithTimers
             case GetLinkCounters:
                 Sender.Tell(WireCounter.Total(_name, _counters.Sum(c => c.Offered), _counters.Sum(c => c.Delivered), _counters.Sum(c => c.InFlight), _counters));
                 break;
+            case PortClosed m:
+                _writers.Closed(m);
+                break;
             case PortAttached m:
+                _writers.Attached(m);
                 if (m.Errno != Errno.None) _creator?.Tell(new LinkFailed(_name, _ends[m.Port].ToString(), m.Errno));
                 else if (++_attached == (_half.LocalEnd < 0 ? 2 : 1)) _creator?.Tell(new LinkReady(_name));
                 break;
@@ -163,12 +172,12 @@ public sealed class LinkActor : UntypedActor, IWithTimers
             _half.Outbox!.Send(_name, direction, arrival, frame);
             return;
         }
-        _onWire.Add(new Arrival(direction, frame), arrival, now, Timers);
+        _onWire.Add(new Arrival(direction, frame), arrival, now);
     }
 
     private void DeliverDue()
     {
-        foreach (var arrival in _onWire.TakeDue(Now, Timers))
+        foreach (var arrival in _onWire.TakeDue(Now))
         {
             _counters[arrival.Direction].Land();
             Deliver(arrival.Direction, arrival.Frame);
@@ -179,6 +188,6 @@ public sealed class LinkActor : UntypedActor, IWithTimers
     {
         if (!_parameters.Up) { _counters[direction].Drop("down"); return; }
         _counters[direction].Deliver();
-        _ports[1 - direction].Tell(new PortWrite(frame));
+        _writers.Write(1 - direction, frame);
     }
 }

@@ -22,6 +22,9 @@ public sealed record NicEndpoint(IActorRef Host, string HostName, string Nic, bo
 /// (docs/design.md, "Architecture"). Its file subscribes the owner to the NIC's frames (direct push, see
 /// <see cref="SubscribeFrames"/>): whatever the stack queues on that NIC goes to the owner as PortFrames without
 /// passing through the port. It writes what the owner gives it into the NIC, hearing back only failures.
+/// An owner that asks for direct writes (a link, a switch) is handed the NIC in <see cref="PortAttached"/> and writes
+/// into it itself (<see cref="NicWrite"/> with this port as the sender): frames then pass the port only when they fail,
+/// and the port tells the owner <see cref="PortClosed"/> when its file closes, after which the owner writes here again.
 /// The file is its child: when the port stops, the file closes and its NIC reference goes with it.
 /// </summary>
 public sealed class PortActor : UntypedActor
@@ -29,6 +32,7 @@ public sealed class PortActor : UntypedActor
     private readonly int _index;
     private readonly NicEndpoint _endpoint;
     private readonly IActorRef _owner;
+    private readonly bool _directWrites;     // the owner writes into the NIC itself once it knows it
     private IActorRef _file = ActorRefs.Nobody;
     private bool _fileClosed;                // the file was closed under us (the host's NIC went away)
     private IActorRef? _nic;                 // the NIC the file is attached to, once looked up: writes go straight to it
@@ -36,16 +40,21 @@ public sealed class PortActor : UntypedActor
     private readonly Queue<int> _batchesInFlight = new(); // sizes of WriteBatches not yet answered, in order
 
     /// <summary>Port <paramref name="index"/> of <paramref name="owner"/>, on <paramref name="endpoint"/>; use <see cref="Props"/>.</summary>
-    public PortActor(int index, NicEndpoint endpoint, IActorRef owner)
+    public PortActor(int index, NicEndpoint endpoint, IActorRef owner, bool directWrites)
     {
         _index = index;
         _endpoint = endpoint;
         _owner = owner;
+        _directWrites = directWrites;
     }
 
-    /// <summary>A port that reports to <paramref name="owner"/> as port <paramref name="index"/>; it opens its own non-blocking file on <paramref name="endpoint"/>.</summary>
-    public static Props Props(int index, NicEndpoint endpoint, IActorRef owner) =>
-        Akka.Actor.Props.Create(typeof(PortActor), index, endpoint, owner).WithSimDispatcher();
+    /// <summary>
+    /// A port that reports to <paramref name="owner"/> as port <paramref name="index"/>; it opens its own non-blocking
+    /// file on <paramref name="endpoint"/>. <paramref name="directWrites"/>: the owner takes the NIC from
+    /// <see cref="PortAttached"/> and writes into it itself, hearing <see cref="PortClosed"/> when the file closes.
+    /// </summary>
+    public static Props Props(int index, NicEndpoint endpoint, IActorRef owner, bool directWrites = false) =>
+        Akka.Actor.Props.Create(typeof(PortActor), index, endpoint, owner, directWrites).WithSimDispatcher();
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -82,6 +91,7 @@ public sealed class PortActor : UntypedActor
                 break;
             case Terminated t when t.ActorRef.Equals(_file):
                 _fileClosed = true;
+                if (_directWrites && _nic is not null) _owner.Tell(new PortClosed(_index)); // writes come here again
                 break;
             case OperationFailed { Operation: "write" } e:
                 _owner.Tell(new PortWriteFailed(_index, WireCounter.WriteFailure(e.Errno)));
@@ -118,7 +128,7 @@ public sealed class PortActor : UntypedActor
 
     private void ReportAttached()
     {
-        _owner.Tell(new PortAttached(_index, _attached!.Mtu, Errno.None));
+        _owner.Tell(new PortAttached(_index, _attached!.Mtu, Errno.None, _directWrites && !_fileClosed ? _nic : null));
         _attached = null;
     }
 }

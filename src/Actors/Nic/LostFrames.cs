@@ -42,7 +42,7 @@ public sealed class LostFrames : IExtension
         NicTransmitBatch b => (b.Frames.Count, NicGone),
         Write => (1, FileClosed),
         WriteBatch b => (b.Frames.Count, FileClosed),
-        PortFrames b => (b.Frames.Count, ReaderGone),
+        PortFrames b => (b.Count, ReaderGone),
         _ => (0, ""),
     };
 
@@ -51,7 +51,7 @@ public sealed class LostFrames : IExtension
     {
         if (message is not PortFrames p) return 0;
         long bytes = 0;
-        foreach (var f in p.Frames) bytes += f.Length;
+        for (var i = 0; i < p.Count; i++) bytes += p[i].Length;
         return bytes;
     }
 

@@ -101,10 +101,7 @@ public sealed class NicActor : UntypedActor
                 _counters.CountTxDrop(NicCounterNames.DropReasons.Closed, m.Frames);
                 break;
             case NicFileDetached m:
-                _subscribers?.RemoveAll(s => s.File.Equals(m.File));
-                if (_push is not null && _push.RemoveAll(s => s.File.Equals(m.File)) > 0 && _push.Count == 0) _push = null;
-                if (_waitingReads is not null) FailWaitingReads(Errno.EBADF, m.File);
-                if (m.LastFile && !_queue.IsEmpty) _counters.CountTxDrop(NicCounterNames.DropReasons.Closed, _queue.Clear());
+                OnFileDetached(m); // a method of its own: its lambdas capture m, and a closure over a case's variable is allocated for every message the switch sees
                 break;
             case GetNicCounters:
                 Sender.Tell(_counters.Snapshot(_info.Name, _info.NicId, _queue.Count));
@@ -113,6 +110,14 @@ public sealed class NicActor : UntypedActor
                 Unhandled(message);
                 break;
         }
+    }
+
+    private void OnFileDetached(NicFileDetached m)
+    {
+        _subscribers?.RemoveAll(s => s.File.Equals(m.File));
+        if (_push is not null && _push.RemoveAll(s => s.File.Equals(m.File)) > 0 && _push.Count == 0) _push = null;
+        if (_waitingReads is not null) FailWaitingReads(Errno.EBADF, m.File);
+        if (m.LastFile && !_queue.IsEmpty) _counters.CountTxDrop(NicCounterNames.DropReasons.Closed, _queue.Clear());
     }
 
     private void Receive(ushort protocol, ReadOnlyMemory<byte> frame)
@@ -219,10 +224,19 @@ public sealed class NicActor : UntypedActor
     {
         if (_queue.IsEmpty) return;
         var reader = _push![0];
-        var frames = new ReadOnlyMemory<byte>[_queue.Count];
-        for (var i = 0; i < frames.Length; i++) frames[i] = Take(packetInfo: false);
+        PortFrames pushed;
+        if (_queue.Count == 1)
+        {
+            pushed = PortFrames.Of(reader.Port, Take(packetInfo: false)); // the usual case: no array
+        }
+        else
+        {
+            var frames = new ReadOnlyMemory<byte>[_queue.Count];
+            for (var i = 0; i < frames.Length; i++) frames[i] = Take(packetInfo: false);
+            pushed = new PortFrames(reader.Port, frames);
+        }
         // Sent as the NIC: should the target be gone, LostFrames hands the frames back to be counted (FramesLost).
-        reader.Target.Tell(new PortFrames(reader.Port, frames), Self);
+        reader.Target.Tell(pushed, Self);
     }
 
     private void SubscribePush(NicPushSubscribe m)

@@ -1,5 +1,6 @@
 using NetSim.Actors.Time;
 using Akka.Actor;
+using Akka.Event;
 using NetSim.Actors.Links;
 using NetSim.Protocol;
 using NetSim.Protocol.Links;
@@ -15,24 +16,22 @@ namespace NetSim.Actors.Switches;
 /// a frame too short for an Ethernet header is dropped as malformed; both are counted. A forwarding delay, when
 /// set, holds every frame that long before it leaves (store-and-forward latency).
 /// </summary>
-public sealed class SwitchActor : UntypedActor, IWithTimers
+public sealed class SwitchActor : UntypedActor
 {
     private readonly string _name;
     private readonly NicEndpoint[] _endpoints;
     private readonly TimeSpan _ageing;
     private readonly TimeSpan _delay;
-    private readonly DelayLine<(int Port, ReadOnlyMemory<byte> Frame)> _forwarding = new("forward", ForwardDue.Instance);
+    private readonly DelayLine<(int Port, ReadOnlyMemory<byte> Frame)> _forwarding = new(ForwardDue.Instance, Context.System.Scheduler, Context.Self);
 
-    /// <summary>The timer's message: frames whose forwarding delay is over.</summary>
-    private sealed class ForwardDue
+    /// <summary>The wake-up's message: frames whose forwarding delay is over (one instance; dies quietly should the switch be gone).</summary>
+    private sealed class ForwardDue : IDeadLetterSuppression
     {
         public static readonly ForwardDue Instance = new();
     }
-
-    /// <summary>Set by Akka (IWithTimers).</summary>
-    public ITimerScheduler Timers { get; set; } = null!;
     private readonly IActorRef? _creator;
     private readonly IActorRef[] _ports;
+    private readonly PortWriters _writers;
     private readonly Dictionary<MacAddress, (int Port, TimeSpan LastSeen)> _macTable = [];
     // Per port, its two wires: ingress (the NIC to the switch) and egress (the switch to the NIC).
     private readonly WireCounter[] _ingress, _egress;
@@ -55,6 +54,7 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
         _creator = creator;
         _otherPorts = otherPorts ?? [];
         _ports = new IActorRef[_endpoints.Length + _otherPorts.Count];
+        _writers = new PortWriters(_ports);
         _ingress = [.. Enumerable.Range(0, _ports.Length).Select(i => new WireCounter(PortName(i), name))];
         _egress = [.. Enumerable.Range(0, _ports.Length).Select(i => new WireCounter(name, PortName(i)))];
     }
@@ -76,7 +76,7 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
         for (var i = 0; i < _endpoints.Length; i++)
         {
             if (!_endpoints[i].IsTap) throw new ArgumentException($"switch {_name}: port {_endpoints[i]} is not a TAP NIC");
-            _ports[i] = Context.ActorOf(PortActor.Props(i, _endpoints[i], Self), "port-" + i);
+            _ports[i] = Context.ActorOf(PortActor.Props(i, _endpoints[i], Self, directWrites: true), "port-" + i);
         }
         for (var i = _endpoints.Length; i < _ports.Length; i++)
             _ports[i] = Context.ActorOf(_otherPorts[i - _endpoints.Length](i, Self), "port-" + i);
@@ -88,10 +88,10 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
         switch (message)
         {
             case PortFrames m:
-                foreach (var frame in m.Frames) Switch(m.Port, frame);
+                for (var i = 0; i < m.Count; i++) Switch(m.Port, m[i]);
                 break;
             case ForwardDue:
-                foreach (var (port, frame) in _forwarding.TakeDue(Now, Timers))
+                foreach (var (port, frame) in _forwarding.TakeDue(Now))
                 {
                     _egress[port].Land();
                     Forward(port, frame);
@@ -108,7 +108,11 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
                 Sender.Tell(new MacTable(_macTable.Where(e => Now - e.Value.LastSeen < _ageing)
                     .OrderBy(e => e.Key.Value).Select(e => new MacTableEntry(e.Key, e.Value.Port)).ToList()));
                 break;
+            case PortClosed m:
+                _writers.Closed(m);
+                break;
             case PortAttached m:
+                _writers.Attached(m);
                 if (m.Errno != Errno.None) _creator?.Tell(new LinkFailed(_name, PortName(m.Port), m.Errno));
                 else if (++_attached == _ports.Length) _creator?.Tell(new LinkReady(_name));
                 break;
@@ -153,12 +157,12 @@ public sealed class SwitchActor : UntypedActor, IWithTimers
         _egress[port].Offer();
         if (_delay <= TimeSpan.Zero) { Forward(port, frame); return; }
         _egress[port].Launch();
-        _forwarding.Add((port, frame), Now + _delay, Now, Timers);
+        _forwarding.Add((port, frame), Now + _delay, Now);
     }
 
     private void Forward(int port, ReadOnlyMemory<byte> frame)
     {
         _egress[port].Deliver();
-        _ports[port].Tell(new PortWrite(frame));
+        _writers.Write(port, frame);
     }
 }

@@ -18,11 +18,16 @@ public static class TimeModeConfig
     /// <summary>Assembly-qualified type name for the executor of <c>netsim.dispatcher</c> in virtual mode.</summary>
     public const string VirtualExecutorTypeName = "NetSim.Actors.Time.VirtualExecutorConfigurator, NetSim.Actors";
 
+    /// <summary>Assembly-qualified type name for <c>mailbox-type</c> of <c>netsim.dispatcher</c> (both modes).</summary>
+    public const string SimMailboxTypeName = "NetSim.Actors.Time.SimMailbox, NetSim.Actors";
+
     /// <summary>Akka's default scheduler, named explicitly so switching a config back to real mode undoes virtual.</summary>
     public const string RealSchedulerTypeName = "Akka.Actor.HashedWheelTimerScheduler";
 
     // throughput-deadline-time stays 0: a deadline is measured with the wall clock and would make the number of
-    // messages per mailbox run - and so the interleaving - depend on machine speed.
+    // messages per mailbox run - and so the interleaving - depend on machine speed. mailbox-type on the dispatcher
+    // gives every actor that runs on it SimMailbox (Akka's Mailboxes.GetMailboxType: a dispatcher's mailbox-type
+    // wins over the default mailbox for Props that name the dispatcher).
     private const string RealHocon = $$"""
         netsim.time.mode = real
         akka.scheduler.implementation = "{{RealSchedulerTypeName}}"
@@ -31,6 +36,7 @@ public static class TimeModeConfig
           executor = "thread-pool-executor"
           throughput = 100
           throughput-deadline-time = 0ms
+          mailbox-type = "{{SimMailboxTypeName}}"
         }
         """;
 
@@ -42,6 +48,7 @@ public static class TimeModeConfig
           executor = "{{VirtualExecutorTypeName}}"
           throughput = 100
           throughput-deadline-time = 0ms
+          mailbox-type = "{{SimMailboxTypeName}}"
         }
         """;
 

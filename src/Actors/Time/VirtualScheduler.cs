@@ -40,12 +40,19 @@ public sealed class VirtualScheduler : SchedulerBase
     private readonly object _gate = new();
     private readonly PriorityQueue<ScheduledItem, (long Due, long Receiver, long Seq)> _timers = new();
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ICanTell, object> _receiverKeys = new();
+    // The run queue is split by thread so the driver's own turns take no lock. _ready: runs queued by the driving
+    // thread while it drives (every Tell between NetSim actors in virtual time), touched only by that thread.
+    // _incoming: runs queued by any other thread (tests, probes, Akka's own actors, the CLI), under _gate; the driver
+    // appends them to _ready's tail before each turn, i.e. they arrive when the driver notices them, which is as
+    // arbitrary as when another thread's Tell lands and was never part of the deterministic order.
     private readonly Queue<IRunnable> _ready = new();
+    private readonly Queue<IRunnable> _incoming = new();
+    private volatile int _incomingCount;
     // The timers of one instant's batch; reused (only the one driving thread drains) so an instant allocates nothing.
     private readonly List<(ScheduledItem Item, long Due)> _due = [];
     private long _sequence;
     private long _nowTicks;
-    private bool _freeRunning;
+    private volatile bool _freeRunning;
 
     // The thread currently inside a Run* call; used to refuse re-entrant or concurrent driving, which would break
     // the single-thread guarantee the deterministic order rests on.
@@ -85,10 +92,11 @@ public sealed class VirtualScheduler : SchedulerBase
         }
     }
 
-    /// <summary>Number of runnables (mailbox runs, scheduled actions) waiting for the driver.</summary>
+    /// <summary>Number of runnables (mailbox runs, scheduled actions) waiting for the driver (approximate while
+    /// another thread is driving).</summary>
     public int PendingRuns
     {
-        get { lock (_gate) return _ready.Count; }
+        get { lock (_gate) return _ready.Count + _incoming.Count; }
     }
 
     /// <summary>True once the actor system began terminating and work is handed to the thread pool.</summary>
@@ -101,27 +109,27 @@ public sealed class VirtualScheduler : SchedulerBase
 
     /// <inheritdoc />
     protected override void InternalScheduleTellOnce(TimeSpan delay, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable) =>
-        Add(delay, null, new TellWork(receiver, message, sender), cancelable, KeyOf(receiver));
+        Add(delay, new TellItem(receiver, message, sender, IntervalTicks(null), cancelable, KeyOf(receiver)));
 
     /// <inheritdoc />
     protected override void InternalScheduleTellRepeatedly(TimeSpan initialDelay, TimeSpan interval, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable) =>
-        Add(initialDelay, interval, new TellWork(receiver, message, sender), cancelable, KeyOf(receiver));
+        Add(initialDelay, new TellItem(receiver, message, sender, IntervalTicks(interval), cancelable, KeyOf(receiver)));
 
     /// <inheritdoc />
     protected override void InternalScheduleOnce(TimeSpan delay, Action action, ICancelable cancelable) =>
-        Add(delay, null, new ActionWork(action), cancelable, ActionKey);
+        Add(delay, new ActionItem(action, IntervalTicks(null), cancelable));
 
     /// <inheritdoc />
     protected override void InternalScheduleOnce(TimeSpan delay, IRunnable action, ICancelable cancelable) =>
-        Add(delay, null, action, cancelable, ActionKey);
+        Add(delay, new RunnableItem(action, IntervalTicks(null), cancelable));
 
     /// <inheritdoc />
     protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, Action action, ICancelable cancelable) =>
-        Add(initialDelay, interval, new ActionWork(action), cancelable, ActionKey);
+        Add(initialDelay, new ActionItem(action, IntervalTicks(interval), cancelable));
 
     /// <inheritdoc />
     protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, IRunnable action, ICancelable cancelable) =>
-        Add(initialDelay, interval, action, cancelable, ActionKey);
+        Add(initialDelay, new RunnableItem(action, IntervalTicks(interval), cancelable));
 
     #endregion
 
@@ -152,19 +160,21 @@ public sealed class VirtualScheduler : SchedulerBase
         return (long)_receiverKeys.GetValue(receiver, static r => ReceiverKey(((IActorRef)r).Path.ToStringWithoutAddress()));
     }
 
-    private void Add(TimeSpan delay, TimeSpan? interval, IRunnable work, ICancelable? cancelable, long receiver)
+    // 0 for a one-shot timer.
+    private static long IntervalTicks(TimeSpan? interval)
     {
-        if (interval is { } i && i <= TimeSpan.Zero)
-        {
-            // A zero interval would re-arm at the same instant forever and the clock could never move on.
-            throw new ArgumentOutOfRangeException(nameof(interval), i, "A repeating timer needs an interval > 0.");
-        }
+        if (interval is not { } i) return 0;
+        // A zero interval would re-arm at the same instant forever and the clock could never move on.
+        if (i <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(interval), i, "A repeating timer needs an interval > 0.");
+        return i.Ticks;
+    }
 
+    private void Add(TimeSpan delay, ScheduledItem item)
+    {
         lock (_gate)
         {
             var due = _nowTicks + Math.Max(0, delay.Ticks);
-            var item = new ScheduledItem(work, interval?.Ticks ?? 0, cancelable, receiver);
-            _timers.Enqueue(item, (due, receiver, _sequence++));
+            _timers.Enqueue(item, (due, item.Receiver, _sequence++));
         }
     }
 
@@ -172,11 +182,19 @@ public sealed class VirtualScheduler : SchedulerBase
 
     internal void EnqueueRun(IRunnable run)
     {
+        // The driving thread, inside a Run* call: its own queue, no lock. (Another thread never reads itself here.)
+        if (ReferenceEquals(_driver, Thread.CurrentThread) && !_freeRunning)
+        {
+            _ready.Enqueue(run);
+            return;
+        }
+
         lock (_gate)
         {
             if (!_freeRunning)
             {
-                _ready.Enqueue(run);
+                _incoming.Enqueue(run);
+                _incomingCount = _incoming.Count;
                 return;
             }
         }
@@ -184,11 +202,24 @@ public sealed class VirtualScheduler : SchedulerBase
         ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: false);
     }
 
+    // Driving thread only: appends what other threads queued to the tail of the driver's queue, in their order.
+    private void TakeIncoming()
+    {
+        lock (_gate)
+        {
+            while (_incoming.TryDequeue(out var run)) _ready.Enqueue(run);
+            _incomingCount = 0;
+        }
+    }
+
     /// <summary>
     /// Stops deterministic driving and hands every queued and future run to the thread pool. Called when the actor
     /// system terminates: the guardians then stop NetSim's actors, and nobody would drive those stops otherwise, so
     /// <c>ActorSystem.Terminate()</c> would hang.
     /// </summary>
+    /// <remarks>The driver's own queue belongs to whoever holds the driver slot: a drain in progress finishes what is
+    /// in it and hands any rest over when it exits (<see cref="ExitDriver"/>); otherwise this takes the slot and hands
+    /// it over itself. (A drain ends with the queue empty, so the rest is only ever what an exception left.)</remarks>
     internal void SwitchToFreeRunning()
     {
         IRunnable[] pending;
@@ -196,13 +227,32 @@ public sealed class VirtualScheduler : SchedulerBase
         {
             if (_freeRunning) return;
             _freeRunning = true;
-            pending = _ready.ToArray();
-            _ready.Clear();
+            pending = _incoming.ToArray();
+            _incoming.Clear();
+            _incomingCount = 0;
         }
 
         foreach (var run in pending)
         {
             ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: false);
+        }
+
+        HandOverDriverQueue();
+    }
+
+    // Free running: if no Run* call holds the driver slot, takes it and moves the driver's queue to the thread pool.
+    // Both SwitchToFreeRunning (after setting the flag) and ExitDriver (after releasing the slot) call it, each after a
+    // full fence, so whichever comes second sees the other's write and the queue is never left behind or run twice.
+    private void HandOverDriverQueue()
+    {
+        if (!_freeRunning || Interlocked.CompareExchange(ref _driver, Thread.CurrentThread, null) is not null) return;
+        try
+        {
+            while (_ready.TryDequeue(out var run)) ThreadPool.UnsafeQueueUserWorkItem(run, preferLocal: false);
+        }
+        finally
+        {
+            Volatile.Write(ref _driver, null);
         }
     }
 
@@ -304,10 +354,7 @@ public sealed class VirtualScheduler : SchedulerBase
 
             if (due.Count == 0)
             {
-                lock (_gate)
-                {
-                    if (_ready.Count == 0) return executed;
-                }
+                if (_incomingCount == 0) return executed;
                 continue;
             }
 
@@ -316,13 +363,13 @@ public sealed class VirtualScheduler : SchedulerBase
                 // Cancelled by an earlier timer of this same batch (e.g. an actor's own Tell cannot run in between,
                 // but a scheduled action can cancel another one).
                 if (item.IsCancelled) continue;
-                Fire(item.Work);
+                Fire(item);
                 executed++;
             }
         }
     }
 
-    private void Fire(IRunnable work)
+    private void Fire(ScheduledItem work)
     {
         try
         {
@@ -336,12 +383,11 @@ public sealed class VirtualScheduler : SchedulerBase
         }
     }
 
+    // Driving thread only. Another thread's runs join the tail first, so none waits behind a long local chain.
     private bool TryDequeueRun(out IRunnable run)
     {
-        lock (_gate)
-        {
-            return _ready.TryDequeue(out run!);
-        }
+        if (_incomingCount != 0) TakeIncoming();
+        return _ready.TryDequeue(out run!);
     }
 
     // Caller holds _gate. Discards cancelled timers at the head so a cancelled timer never drags the clock forward.
@@ -370,27 +416,40 @@ public sealed class VirtualScheduler : SchedulerBase
             : "SimulationDriver is already being driven by another thread; a simulation has exactly one driving thread.");
     }
 
-    private void ExitDriver() => Volatile.Write(ref _driver, null);
+    private void ExitDriver()
+    {
+        Interlocked.Exchange(ref _driver, null);
+        HandOverDriverQueue();
+    }
 
     #endregion
 
-    private sealed class ScheduledItem(IRunnable work, long intervalTicks, ICancelable? cancelable, long receiver)
+    // One object per timer: what it does, when it repeats, whether it was cancelled and its receiver's key (a Tell
+    // timer, the common case - every link arrival and actor timer - was two objects before).
+    private abstract class ScheduledItem(long intervalTicks, ICancelable? cancelable, long receiver) : IRunnable
     {
-        public IRunnable Work { get; } = work;
         public long Receiver { get; } = receiver;
         public long IntervalTicks { get; } = intervalTicks;
         public bool IsCancelled => cancelable is { IsCancellationRequested: true };
-    }
-
-    private sealed class TellWork(ICanTell receiver, object message, IActorRef sender) : IRunnable
-    {
-        public void Run() => receiver.Tell(message, sender);
+        public abstract void Run();
         public void Execute() => Run();
     }
 
-    private sealed class ActionWork(Action action) : IRunnable
+    private sealed class TellItem(ICanTell target, object message, IActorRef sender, long intervalTicks, ICancelable? cancelable, long receiver)
+        : ScheduledItem(intervalTicks, cancelable, receiver)
     {
-        public void Run() => action();
-        public void Execute() => Run();
+        public override void Run() => target.Tell(message, sender);
+    }
+
+    private sealed class ActionItem(Action action, long intervalTicks, ICancelable? cancelable)
+        : ScheduledItem(intervalTicks, cancelable, ActionKey)
+    {
+        public override void Run() => action();
+    }
+
+    private sealed class RunnableItem(IRunnable work, long intervalTicks, ICancelable? cancelable)
+        : ScheduledItem(intervalTicks, cancelable, ActionKey)
+    {
+        public override void Run() => work.Run();
     }
 }

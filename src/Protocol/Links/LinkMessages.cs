@@ -88,9 +88,52 @@ public sealed record LinkFailed([property: Key(0)] string Name, [property: Key(1
 
 // ---- Between a link or switch and its ports (a port holds one device file attached to one NIC) ----
 
-/// <summary>Frames a port read from its NIC's queue, in order, for its owner (a link or a switch).</summary>
+/// <summary>
+/// Frames a port's NIC pushed (or a port read), in order, for its owner (a link, a switch or a bridge). A NIC pushes
+/// what its stack queued since its last push, which is one frame nearly always: made with <see cref="Of"/>, that frame
+/// travels without a list, so readers on the frame path loop over <see cref="Count"/> and the indexer (no list, no
+/// enumerator); <see cref="Frames"/> makes the list on demand.
+/// </summary>
 [MessagePackObject]
-public sealed record PortFrames([property: Key(0)] int Port, [property: Key(1)] IReadOnlyList<ReadOnlyMemory<byte>> Frames) : INetSimMessage;
+public sealed record PortFrames : INetSimMessage
+{
+    private readonly IReadOnlyList<ReadOnlyMemory<byte>>? _frames; // null: the one frame is _one
+    private readonly ReadOnlyMemory<byte> _one;
+
+    /// <summary><paramref name="frames"/> of port <paramref name="port"/>, in order.</summary>
+    [SerializationConstructor]
+    public PortFrames(int port, IReadOnlyList<ReadOnlyMemory<byte>> frames)
+    {
+        Port = port;
+        _frames = frames;
+    }
+
+    private PortFrames(int port, ReadOnlyMemory<byte> frame)
+    {
+        Port = port;
+        _one = frame;
+    }
+
+    /// <summary>One frame of port <paramref name="port"/>, without a list.</summary>
+    public static PortFrames Of(int port, ReadOnlyMemory<byte> frame) => new(port, frame);
+
+    /// <summary>The port (of the receiving owner) the frames came in on.</summary>
+    [Key(0)]
+    public int Port { get; }
+
+    /// <summary>The frames, in order (a list made on demand for a single frame).</summary>
+    [Key(1)]
+    public IReadOnlyList<ReadOnlyMemory<byte>> Frames => _frames ?? [_one];
+
+    /// <summary>How many frames.</summary>
+    [IgnoreMember]
+    public int Count => _frames?.Count ?? 1;
+
+    /// <summary>Frame <paramref name="index"/> (0 to <see cref="Count"/> - 1).</summary>
+    [IgnoreMember]
+    public ReadOnlyMemory<byte> this[int index] =>
+        _frames is not null ? _frames[index] : index == 0 ? _one : throw new ArgumentOutOfRangeException(nameof(index));
+}
 
 /// <summary>The owner asks a port to write a frame into its NIC (the frame enters that host's stack).</summary>
 [MessagePackObject]
@@ -110,9 +153,25 @@ public sealed record PortWriteBatch([property: Key(0)] IReadOnlyList<ReadOnlyMem
 [MessagePackObject]
 public sealed record PortWriteFailed([property: Key(0)] int Port, [property: Key(1)] string Reason, [property: Key(2)] int Frames = 1) : INetSimMessage;
 
-/// <summary>A port attached its file (<paramref name="Mtu"/> of the NIC), or failed to (<paramref name="Errno"/> not None).</summary>
+/// <summary>
+/// A port attached its file (<paramref name="Mtu"/> of the NIC), or failed to (<paramref name="Errno"/> not None).
+/// <paramref name="Nic"/>: for an owner that writes into the NIC itself (a link or switch), the NIC the file is attached
+/// to, whose writes the attachment authorises (<see cref="Nic.NicWrite"/>, sent with the port as the sender so that a
+/// refusal or a NIC gone comes back to the port as before); null when the port writes through its file.
+/// </summary>
 [MessagePackObject]
-public sealed record PortAttached([property: Key(0)] int Port, [property: Key(1)] int Mtu, [property: Key(2)] Errno Errno) : INetSimMessage;
+public sealed record PortAttached(
+    [property: Key(0)] int Port,
+    [property: Key(1)] int Mtu,
+    [property: Key(2)] Errno Errno,
+    [property: Key(3)] Akka.Actor.IActorRef? Nic = null) : INetSimMessage;
+
+/// <summary>
+/// To an owner that writes into the port's NIC itself: the port's file was closed under it (its NIC went away), so
+/// the owner writes through the port again, which counts each frame as "file-closed".
+/// </summary>
+[MessagePackObject]
+public sealed record PortClosed([property: Key(0)] int Port) : INetSimMessage;
 
 /// <summary>Asks a switch for its learned MAC table (entries not yet aged out); replies <see cref="MacTable"/>.</summary>
 [MessagePackObject]

@@ -108,6 +108,43 @@ public sealed class VirtualSchedulerTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => _driver.RunFor(TimeSpan.FromSeconds(-1)));
     }
 
+    [Fact]
+    public void Runs_queued_by_another_thread_while_driving_join_the_same_drain_and_the_drivers_own_keep_their_order()
+    {
+        var seen = new List<string>();
+        var target = _driver.ActorOf(Props.Create(() => new Recorder(seen)).WithSimDispatcher(), "target");
+        var relay = _driver.ActorOf(Props.Create(() => new ThreadRelay(target)).WithSimDispatcher(), "relay");
+
+        // The relay tells the target from the driving thread, then from a thread of its own (joined, so that Tell is
+        // in the other threads' queue before the relay's turn ends), then from the driving thread again.
+        relay.Tell("go");
+        var executed = _driver.RunUntilIdle();
+
+        Assert.True(executed > 0);
+        Assert.Equal(0, _driver.PendingRuns);
+        Assert.Equal(3, seen.Count);
+        Assert.Contains("other thread", seen);
+        // The driver's own two keep their order whatever the other thread's position.
+        Assert.True(seen.IndexOf("driver 1") < seen.IndexOf("driver 2"));
+    }
+
+    private sealed class Recorder(List<string> seen) : UntypedActor
+    {
+        protected override void OnReceive(object message) => seen.Add((string)message);
+    }
+
+    private sealed class ThreadRelay(IActorRef target) : UntypedActor
+    {
+        protected override void OnReceive(object message)
+        {
+            target.Tell("driver 1");
+            var other = new Thread(() => target.Tell("other thread"));
+            other.Start();
+            Assert.True(other.Join(TimeSpan.FromSeconds(30)), "the other thread's Tell did not return (hang guard)");
+            target.Tell("driver 2");
+        }
+    }
+
     private sealed class Collector : ReceiveActor
     {
         public Collector(List<object> got) => ReceiveAny(got.Add);
