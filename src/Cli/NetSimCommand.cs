@@ -21,12 +21,14 @@ public static class NetSimCommand
     /// <param name="output">Where results go (default: stdout).</param>
     /// <param name="error">Where problems go (default: stderr).</param>
     /// <param name="interruption">Stops a run early (signals, or a caller's budget); null: runs cannot be interrupted.</param>
-    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null, RunInterruption? interruption = null)
+    /// <param name="endsProcess">The process ends when this returns (Program.Main): a run leaves its actors to the exit
+    /// instead of stopping each one (<see cref="RunOptions.EndsProcess"/>). In-process callers (tests) leave it false.</param>
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null, RunInterruption? interruption = null, bool endsProcess = false)
     {
         output ??= Console.Out;
         error ??= Console.Error;
         var verbose = new Option<bool>("--verbose") { Description = "On an internal error, print the stack trace; show Akka's log.", Recursive = true };
-        var root = Build(output, error, verbose, interruption);
+        var root = Build(output, error, verbose, interruption, endsProcess);
         try
         {
             var parsed = root.Parse(args);
@@ -64,7 +66,7 @@ public static class NetSimCommand
 
     private static string More(int n) => n <= 0 ? "" : $" (and {n} more problem{(n == 1 ? "" : "s")})";
 
-    private static RootCommand Build(TextWriter output, TextWriter error, Option<bool> verbose, RunInterruption? interruption)
+    private static RootCommand Build(TextWriter output, TextWriter error, Option<bool> verbose, RunInterruption? interruption, bool endsProcess)
     {
         var file = new Argument<FileInfo>("file") { Description = "The scenario file (HOCON; see docs/scenarios.md)." };
         var outDir = new Option<DirectoryInfo?>("--out") { Description = "Folder for report.json, counters.csv and the pcap files (default: out/<scenario name>)." };
@@ -88,7 +90,7 @@ public static class NetSimCommand
         distributed.AddTo(run);
         run.SetAction(r => distributed.TryRead(r, error, out var across, r.GetValue(partitions) is not null)
             ? RunScenario(r.GetValue(file)!, r.GetValue(outDir), r.GetValue(seed), r.GetValue(set) ?? [], r.GetValue(maxFileSize),
-                r.GetValue(verbose), interruption, output, error, across?.Processes ?? r.GetValue(partitions) ?? 1, across)
+                r.GetValue(verbose), interruption, output, error, endsProcess, across?.Processes ?? r.GetValue(partitions) ?? 1, across)
             : BadInput);
 
         var validateFile = new Argument<FileInfo>("file") { Description = "The scenario file to check." };
@@ -152,7 +154,7 @@ public static class NetSimCommand
     }
 
     private static int RunScenario(FileInfo file, DirectoryInfo? outDir, string? seedText, string[] overrides, string? maxFileSize, bool verbose,
-        RunInterruption? interruption, TextWriter output, TextWriter error, int partitions = 1, DistributedArguments? across = null)
+        RunInterruption? interruption, TextWriter output, TextWriter error, bool endsProcess, int partitions = 1, DistributedArguments? across = null)
     {
         if (MaxFileBytes(maxFileSize, error) is not { } maxFileBytes) return BadInput;
         long? seed = null;
@@ -175,10 +177,11 @@ public static class NetSimCommand
             error.WriteLine($"netsim: --out: {problem}");
             return BadInput;
         }
-        var options = new RunOptions(folder, Cancellation: interruption?.Token ?? default, Verbose: verbose);
+        var options = new RunOptions(folder, Cancellation: interruption?.Token ?? default, Verbose: verbose, EndsProcess: endsProcess);
+        var plotWarmUp = scenario.Report.Plots ? PlotWarmUp.Start() : null;
         if (across is not null)
             return DistributedCommands.Run(scenario, file, overrides, maxFileBytes, options, across, interruption, output, error,
-                r => Finish(r, scenario, folder, interruption, output));
+                r => Finish(r, scenario, folder, interruption, output, plotWarmUp));
         RunResult result;
         try
         {
@@ -200,12 +203,14 @@ public static class NetSimCommand
         {
             if (interruption is not null) interruption.RunInProgress = false;
         }
-        return Finish(result, scenario, folder, interruption, output);
+        return Finish(result, scenario, folder, interruption, output, plotWarmUp);
     }
 
     /// <summary>Prints the summary and the files of a finished (or interrupted) run; its exit code.</summary>
-    private static int Finish(RunResult result, NetSim.Scenario.Scenario scenario, string folder, RunInterruption? interruption, TextWriter output)
+    private static int Finish(RunResult result, NetSim.Scenario.Scenario scenario, string folder, RunInterruption? interruption, TextWriter output,
+        PlotWarmUp? plotWarmUp)
     {
+        plotWarmUp?.Wait();
         Summary.Write(result, output);
         foreach (var p in result.Partitions)
             output.WriteLine($"partition {p.Partition + 1}: {p.Windows} windows, {p.FramesSent} frames out, {p.FramesReceived} in, computing {p.Computing.TotalSeconds:0.###} s, synchronising {p.Synchronising.TotalSeconds:0.###} s");

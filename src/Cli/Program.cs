@@ -1,4 +1,4 @@
 using NetSim.Cli;
 
 using var interruption = RunInterruption.OnSignals();
-return NetSimCommand.Run(args, interruption: interruption);
+return NetSimCommand.Run(args, interruption: interruption, endsProcess: true);

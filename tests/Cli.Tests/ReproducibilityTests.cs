@@ -101,13 +101,13 @@ public class ReproducibilityTests
         Assert.All(pcaps, p => Assert.NotEqual(File.ReadAllBytes(Path.Combine(dir["a"], p)), File.ReadAllBytes(Path.Combine(dir["b"], p))));
     }
 
-    private static List<string> Files(string folder) =>
+    internal static List<string> Files(string folder) =>
         Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()!;
 
     private static string WithoutSeed(string reportPath) =>
         string.Join('\n', File.ReadAllLines(reportPath).Where(l => !l.TrimStart().StartsWith("\"seed\":", StringComparison.Ordinal)));
 
-    private static void SameBytes(string expected, string actual)
+    internal static void SameBytes(string expected, string actual)
     {
         var a = File.ReadAllBytes(expected);
         var b = File.ReadAllBytes(actual);

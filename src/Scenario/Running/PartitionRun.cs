@@ -43,7 +43,10 @@ internal static class PartitionRun
         var cpuAtSetup = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         // The kernel side of the bridges first, and removed last (after the actors using it have stopped).
         using var bridges = RunBridges.Open(scenario);
-        using var session = new SimulationSession(scenario.TimeMode, scenario.Seed, options.Verbose);
+        // A run that ends the process leaves its actors to the exit, unless bridges need the actors stopped before
+        // their kernel side goes, or the log is on (Akka's log is flushed as the system stops).
+        using var session = new SimulationSession(scenario.TimeMode, scenario.Seed, options.Verbose,
+            leaveToProcessExit: options.EndsProcess && scenario.Bridges.IsEmpty && !options.Verbose);
         var files = new List<string>();
         if (options.OutputDirectory is not null) Directory.CreateDirectory(options.OutputDirectory);
 
@@ -103,6 +106,7 @@ internal static class PartitionRun
         var linkParameters = new Dictionary<string, LinkParameters>(StringComparer.Ordinal);
         var switches = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
         var localLinks = new List<string>();
+        var wires = new List<(Props, string)>();
         foreach (var l in scenario.Links)
         {
             var p = new LinkParameters(l.Properties.Delay, l.Properties.Jitter, l.Properties.Loss, l.Properties.RateBitsPerSecond, l.Properties.QueueLength, l.Up);
@@ -110,12 +114,16 @@ internal static class PartitionRun
             var (aHere, bHere) = (Local(l.A.Host), Local(l.B.Host));
             if (!aHere && !bHere) continue;
             var half = aHere && bHere ? LinkHalf.Whole : new LinkHalf(aHere ? 0 : 1, outbox);
-            links[l.Name] = session.ActorOf(LinkActor.Props(l.Name, Endpoint(l.A), Endpoint(l.B), p, recorder, half), ActorNames.Of("link", l.Name));
+            wires.Add((LinkActor.Props(l.Name, Endpoint(l.A), Endpoint(l.B), p, recorder, half), ActorNames.Of("link", l.Name)));
             localLinks.Add(l.Name);
         }
         var localSwitches = scenario.Switches.Where(s => plan.SwitchPartition[s.Name] == index).ToList();
         foreach (var s in localSwitches)
-            switches[s.Name] = session.ActorOf(SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder, s.Delay, bridges.SwitchPorts(s.Name)), ActorNames.Of("switch", s.Name));
+            wires.Add((SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder, s.Delay, bridges.SwitchPorts(s.Name)), ActorNames.Of("switch", s.Name)));
+        // Started together (in this order), waited for once.
+        var wireRefs = session.ActorsOf(wires);
+        for (var i = 0; i < localLinks.Count; i++) links[localLinks[i]] = wireRefs[i];
+        for (var i = 0; i < localSwitches.Count; i++) switches[localSwitches[i].Name] = wireRefs[localLinks.Count + i];
         var nicBridges = bridges.StartNicBridges(session, Endpoint, recorder);
         ScenarioRunner.AwaitReady(session, readiness, links.Count + switches.Count + nicBridges);
         bridges.FindSwitchPorts(session);
