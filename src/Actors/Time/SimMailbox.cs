@@ -84,7 +84,12 @@ public sealed class SimMessageQueue : IMessageQueue, IUnboundedMessageQueueSeman
         }
         finally
         {
-            Release(); // also when Grow runs out of memory
+            // A full fence, not a release store: Akka's dispatcher reads the mailbox's status right after Enqueue,
+            // and if that read could pass this store (x86 lets a load overtake an earlier store), a consumer that
+            // just found the queue empty and went idle would see _count == 0 while the producer sees "still
+            // scheduled": neither schedules the mailbox and the message waits for the next one (a lost wake-up,
+            // seen in real time as pings without replies).
+            Interlocked.Exchange(ref _lock, 0); // also when Grow runs out of memory
         }
     }
 

@@ -171,6 +171,37 @@ public sealed class SimMailboxRealTests()
     }
 
     [Fact]
+    public void Two_actors_playing_ping_pong_on_the_thread_pool_never_lose_a_wake_up()
+    {
+        // Every round trip has a receiver that just went idle and a sender enqueueing at that moment: the window in
+        // which a queue whose count store is not fenced before the dispatcher reads the mailbox's status loses the
+        // message until the next one comes (here: never, so the game stalls and the expectation times out).
+        const int pairs = 8, rounds = 25_000;
+        for (var p = 0; p < pairs; p++)
+        {
+            var pong = Sys.ActorOf(Props.Create(() => new Echo()).WithSimDispatcher(), $"pong-{p}");
+            var ping = Sys.ActorOf(Props.Create(() => new Volley(pong, rounds, TestActor)).WithSimDispatcher(), $"ping-{p}");
+            ping.Tell(0);
+        }
+        for (var p = 0; p < pairs; p++) Assert.Equal(rounds, ExpectMsg<int>(TimeSpan.FromSeconds(60)));
+    }
+
+    private sealed class Echo : ReceiveActor
+    {
+        public Echo() => Receive<int>(n => Sender.Tell(n + 1));
+    }
+
+    private sealed class Volley : ReceiveActor
+    {
+        public Volley(IActorRef partner, int rounds, IActorRef done) =>
+            Receive<int>(n =>
+            {
+                if (n >= rounds) done.Tell(n);
+                else partner.Tell(n);
+            });
+    }
+
+    [Fact]
     public void Many_threads_telling_one_actor_are_all_delivered_in_each_senders_order()
     {
         const int senders = 4;
