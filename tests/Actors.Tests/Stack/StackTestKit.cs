@@ -1,3 +1,4 @@
+using Akka.Configuration;
 using Akka.Actor;
 using Akka.TestKit;
 using NetSim.Actors.Tests.Core;
@@ -20,7 +21,10 @@ namespace NetSim.Actors.Tests.StackTests;
 /// Identification and header checksum fields masked (<see cref="SameIpv4Masked"/>), and the real header checksum is
 /// verified separately: everything else (addresses, TTL, flags, lengths, ICMP checksum, payload) is byte-exact.
 /// </remarks>
-public abstract class StackTestKit : DeviceTestKit
+public abstract class StackTestKit()
+    // Real time on a shared machine: a read can come later than Linux's 1 s ARP/NDP retry, and the retried request
+    // would then be a second frame where the tests expect exactly one. The tests answer every request themselves.
+    : DeviceTestKit(ConfigurationFactory.ParseString("netsim.stack.neighbour.retry-interval = 60s"))
 {
     protected static readonly MacAddress HostMac = MacAddress.Parse("02:00:00:00:00:01");
     protected static readonly Ipv4Address HostIp = Ipv4Address.Parse("10.0.0.1");
