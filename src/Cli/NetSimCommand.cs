@@ -140,8 +140,7 @@ public static class NetSimCommand
         return result;
     }
 
-    private static string Relative(string path) =>
-        Path.IsPathRooted(path) ? Path.GetRelativePath(Environment.CurrentDirectory, path) : path;
+    private static string Relative(string path) => PlotCommand.Relative(path);
 
     private static int Validate(FileInfo file, string? maxFileSize, TextWriter output, TextWriter error)
     {

@@ -167,6 +167,13 @@ public static class ReportMaps
 
     /// <summary>A copy of <paramref name="counts"/> sorted by name (ordinal), or <see cref="Empty"/> when it is empty:
     /// an empty sorted dictionary costs about 140 bytes, and a million hosts have millions of them.</summary>
-    public static IReadOnlyDictionary<string, long> Sorted(IReadOnlyDictionary<string, long> counts) =>
-        counts.Count == 0 ? Empty : new SortedDictionary<string, long>(new Dictionary<string, long>(counts), StringComparer.Ordinal);
+    public static IReadOnlyDictionary<string, long> Sorted(IReadOnlyDictionary<string, long> counts)
+    {
+        if (counts.Count == 0) return Empty;
+        // Filled directly: SortedDictionary's copying constructor wants an IDictionary, and copying into one first
+        // would build every map twice.
+        var sorted = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (name, value) in counts) sorted.Add(name, value);
+        return sorted;
+    }
 }
