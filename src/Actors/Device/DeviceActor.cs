@@ -30,21 +30,36 @@ public sealed class DeviceActor : UntypedActor
     private List<(object Message, IActorRef Sender)>? _stashed; // requests that arrived while attaching
     private List<IActorRef>? _subscribers;    // readiness subscribers registered before or after attach
 
+    private readonly bool _tellParentWhenStopped; // the parent (a port) hears FileStopped instead of watching
+
     /// <summary>A file on the host whose stack is <paramref name="stack"/>; use <see cref="Props"/>.</summary>
-    public DeviceActor(IActorRef stack, bool netAdmin, bool nonBlocking)
+    public DeviceActor(IActorRef stack, bool netAdmin, bool nonBlocking, bool tellParentWhenStopped)
     {
         _stack = stack;
         _netAdmin = netAdmin;
         _nonBlocking = nonBlocking;
+        _tellParentWhenStopped = tellParentWhenStopped;
     }
 
     /// <summary>
     /// An open file on the host whose StackActor is <paramref name="stack"/>, with or without CAP_NET_ADMIN; blocking
-    /// (reads wait for a frame) unless <paramref name="nonBlocking"/> (O_NONBLOCK: an empty read is EAGAIN).
+    /// (reads wait for a frame) unless <paramref name="nonBlocking"/> (O_NONBLOCK: an empty read is EAGAIN). With
+    /// <paramref name="tellParentWhenStopped"/> the file tells its parent <see cref="FileStopped"/> when it stops,
+    /// however it stops: for a parent that owns the file and would otherwise watch it.
     /// </summary>
     // Props from a type and arguments, not an expression tree: building one per file costs 5-10x less (bench: NIC churn).
-    public static Props Props(IActorRef stack, bool netAdmin = true, bool nonBlocking = false) =>
-        Akka.Actor.Props.Create(typeof(DeviceActor), stack, netAdmin, nonBlocking).WithSimDispatcher();
+    public static Props Props(IActorRef stack, bool netAdmin = true, bool nonBlocking = false, bool tellParentWhenStopped = false) =>
+        SimDispatcher.Props<DeviceActor>(stack, netAdmin, nonBlocking, tellParentWhenStopped);
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        if (_tellParentWhenStopped) Context.Parent.Tell(FileStopped.Instance, Self);
+    }
+
+    /// <inheritdoc />
+    // A restart is not a stop (a watcher would hear nothing): the default would call PostStop. A file has no children.
+    protected override void PreRestart(Exception reason, object message) { }
 
     private bool PacketInfo => _flags.HasPacketInfo();
 

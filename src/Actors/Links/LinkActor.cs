@@ -83,7 +83,7 @@ public sealed class LinkActor : UntypedActor
     /// <summary>As <see cref="Props(string, NicEndpoint, NicEndpoint, LinkParameters, IActorRef?)"/>, for the ends
     /// <paramref name="half"/> says are simulated here (the endpoint of a remote end only lends its name).</summary>
     public static Props Props(string name, NicEndpoint a, NicEndpoint b, LinkParameters parameters, IActorRef? creator, LinkHalf half) =>
-        Akka.Actor.Props.Create(() => new LinkActor(name, a, b, parameters, creator, half)).WithSimDispatcher();
+        SimDispatcher.Props<LinkActor>(name, a, b, parameters, creator, half);
 
     private readonly SimClock _clock = SimClock.For(Context.System);
     private TimeSpan Now => _clock.Elapsed;

@@ -54,14 +54,14 @@ public sealed class PortActor : UntypedActor
     /// <see cref="PortAttached"/> and writes into it itself, hearing <see cref="PortClosed"/> when the file closes.
     /// </summary>
     public static Props Props(int index, NicEndpoint endpoint, IActorRef owner, bool directWrites = false) =>
-        Akka.Actor.Props.Create(typeof(PortActor), index, endpoint, owner, directWrites).WithSimDispatcher();
+        SimDispatcher.Props<PortActor>(index, endpoint, owner, directWrites);
 
     /// <inheritdoc />
     protected override void PreStart()
     {
         // Non-blocking: the port reads on readiness until EAGAIN (an epoll loop), never parking a read in the NIC.
-        _file = Context.ActorOf(DeviceActor.Props(_endpoint.Host, netAdmin: true, nonBlocking: true), "file");
-        Context.Watch(_file);
+        // The file tells us when it stops (FileStopped): no DeathWatch, whose state costs both actors memory.
+        _file = Context.ActorOf(DeviceActor.Props(_endpoint.Host, netAdmin: true, nonBlocking: true, tellParentWhenStopped: true), "file");
         // No PI: a port moves whole link-layer frames, and the protocol travels inside them (Ethernet type / IP version).
         _file.Tell(new Attach(_endpoint.Nic, (_endpoint.IsTap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo));
     }
@@ -89,7 +89,7 @@ public sealed class PortActor : UntypedActor
             case OperationFailed { Operation: "write-batch" } e:
                 _owner.Tell(new PortWriteFailed(_index, WireCounter.WriteFailure(e.Errno), _batchesInFlight.Dequeue()));
                 break;
-            case Terminated t when t.ActorRef.Equals(_file):
+            case FileStopped when Sender.Equals(_file):
                 _fileClosed = true;
                 if (_directWrites && _nic is not null) _owner.Tell(new PortClosed(_index)); // writes come here again
                 break;

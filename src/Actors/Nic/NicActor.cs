@@ -42,7 +42,7 @@ public sealed class NicActor : UntypedActor
 
     /// <summary>A NIC with an outbound queue of <paramref name="queueLength"/> frames; only its StackActor creates one.</summary>
     public static Props Props(NicInfo info, IActorRef stack, int queueLength) =>
-        Akka.Actor.Props.Create(typeof(NicActor), info, stack, queueLength).WithSimDispatcher();
+        SimDispatcher.Props<NicActor>(info, stack, queueLength);
 
     /// <inheritdoc />
     protected override void OnReceive(object message)

@@ -31,5 +31,5 @@ internal sealed class NicCounterSet
 
     public NicCounters Snapshot(string name, int nicId, int queued) => new(
         name, nicId, RxPackets, RxBytes, RxDropped, RxErrors, TxPackets, TxBytes, TxDropped, TxErrors, queued,
-        _reasons is null ? new Dictionary<string, long>() : new Dictionary<string, long>(_reasons));
+        _reasons is null ? DropCounter.None : new Dictionary<string, long>(_reasons));
 }

@@ -19,7 +19,12 @@ internal sealed class NicEntry(int id, string name, bool isTap, int mtu, MacAddr
     /// <summary>Files attached: the reference count that keeps a non-persistent NIC alive.</summary>
     public int Files { get; set; }
 
-    public NicInfo ToInfo() => new(Id, Name, IsTap, Mtu, Mac, Persistent, Files, Nic);
+    private NicInfo? _info; // the last one made, while nothing in it changed: look-ups answer with the same instance
+
+    public NicInfo ToInfo() =>
+        _info is { } i && i.Mtu == Mtu && i.Mac == Mac && i.Persistent == Persistent && i.AttachedFiles == Files
+            ? i
+            : _info = new(Id, Name, IsTap, Mtu, Mac, Persistent, Files, Nic);
 }
 
 /// <summary>

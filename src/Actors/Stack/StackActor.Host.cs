@@ -11,7 +11,7 @@ namespace NetSim.Actors.Stack;
 // forwarding), what it transmits goes to the NICs' queues, and applications use it through UDP and ping messages.
 public sealed partial class StackActor
 {
-    private readonly Dictionary<ushort, IActorRef> _udpReceivers = [];
+    private Dictionary<ushort, IActorRef>? _udpReceivers; // made on the first UDP bind: most hosts never bind
     private readonly Dictionary<ushort, IActorRef> _echoReceivers = [];
     private TimeSpan? _timerArmedFor;
     // While a batch is processed, transmissions are gathered per NIC and sent as one NicTransmitBatch each.
@@ -64,12 +64,12 @@ public sealed partial class StackActor
             case UdpBind m:
                 var bindError = _host.Bind(m.Port, out var bound);
                 if (bindError != Errno.None) { Sender.Tell(new OperationFailed(bindError, "udp-bind", $"port {m.Port}")); return true; }
-                _udpReceivers[bound] = m.Receiver;
+                (_udpReceivers ??= [])[bound] = m.Receiver;
                 Sender.Tell(new UdpBound(bound));
                 return true;
             case UdpUnbind m:
                 _host.Unbind(m.Port);
-                _udpReceivers.Remove(m.Port);
+                _udpReceivers?.Remove(m.Port);
                 Sender.Tell(new UdpBound(m.Port));
                 return true;
             case UdpSend m:
@@ -104,7 +104,7 @@ public sealed partial class StackActor
         else if (sendError != Errno.None)
         {
             // Nobody asked: the port's receiver hears it, as it hears the failures found later; else it is counted.
-            if (_udpReceivers.TryGetValue(m.SourcePort, out var receiver)) receiver.Tell(new UdpSendFailed(m.SourcePort, m.Destination, sendError));
+            if (_udpReceivers is not null && _udpReceivers.TryGetValue(m.SourcePort, out var receiver)) receiver.Tell(new UdpSendFailed(m.SourcePort, m.Destination, sendError));
             else CountDrop("udp-send-failed-unbound:" + sendError);
         }
     }
@@ -173,13 +173,13 @@ public sealed partial class StackActor
 
         public void UdpReceived(ushort localPort, IpAddress source, ushort sourcePort, ReadOnlySpan<byte> payload)
         {
-            if (stack._udpReceivers.TryGetValue(localPort, out var receiver))
+            if (stack._udpReceivers is not null && stack._udpReceivers.TryGetValue(localPort, out var receiver))
                 receiver.Tell(new UdpDatagram(localPort, source, sourcePort, payload.ToArray()));
         }
 
         public void UdpSendFailed(ushort localPort, IpAddress destination, Errno error)
         {
-            if (stack._udpReceivers.TryGetValue(localPort, out var receiver))
+            if (stack._udpReceivers is not null && stack._udpReceivers.TryGetValue(localPort, out var receiver))
                 receiver.Tell(new Protocol.Stack.UdpSendFailed(localPort, destination, error));
             else
                 stack.CountDrop("udp-send-failed-unbound:" + error); // nobody to tell, but never silent

@@ -10,7 +10,8 @@ namespace NetSim.Actors.Stack;
 // read) wait here and are retried when the HostStack says their socket changed.
 public sealed partial class StackActor
 {
-    private readonly Dictionary<int, PendingTcp> _tcpWaiting = [];
+    private Dictionary<int, PendingTcp>? _tcpWaitingTable; // made on the host's first TCP request: most hosts never make one
+    private Dictionary<int, PendingTcp> _tcpWaiting => _tcpWaitingTable ??= [];
 
     /// <summary>What waits on one socket: at most one of each kind, as a blocking call holds its thread.</summary>
     private sealed class PendingTcp
@@ -66,7 +67,7 @@ public sealed partial class StackActor
                 if (closeError != Errno.None) { TcpFail(Sender, closeError, "tcp-close", $"socket {m.Socket}"); return true; }
                 Sender.Tell(new TcpDone(m.Socket, "close"));
                 // Calls still waiting on a closed socket fail as they would on Linux when another thread closes it.
-                if (_tcpWaiting.Remove(m.Socket, out var orphaned)) FailAll(orphaned, m.Socket, Errno.EBADF);
+                if (_tcpWaitingTable is not null && _tcpWaitingTable.Remove(m.Socket, out var orphaned)) FailAll(orphaned, m.Socket, Errno.EBADF);
                 return true;
             case GetTcpInfo m:
                 if (_host.TcpInfo(m.Socket) is not { } info) { TcpFail(Sender, Errno.EBADF, "tcp-info", $"socket {m.Socket}"); return true; }
@@ -91,18 +92,19 @@ public sealed partial class StackActor
     /// <summary>The HostStack reports a change on a socket: whatever waits there may complete now.</summary>
     private void OnTcpSocketChanged(int socket)
     {
-        if (_tcpWaiting.ContainsKey(socket)) _tcpRetry.Add(socket);
+        if (_tcpWaitingTable?.ContainsKey(socket) == true) _tcpRetry.Add(socket);
     }
 
-    private readonly HashSet<int> _tcpRetry = [];
+    private HashSet<int>? _tcpRetrySet; // made on first use, as _tcpWaiting
+    private HashSet<int> _tcpRetry => _tcpRetrySet ??= [];
 
     /// <summary>Retries the sockets that changed during the last message (called once the stack call has returned).</summary>
     private void RetryChangedTcpSockets()
     {
-        while (_tcpRetry.Count > 0)
+        while (_tcpRetrySet is { Count: > 0 } retry)
         {
-            int socket = _tcpRetry.First();
-            _tcpRetry.Remove(socket);
+            int socket = retry.First();
+            retry.Remove(socket);
             RetryTcp(socket);
         }
     }
@@ -110,7 +112,7 @@ public sealed partial class StackActor
     /// <summary>Completes what can complete on a socket; leaves the rest waiting.</summary>
     private void RetryTcp(int socket)
     {
-        if (!_tcpWaiting.TryGetValue(socket, out var p)) return;
+        if (_tcpWaitingTable is null || !_tcpWaitingTable.TryGetValue(socket, out var p)) return;
         var now = Now;
         if (p.Accept is { } accept)
         {

@@ -25,7 +25,9 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
     private readonly NicRegistry _registry = new();
     private readonly List<IActorRef> _inboundSubscribers = [];
     private readonly List<IActorRef> _nicWatchers = [];
-    private readonly SimRandom _macRandom;
+    // Derived from the run's seed by name, so the same host gets the same MACs whatever else exists; taken on the first
+    // TAP NIC without a MAC of its own (the stream is the same whenever it is taken), as most hosts never draw one.
+    private SimRandom? _macRandom;
     private readonly DropCounter _drops = new();
     private readonly HostStack _host;
     private readonly SimClock _clock;
@@ -41,8 +43,6 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         _settings = NetSimSettings.Get(Context.System);
         var config = Context.System.Settings.Config;
         _nicQueueLength = HostStackConfig.NicQueueLength(config, hostName) ?? _settings.QueueLength;
-        // Derived from the run's seed by name: the same host gets the same MACs whatever else exists.
-        _macRandom = SimSeed.For(Context.System).Stream("host/" + hostName + "/mac");
         _clock = SimClock.For(Context.System);
         LostFrames.Ensure(Context.System); // frames that die in a stopped NIC's mailbox come back as FramesLost
         var stackSeed = (int)SimSeed.For(Context.System).Stream("host/" + hostName + "/stack").NextUInt32();
@@ -59,7 +59,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
     /// netsim.stack.hosts.NAME) in the system's config. The options' Name and Seed are always the host's own.
     /// </summary>
     public static Props Props(string hostName, HostStackOptions? options = null) =>
-        Akka.Actor.Props.Create(() => new StackActor(hostName, options)).WithSimDispatcher();
+        SimDispatcher.Props<StackActor>(hostName, options);
 
     // A NIC that throws is stopped, not restarted: its files see it terminate and get EIO, as after `ip link delete`.
     /// <summary>A NIC that throws is stopped, not restarted (see the class remarks).</summary>
@@ -185,7 +185,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
     {
         var id = _registry.NextId();
         if (name.Length == 0) name = (isTap ? "tap" : "tun") + id;
-        var macAddress = isTap ? mac ?? _macRandom.NextLocalMac() : MacAddress.Zero;
+        var macAddress = isTap ? mac ?? (_macRandom ??= SimSeed.For(Context.System).Stream("host/" + _hostName + "/mac")).NextLocalMac() : MacAddress.Zero;
         var info = new NicInfo(id, name, isTap, mtu ?? _settings.Mtu, macAddress, persistent, 0, ActorRefs.Nobody);
         // Not watched: the NIC reports its own stop (NicStopped from PostStop), which costs far less memory.
         var nic = Context.ActorOf(NicActor.Props(info, Self, queueLength ?? _nicQueueLength), "nic-" + id);

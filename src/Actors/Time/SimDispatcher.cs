@@ -18,4 +18,15 @@ public static class SimDispatcher
 
     /// <summary>Returns <paramref name="props"/> set to run on <c>netsim.dispatcher</c>.</summary>
     public static Props WithSimDispatcher(this Props props) => props.WithDispatcher(Id);
+
+    // One Deploy for every NetSim actor: WithDispatcher copies the Props and makes a Deploy for each actor (72 bytes an
+    // actor, which the actor's cell keeps; a star of a million hosts holds eleven million actors).
+    private static readonly Deploy SharedDeploy = new Deploy().WithDispatcher(Id);
+
+    /// <summary>
+    /// Props of a <typeparamref name="TActor"/> on <c>netsim.dispatcher</c>, made by its public constructor from
+    /// <paramref name="args"/>, with the one shared Deploy: the Props a NetSim actor of which there is one per host,
+    /// NIC, file or link is made from (no expression tree to build, no Deploy of its own).
+    /// </summary>
+    public static Props Props<TActor>(params object?[] args) where TActor : ActorBase => new(SharedDeploy, typeof(TActor), args);
 }

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using MessagePack;
 using NetSim.Protocol.Wire;
 
@@ -175,6 +176,19 @@ public sealed record Closed : INetSimMessage
 {
     /// <summary>The one instance: the message has no fields.</summary>
     public static readonly Closed Instance = new();
+}
+
+/// <summary>
+/// From a file that was opened to tell its parent when it stops (<c>DeviceActor.Props(..., tellParentWhenStopped:
+/// true)</c>, a link's port): what a DeathWatch of the file would say, without one. A watch makes both actors carry
+/// Akka's full watch state (two dictionaries, a set and a stack, about 700 bytes a port and file pair); a port that
+/// owns its file needs only this. Suppressed as a dead letter: a parent that is stopping itself no longer listens.
+/// </summary>
+[MessagePackObject]
+public sealed record FileStopped : INetSimMessage, IDeadLetterSuppression
+{
+    /// <summary>The one instance: the message has no fields (the sender is the file).</summary>
+    public static readonly FileStopped Instance = new();
 }
 
 /// <summary>

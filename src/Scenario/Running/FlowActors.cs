@@ -41,7 +41,7 @@ internal sealed class PingFlowActor : UntypedActor, IWithTimers
     }
 
     public static Props Props(IActorRef host, FlowStats stats, IpAddress destination, ushort identifier, int count, TimeSpan interval, int size, byte ttl) =>
-        Akka.Actor.Props.Create(() => new PingFlowActor(host, stats, destination, identifier, count, interval, size, ttl)).WithSimDispatcher();
+        SimDispatcher.Props<PingFlowActor>(host, stats, destination, identifier, count, interval, size, ttl);
 
     protected override void PreStart() => Self.Tell(SendNext.Instance);
 
@@ -103,7 +103,7 @@ internal sealed class UdpSenderActor : UntypedActor, IWithTimers
     }
 
     public static Props Props(IActorRef host, FlowStats stats, IpAddress destination, ushort port, double rate, int size, long? count, TimeSpan? duration) =>
-        Akka.Actor.Props.Create(() => new UdpSenderActor(host, stats, destination, port, rate, size, count, duration)).WithSimDispatcher();
+        SimDispatcher.Props<UdpSenderActor>(host, stats, destination, port, rate, size, count, duration);
 
     protected override void PreStart()
     {
@@ -158,7 +158,7 @@ internal sealed class UdpReceiverActor : UntypedActor
     public UdpReceiverActor(IActorRef host, FlowStats stats, ushort port) => (_host, _stats, _port) = (host, stats, port);
 
     public static Props Props(IActorRef host, FlowStats stats, ushort port) =>
-        Akka.Actor.Props.Create(() => new UdpReceiverActor(host, stats, port)).WithSimDispatcher();
+        SimDispatcher.Props<UdpReceiverActor>(host, stats, port);
 
     protected override void PreStart() => _host.Tell(new UdpBind(_port, Self));
 

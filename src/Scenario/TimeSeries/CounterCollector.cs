@@ -24,9 +24,9 @@ internal sealed class CounterCollector : UntypedActor
     /// <summary>Counters by NIC (<c>host.nic</c>; absent when the NIC is gone) and by link or switch actor name.</summary>
     public sealed record CounterSnapshot(IReadOnlyDictionary<string, ProtocolNicCounters> Nics, IReadOnlyDictionary<string, LinkCounters> Links);
 
-    private readonly IReadOnlyList<(string Host, IActorRef Ref, IReadOnlyList<string> Nics)> _hosts;
+    // Per host its look-ups and the keys they answer for, made once: a sample asks for every NIC of the run.
+    private readonly (IActorRef Ref, LookupNic[] Lookups, string[] Keys)[] _hosts;
     private readonly IReadOnlyDictionary<IActorRef, string> _links;
-    private readonly Dictionary<IActorRef, string> _hostNames;
     private readonly Dictionary<IActorRef, Queue<string>> _pendingLookups = [];
     private readonly Dictionary<IActorRef, string> _nicKeys = [];
     private Dictionary<string, ProtocolNicCounters> _nics = [];
@@ -36,9 +36,8 @@ internal sealed class CounterCollector : UntypedActor
 
     public CounterCollector(IReadOnlyList<(string Host, IActorRef Ref, IReadOnlyList<string> Nics)> hosts, IReadOnlyDictionary<IActorRef, string> links)
     {
-        _hosts = hosts;
+        _hosts = [.. hosts.Select(h => (h.Ref, h.Nics.Select(n => new LookupNic(n)).ToArray(), h.Nics.Select(n => $"{h.Host}.{n}").ToArray()))];
         _links = links;
-        _hostNames = hosts.ToDictionary(h => h.Ref, h => h.Host);
     }
 
     public static Props Props(IReadOnlyList<(string Host, IActorRef Ref, IReadOnlyList<string> Nics)> hosts, IReadOnlyDictionary<IActorRef, string> links) =>
@@ -50,16 +49,16 @@ internal sealed class CounterCollector : UntypedActor
         {
             case Collect:
                 _asker = Sender;
-                _nics = [];
-                _linkCounters = [];
+                _nics = new(_nics.Count, StringComparer.Ordinal); // as many as last time: no growing through copies
+                _linkCounters = new(_linkCounters.Count, StringComparer.Ordinal);
                 _outstanding = 0;
-                foreach (var (host, hostRef, nics) in _hosts)
+                foreach (var (hostRef, lookups, keys) in _hosts)
                 {
                     var pending = _pendingLookups.TryGetValue(hostRef, out var q) ? q : _pendingLookups[hostRef] = new Queue<string>();
-                    foreach (var nic in nics)
+                    for (var i = 0; i < lookups.Length; i++)
                     {
-                        pending.Enqueue(nic);
-                        hostRef.Tell(new LookupNic(nic));
+                        pending.Enqueue(keys[i]);
+                        hostRef.Tell(lookups[i]);
                         _outstanding++;
                     }
                 }
@@ -71,8 +70,7 @@ internal sealed class CounterCollector : UntypedActor
                 break;
             case NicInfo info:
                 // The host answers lookups in the order they were sent.
-                var key = $"{_hostNames[Sender]}.{_pendingLookups[Sender].Dequeue()}";
-                _nicKeys[info.Nic] = key;
+                _nicKeys[info.Nic] = _pendingLookups[Sender].Dequeue();
                 info.Nic.Tell(GetNicCounters.Instance);
                 return; // still outstanding: the counters follow
             case OperationFailed:

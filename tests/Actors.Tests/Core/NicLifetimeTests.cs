@@ -180,4 +180,25 @@ public sealed class NicLifetimeTests : DeviceTestKit
         ExpectMsg<Closed>();
         ExpectMsg(new NicRemoved(a.NicId, "tun0"));
     }
+
+    [Fact]
+    public void A_file_opened_to_tell_its_parent_says_FileStopped_when_it_stops_and_a_plain_file_says_nothing()
+    {
+        // A link's port owns its file and hears of its end this way instead of watching it (DeathWatch state costs
+        // both actors memory); the test actor is the parent of both files here.
+        var host = NewHost();
+        var plain = ChildActorOf(Device.DeviceActor.Props(host));
+        var telling = ChildActorOf(Device.DeviceActor.Props(host, tellParentWhenStopped: true));
+        Attach(telling, "tun0", TunNoPi);
+        Watch(plain);
+
+        plain.Tell(Close.Instance, TestActor);
+        ExpectMsg<Closed>();
+        ExpectTerminated(plain); // anything it told its parent when it stopped would have come before this
+
+        telling.Tell(Close.Instance, TestActor);
+        ExpectMsg<Closed>();
+        ExpectMsg<FileStopped>();
+        Assert.Equal(telling, LastSender);
+    }
 }
