@@ -49,7 +49,7 @@ public sealed class DeviceActor : UntypedActor
     /// </summary>
     // Props from a type and arguments, not an expression tree: building one per file costs 5-10x less (bench: NIC churn).
     public static Props Props(IActorRef stack, bool netAdmin = true, bool nonBlocking = false, bool tellParentWhenStopped = false) =>
-        SimDispatcher.Props<DeviceActor>(stack, netAdmin, nonBlocking, tellParentWhenStopped);
+        SimDispatcher.Props<DeviceActor>(stack, SimDispatcher.Boxed(netAdmin), SimDispatcher.Boxed(nonBlocking), SimDispatcher.Boxed(tellParentWhenStopped));
 
     /// <inheritdoc />
     protected override void PostStop()

@@ -54,7 +54,7 @@ public sealed class PortActor : UntypedActor
     /// <see cref="PortAttached"/> and writes into it itself, hearing <see cref="PortClosed"/> when the file closes.
     /// </summary>
     public static Props Props(int index, NicEndpoint endpoint, IActorRef owner, bool directWrites = false) =>
-        SimDispatcher.Props<PortActor>(index, endpoint, owner, directWrites);
+        SimDispatcher.Props<PortActor>(SimDispatcher.Boxed(index), endpoint, owner, SimDispatcher.Boxed(directWrites));
 
     /// <inheritdoc />
     protected override void PreStart()

@@ -42,7 +42,7 @@ public sealed class NicActor : UntypedActor
 
     /// <summary>A NIC with an outbound queue of <paramref name="queueLength"/> frames; only its StackActor creates one.</summary>
     public static Props Props(NicInfo info, IActorRef stack, int queueLength) =>
-        SimDispatcher.Props<NicActor>(info, stack, queueLength);
+        SimDispatcher.Props<NicActor>(info, stack, SimDispatcher.Boxed(queueLength));
 
     /// <inheritdoc />
     protected override void OnReceive(object message)

@@ -29,4 +29,17 @@ public static class SimDispatcher
     /// NIC, file or link is made from (no expression tree to build, no Deploy of its own).
     /// </summary>
     public static Props Props<TActor>(params object?[] args) where TActor : ActorBase => new(SharedDeploy, typeof(TActor), args);
+
+    /// <summary>
+    /// <paramref name="value"/> boxed once for the whole process, for <see cref="Props{TActor}"/>: an actor's Props
+    /// keeps its arguments for the actor's life, and a bool or small int boxed afresh is 24 bytes an argument.
+    /// </summary>
+    public static object Boxed(bool value) => value ? BoxedTrue : BoxedFalse;
+
+    /// <inheritdoc cref="Boxed(bool)"/>
+    public static object Boxed(int value) =>
+        (uint)value < (uint)BoxedInts.Length ? BoxedInts[value] ??= value : value; // a race boxes twice: harmless
+
+    private static readonly object BoxedTrue = true, BoxedFalse = false;
+    private static readonly object?[] BoxedInts = new object?[4096]; // port indexes, queue lengths, sizes
 }

@@ -41,7 +41,7 @@ internal sealed class PingFlowActor : UntypedActor, IWithTimers
     }
 
     public static Props Props(IActorRef host, FlowStats stats, IpAddress destination, ushort identifier, int count, TimeSpan interval, int size, byte ttl) =>
-        SimDispatcher.Props<PingFlowActor>(host, stats, destination, identifier, count, interval, size, ttl);
+        SimDispatcher.Props<PingFlowActor>(host, stats, destination, identifier, SimDispatcher.Boxed(count), interval, SimDispatcher.Boxed(size), ttl);
 
     protected override void PreStart() => Self.Tell(SendNext.Instance);
 
