@@ -42,7 +42,8 @@ internal static class ShortRunBench
             }
             var self = Environment.ProcessPath!;
             IReadOnlyList<string> prefix = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [typeof(ShortRunBench).Assembly.Location] : [];
-            output.WriteLine($"netsim bench --short: {PlotCommand.Relative(path)}{(extra.Length > 0 ? " " + string.Join(' ', extra) : "")}, {runs} runs per variant, "
+            var what = file is null ? "a 10-host star (bench --scale's star 10), 1.1 s simulated" : PlotCommand.Relative(path);
+            output.WriteLine($"netsim bench --short: {what}, {runs} runs per variant, "
                 + $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {(IsReadyToRun() ? "ReadyToRun" : "JIT (not a ReadyToRun publish)")}, "
                 + $"load average {LoadAverage()}");
             var wall = Variants.Select(_ => new List<double>()).ToArray();
