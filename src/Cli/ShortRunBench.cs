@@ -10,7 +10,7 @@ namespace NetSim.Cli;
 /// Starts <c>netsim run FILE --out TMP</c> as a process of its own RUNS times (with the file's defaults, then with
 /// <c>report.plots=off</c>, alternating) and prints the median and range of the wall time and of the CPU time
 /// (user + sys of the child, from getrusage) of each. Without FILE it runs a 10-host star (the <c>--scale</c>
-/// generator's star 10, cut to 1.1 s simulated: ten pings flows of about 60 echoes each after the script starts at 1 s).
+/// generator's star 10, cut to 1.1 s simulated: ten ping flows of 63 pings each after the script starts at 1 s).
 /// The child is this process's own program, so a ReadyToRun publish measures itself (README, "Performance").
 /// </summary>
 internal static class ShortRunBench
