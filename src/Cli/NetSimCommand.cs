@@ -109,7 +109,7 @@ public static class NetSimCommand
         var runs = new Option<int?>("--runs") { Description = "With --short: runs per variant (with the file's defaults, and without plots), medians reported (default 5)." };
         var bench = new Command("bench", "Measure frames per second, NIC churn and memory on this machine.") { quick, json, scale, sizes, topologies, pairs, shortRun, shortFile, runs };
         bench.SetAction(r => r.GetValue(shortRun)
-            ? ShortRunBench.Run(r.GetValue(shortFile), r.GetValue(runs) ?? 5, output)
+            ? ShortRunBench.Run(r.GetValue(shortFile), r.GetValue(runs) ?? 5, output, error)
             : r.GetValue(scale)
             ? BenchCommand.Scale(r.GetValue(topologies), r.GetValue(sizes), r.GetValue(pairs), output)
             : BenchCommand.Run(r.GetValue(quick), r.GetValue(json), output));

@@ -22,8 +22,13 @@ internal static class ShortRunBench
         ("no plots", ["--set", "report.plots=off"]),
     ];
 
-    public static int Run(FileInfo? file, int runs, TextWriter output)
+    public static int Run(FileInfo? file, int runs, TextWriter output, TextWriter error)
     {
+        if (runs < 1)
+        {
+            error.WriteLine($"netsim bench: --runs: {runs} is not a number of runs (1 or more)");
+            return NetSimCommand.BadInput;
+        }
         var work = Directory.CreateTempSubdirectory("netsim-bench-short-");
         try
         {

@@ -36,4 +36,12 @@ public class ShortRunBenchTests
         Assert.Contains("exited 2", result.Error);
         Assert.DoesNotContain("| defaults |", result.Output);
     }
+
+    [Fact]
+    public void No_runs_is_bad_input()
+    {
+        var result = Cli.Run("bench", "--short", "--runs", "0");
+        Assert.Equal(NetSimCommand.BadInput, result.ExitCode);
+        Assert.Equal("netsim bench: --runs: 0 is not a number of runs (1 or more)", result.Error.Trim());
+    }
 }
