@@ -148,28 +148,32 @@ internal sealed class HoconReader
     /// <summary>Akka's <c>Matches(string)</c>: the pattern starts here.</summary>
     private bool Matches(string pattern) => _text.AsSpan(_index).StartsWith(pattern, StringComparison.Ordinal);
 
-    /// <summary>Akka's <c>Matches(params string[])</c>, which skips a pattern that ends the text (its <c>&gt;=</c>).</summary>
-    private bool MatchesNotAtEnd(string pattern) => pattern.Length + _index < _text.Length && Matches(pattern);
+    /// <summary>Akka's <c>Matches(string)</c> of a one-character pattern.</summary>
+    private bool Is(char c) => _index < _text.Length && _text[_index] == c;
+
+    /// <summary>Akka's <c>Matches(params string[])</c> of a one-character pattern: it skips a pattern that ends the text
+    /// (its <c>&gt;=</c>).</summary>
+    private bool IsNotLast(char c) => _index + 1 < _text.Length && _text[_index] == c;
 
     private bool IsWhitespace() => char.IsWhiteSpace(Peek());
 
-    private bool IsStartOfComment() => MatchesNotAtEnd("#") || MatchesNotAtEnd("//");
+    private bool IsStartOfComment() => IsNotLast('#') || (_index + 2 < _text.Length && _text[_index] == '/' && _text[_index + 1] == '/');
 
-    private bool IsSpaceOrTab() => MatchesNotAtEnd(" ") || MatchesNotAtEnd("\t");
+    private bool IsSpaceOrTab() => IsNotLast(' ') || IsNotLast('\t');
 
-    private bool IsAssignment() => MatchesNotAtEnd("=") || MatchesNotAtEnd(":");
+    private bool IsAssignment() => IsNotLast('=') || IsNotLast(':');
 
-    private bool IsComma() => Matches(",");
+    private bool IsComma() => Is(',');
 
-    private bool IsArrayEnd() => Matches("]");
+    private bool IsArrayEnd() => Is(']');
 
-    private bool IsUnquotedKey() => !EoF && !IsStartOfComment() && !NotInUnquotedKey.Contains(Peek());
+    private bool IsUnquotedKey() => !EoF && !IsStartOfComment() && !NotInUnquotedKey.Contains(_text[_index]);
 
-    private bool IsUnquotedKeyStart() => !EoF && !IsWhitespace() && !IsStartOfComment() && !NotInUnquotedKey.Contains(Peek());
+    private bool IsUnquotedKeyStart() => !EoF && !IsWhitespace() && !IsStartOfComment() && !NotInUnquotedKey.Contains(_text[_index]);
 
-    private bool IsUnquotedText() => !EoF && !IsWhitespace() && !IsStartOfComment() && !NotInUnquotedText.Contains(Peek());
+    private bool IsUnquotedText() => !EoF && !IsWhitespace() && !IsStartOfComment() && !NotInUnquotedText.Contains(_text[_index]);
 
-    private bool IsValue() => Matches("[") || Matches("{") || Matches("\"\"\"") || Matches("${") || Matches("\"") || IsUnquotedText();
+    private bool IsValue() => Is('[') || Is('{') || Is('"') || Matches("${") || IsUnquotedText(); // '"' covers Akka's '"""'
 
     private void PullWhitespace()
     {
@@ -189,20 +193,20 @@ internal sealed class HoconReader
     private Token PullNext()
     {
         PullWhitespaceAndComments();
-        if (Matches(".")) { _index++; return new(TokenType.Dot); }
-        if (Matches("{")) { _index++; return new(TokenType.ObjectStart); }
-        if (Matches("}")) { _index++; return new(TokenType.ObjectEnd); }
+        if (Is('.')) { _index++; return new(TokenType.Dot); }
+        if (Is('{')) { _index++; return new(TokenType.ObjectStart); }
+        if (Is('}')) { _index++; return new(TokenType.ObjectEnd); }
         if (IsAssignment()) { _index++; return new(TokenType.Assign); }
         if (IsInclude()) throw new NotAkkaFree();
-        if (Matches("\"")) return new(TokenType.Key, PullQuoted());
+        if (Is('"')) return new(TokenType.Key, PullQuoted());
         if (IsUnquotedKeyStart())
         {
             var start = _index;
             while (!EoF && IsUnquotedKey()) _index++;
             return new(TokenType.Key, _text.AsSpan(start, _index - start).Trim().ToString());
         }
-        if (Matches("[")) { _index++; return new(TokenType.ArrayStart); }
-        if (Matches("]")) { _index++; return new(TokenType.ArrayEnd); }
+        if (Is('[')) { _index++; return new(TokenType.ArrayStart); }
+        if (Is(']')) { _index++; return new(TokenType.ArrayEnd); }
         if (EoF) return new(TokenType.EoF);
         throw new FormatException("Unknown token"); // Akka's message, with its position, comes from Akka's parser
     }
@@ -227,7 +231,7 @@ internal sealed class HoconReader
 
     private Token PullValue()
     {
-        if (Matches("{")) { _index++; return new(TokenType.ObjectStart); }
+        if (Is('{')) { _index++; return new(TokenType.ObjectStart); }
         if (Matches("\"\"\""))
         {
             _index += 3;
@@ -237,7 +241,7 @@ internal sealed class HoconReader
             if (_index + 3 <= _text.Length) _index += 3; // Akka's Take(3) takes nothing when fewer are left
             return new(TokenType.LiteralValue, body);
         }
-        if (Matches("\"")) return new(TokenType.LiteralValue, PullQuoted());
+        if (Is('"')) return new(TokenType.LiteralValue, PullQuoted());
         if (IsUnquotedText())
         {
             var start = _index;
@@ -245,8 +249,8 @@ internal sealed class HoconReader
             if (IsAssignment()) throw new FormatException("unquoted text followed by '=' or ':'");
             return new(TokenType.LiteralValue, _text[start.._index]);
         }
-        if (Matches("[")) { _index++; return new(TokenType.ArrayStart); }
-        if (Matches("]")) { _index++; return new(TokenType.ArrayEnd); }
+        if (Is('[')) { _index++; return new(TokenType.ArrayStart); }
+        if (Is(']')) { _index++; return new(TokenType.ArrayEnd); }
         if (Matches("${")) throw new NotAkkaFree(); // substitutions: Akka resolves them
         throw new FormatException("Expected value");
     }
@@ -264,9 +268,9 @@ internal sealed class HoconReader
             return plain;
         }
         var sb = new StringBuilder().Append(_text, start, _index - start);
-        while (!EoF && !Matches("\""))
+        while (!EoF && !Is('"'))
         {
-            if (Matches("\\")) sb.Append(PullEscapeSequence());
+            if (Is('\\')) sb.Append(PullEscapeSequence());
             else sb.Append(_text[_index++]);
         }
         Take();
