@@ -155,7 +155,7 @@ public static class ScenarioLoader
             // The same tree as Akka's parser makes, at a fraction of its cost; Akka's parser for what only it does.
             var forAkka = mergedMap.ForAkka(merged);
             config = HoconReader.TryParse(forAkka) ?? ConfigurationFactory.ParseString(forAkka);
-            PhaseMarks.Mark("load: Akka HOCON parse");
+            PhaseMarks.Mark("load: HOCON parse");
         }
         catch (Exception e)
         {
