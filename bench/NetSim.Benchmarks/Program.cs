@@ -12,6 +12,8 @@ using NetSim.Benchmarks.Measure;
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --flow-memory 10000000   peak working set of one N-datagram flow
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --timeseries [rounds] [scenario]
 //                                                     what timeseries.csv adds to a run (default 15 rounds, samples/lossy-link-udp.conf)
+// dotnet run -c Release --project bench/NetSim.Benchmarks -- --setup [N] [rounds] [star|chain]
+//                                                     loading and setting up the star N of bench --scale (default 10,000, 3 rounds)
 
 if (args.Length > 0 && args[0] == "--memory")
 {
@@ -64,6 +66,19 @@ if (args.Length > 0 && args[0] == "--timeseries")
     var scenario = args.Length > 2 ? args[2] : Path.Combine("samples", "lossy-link-udp.conf");
     Console.WriteLine($"time series overhead: {scenario}, {rounds} rounds of interval 0 / 100ms / 10ms");
     Console.WriteLine(TimeSeriesOverhead.Measure(scenario, rounds, Console.WriteLine, args.Length > 3 ? args[3] : "10ms"));
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--setup")
+{
+    var n = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
+    var rounds = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3;
+    var topology = args.Length > 3 ? args[3] : "star";
+    // netsim runs with the non-concurrent GC (src/Cli/Cli.csproj); DOTNET_gcConcurrent=0 gives this process the same.
+    Console.WriteLine($"set-up speed: {topology} {n:N0}, {rounds} rounds in one process (round 0 cold), concurrent GC {(System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Batch ? "off" : "on")}");
+    var hosts = NetSim.Benchmarks.Scale.ScaleScenario.Create(topology, n).Hosts;
+    foreach (var r in SetupSpeed.Run(topology, n, rounds))
+        Console.WriteLine($"  {r}; {r.HostsPerSecond(hosts):N0} hosts/s");
     return 0;
 }
 

@@ -22,11 +22,17 @@ public sealed class HoconSourceMap
 
     private readonly Dictionary<string, int> _lines = new(StringComparer.Ordinal);
 
+    // The text, for recording the lines of its key paths on first need: a file that loads without an error never
+    // needs them, and at 10,000 hosts they are 300,000 path strings.
+    private readonly string _text;
+    private bool _linesRecorded;
+    private readonly object _recording = new();
+
     private readonly List<(string Path, string Target, int Line)> _substitutions = [];
 
     private readonly List<int> _commasAfterObjects = [];
 
-    private HoconSourceMap() { }
+    private HoconSourceMap(string text) => _text = text;
 
     /// <summary>
     /// The text as handed to Akka.Configuration: a ',' right after a closing '}' (as in <c>a { x = 1 }, b = 2</c>)
@@ -53,18 +59,38 @@ public sealed class HoconSourceMap
     public (int Line, string Message)? SyntaxError { get; private set; }
 
     /// <summary>Every recorded key path (in no particular order).</summary>
-    public IEnumerable<string> Paths => _lines.Keys;
+    public IEnumerable<string> Paths => Lines.Keys;
 
     /// <summary>Line on which <paramref name="path"/> was last defined, or null.</summary>
-    public int? LineOf(string path) => _lines.TryGetValue(path, out var line) ? line : null;
+    public int? LineOf(string path) => Lines.TryGetValue(path, out var line) ? line : null;
+
+    /// <summary>The line of every key path, recorded by a second pass over the text the first time one is asked for
+    /// (the text is known to be sound by then: the pass that checked it found no error, or stopped at the same one).</summary>
+    private Dictionary<string, int> Lines
+    {
+        get
+        {
+            lock (_recording)
+            {
+                if (!_linesRecorded)
+                {
+                    _linesRecorded = true;
+                    try { new Parser(Tokenize(_text, []), _lines, [], record: true).ParseRoot(); }
+                    catch (HoconSyntaxException) { } // the lines before the error, as a recording scan leaves them
+                }
+                return _lines;
+            }
+        }
+    }
 
     /// <summary>Line of the path or of its nearest recorded ancestor (0 when none is recorded).</summary>
     public int NearestLine(string path)
     {
+        var lines = Lines;
         var p = path;
         while (p.Length > 0)
         {
-            if (_lines.TryGetValue(p, out var line)) return line;
+            if (lines.TryGetValue(p, out var line)) return line;
             var cut = Math.Max(p.LastIndexOf('.'), p.LastIndexOf('['));
             if (cut <= 0) break;
             p = p[..cut];
@@ -75,15 +101,28 @@ public sealed class HoconSourceMap
     /// <summary>Scans <paramref name="text"/>.</summary>
     public static HoconSourceMap Scan(string text)
     {
-        var map = new HoconSourceMap();
+        var map = new HoconSourceMap(text);
         try
         {
             var tokens = Tokenize(text, map._commasAfterObjects);
-            new Parser(tokens, map._lines, map._substitutions).ParseRoot();
+            // Checked without naming key paths (no string per key) unless substitutions need them.
+            var record = tokens.Exists(t => t.Kind == TokenKind.Substitution);
+            map._linesRecorded = record;
+            try
+            {
+                new Parser(tokens, map._lines, map._substitutions, record).ParseRoot();
+            }
+            catch (HoconSyntaxException) when (!record)
+            {
+                // The message names a key path: the pass that names them stops at the same error (and throws it).
+                map._linesRecorded = true;
+                new Parser(tokens, map._lines, map._substitutions, record: true).ParseRoot();
+            }
             map.CheckSubstitutions();
         }
         catch (HoconSyntaxException e)
         {
+            map._linesRecorded = true;
             map.SyntaxError = (e.Line, e.Message);
         }
         return map;
@@ -252,7 +291,9 @@ public sealed class HoconSourceMap
         return false;
     }
 
-    private sealed class Parser(List<Token> tokens, Dictionary<string, int> lines, List<(string Path, string Target, int Line)> substitutions)
+    // record: name key paths (error messages, lines, substitutions); without, paths are "" and nothing is recorded,
+    // and an error's message is only right for its line (Scan then parses again, recording).
+    private sealed class Parser(List<Token> tokens, Dictionary<string, int> lines, List<(string Path, string Target, int Line)> substitutions, bool record)
     {
         private int _pos;
         private int _depth;
@@ -319,6 +360,11 @@ public sealed class HoconSourceMap
                 {
                     path = Join(path, t.Text);
                     Record(path, t.Line);
+                }
+                else if (!record)
+                {
+                    if (t.Text[0] == '.' || t.Text[^1] == '.' || t.Text.Contains("..", StringComparison.Ordinal))
+                        throw new HoconSyntaxException(t.Line, $"key '{t.Text}' has an empty part");
                 }
                 else
                 {
@@ -397,7 +443,7 @@ public sealed class HoconSourceMap
                 if (t.Kind == TokenKind.RBracket) { Next(); _depth--; return; }
                 if (t.Kind is TokenKind.End or TokenKind.RBrace)
                     throw new HoconSyntaxException(openLine, $"'[' of '{path}' is never closed (missing ']')");
-                var element = $"{path}[{index}]";
+                var element = record ? $"{path}[{index}]" : "";
                 Record(element, t.Line);
                 ParseValue(element, t.Line);
                 index++;
@@ -411,7 +457,10 @@ public sealed class HoconSourceMap
             }
         }
 
-        private void Record(string path, int line) => lines[path] = line;
+        private void Record(string path, int line)
+        {
+            if (record) lines[path] = line;
+        }
 
         private static string SubstitutionTarget(Token t)
         {
@@ -422,6 +471,6 @@ public sealed class HoconSourceMap
             return inner;
         }
 
-        private static string Join(string prefix, string key) => prefix.Length == 0 ? key : $"{prefix}.{key}";
+        private string Join(string prefix, string key) => !record ? "" : prefix.Length == 0 ? key : $"{prefix}.{key}";
     }
 }

@@ -41,6 +41,7 @@ internal static class PartitionRun
         bool Local(string host) => plan.HostPartition[host] == index;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var cpuAtSetup = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        PhaseMarks.Mark("set-up: (before)");
         // The kernel side of the bridges first, and removed last (after the actors using it have stopped).
         using var bridges = RunBridges.Open(scenario);
         // A run that ends the process leaves its actors to the exit, unless bridges need the actors stopped before
@@ -53,6 +54,7 @@ internal static class PartitionRun
         // NICs that stop mid-run (close-devices) leave their final counters on the event stream.
         var finalCounters = new ConcurrentQueue<object>();
         session.System.EventStream.Subscribe(session.ActorOf(MessageRecorder.Props(finalCounters), "final-counters"), typeof(NicFinalCounters));
+        PhaseMarks.Mark("set-up: actor system");
 
         // Hosts, NICs, addresses, routes: each step for every host at once (one drain of the run queue per step,
         // not per message); to one host its messages arrive in the order a host-by-host set-up would send them.
@@ -67,6 +69,7 @@ internal static class PartitionRun
                 foreach (var a in nic.Addresses) hostByAddress.TryAdd(ScenarioRunner.ToIp(a.Address), h.Name);
             }
         var hostRefs = session.ActorsOf([.. localHosts.Select(h => (StackActor.Props(h.Name), ActorNames.Of("host", h.Name)))]);
+        PhaseMarks.Mark("set-up: hosts started");
         var nicsOfHosts = new List<(HostSpec Host, IActorRef Ref, NicSpec Nic)>();
         for (var i = 0; i < hostRefs.Length; i++)
         {
@@ -82,10 +85,14 @@ internal static class PartitionRun
                 configure.Add((hosts[h.Name], new CreateNic(nic.Name, nic.Kind == NicKind.Tap, nic.Mtu, nic.Mac, nic.QueueLength), $"{h.Name}.{nic.Name}"));
         }
         ScenarioRunner.RequestAll(session, configure);
+        PhaseMarks.Mark("set-up: NICs created");
         // Each NIC belongs to an open file of its host's: closing that file (close-devices) can make it go away.
         var owners = session.ActorsOf([.. nicsOfHosts.Select(n => (DeviceActor.Props(n.Ref), ActorNames.Of("file", n.Host.Name, n.Nic.Name)))]);
+        PhaseMarks.Mark("set-up: files started");
         ScenarioRunner.RequestAll(session, [.. nicsOfHosts.Select((n, i) => (owners[i], (object)new Attach(n.Nic.Name, (n.Nic.Kind == NicKind.Tap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo), $"{n.Host.Name}.{n.Nic.Name}"))]);
+        PhaseMarks.Mark("set-up: files attached");
         ScenarioRunner.RequestAll(session, [.. nicsOfHosts.Select((n, i) => (owners[i], (object)new SetPersist(false), $"{n.Host.Name}.{n.Nic.Name}"))]);
+        PhaseMarks.Mark("set-up: persist off");
         configure.Clear();
         foreach (var (h, host, nic) in nicsOfHosts)
             foreach (var a in nic.Addresses)
@@ -94,6 +101,7 @@ internal static class PartitionRun
             foreach (var r in h.Routes)
                 configure.Add((hosts[h.Name], new AddRoute(ScenarioRunner.ToIp(r.To.Network), r.To.PrefixLength, r.Via is null ? null : ScenarioRunner.ToIp(r.Via), r.Device), $"host {h.Name} route {r.To}"));
         ScenarioRunner.RequestAll(session, configure);
+        PhaseMarks.Mark("set-up: addresses, routes");
 
         // A remote end lends only its name (the half never touches its host).
         NicEndpoint Endpoint(NicRef n) => new(hosts.GetValueOrDefault(n.Host) ?? ActorRefs.Nobody, n.Host, n.Nic, nicKinds[n]);
@@ -122,11 +130,13 @@ internal static class PartitionRun
             wires.Add((SwitchActor.Props(s.Name, s.Ports.Select(Endpoint).ToList(), s.MacAgeing, recorder, s.Delay, bridges.SwitchPorts(s.Name)), ActorNames.Of("switch", s.Name)));
         // Started together (in this order), waited for once.
         var wireRefs = session.ActorsOf(wires);
+        PhaseMarks.Mark("set-up: links started");
         for (var i = 0; i < localLinks.Count; i++) links[localLinks[i]] = wireRefs[i];
         for (var i = 0; i < localSwitches.Count; i++) switches[localSwitches[i].Name] = wireRefs[localLinks.Count + i];
         var nicBridges = bridges.StartNicBridges(session, Endpoint, recorder);
         ScenarioRunner.AwaitReady(session, readiness, links.Count + switches.Count + nicBridges);
         bridges.FindSwitchPorts(session);
+        PhaseMarks.Mark("set-up: links ready");
 
         // Captures: into the output folder, or into memory when they travel in the part.
         var sinks = new List<IActorRef>();
@@ -166,6 +176,7 @@ internal static class PartitionRun
             .ToDictionary(f => f.Name, StringComparer.Ordinal);
         var tcpFlows = scenario.Script.OfType<TcpStep>().ToDictionary(t => t.Name, t => new TcpFlowStats(t.Name), StringComparer.Ordinal);
         var setup = clock.Elapsed;
+        PhaseMarks.Mark("set-up: captures, script");
         var cpuAtStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         long turns = 0;
         session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows, tcpFlows)), "script");
@@ -198,6 +209,7 @@ internal static class PartitionRun
         var interrupted = lost || reached < scenario.Duration;
         var run = clock.Elapsed - setup;
         var runCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
+        PhaseMarks.Mark("run");
 
         // Results.
         foreach (var sink in sinks) session.Request(sink, PcapSinkActor.Finish.Instance);
