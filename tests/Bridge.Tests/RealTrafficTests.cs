@@ -31,13 +31,14 @@ public sealed partial class RealTrafficTests
             run.WaitUntilRunning();
             // -w, not -W: once one reply is in, ping -W waits only two round trips after the last request, so a
             // simulation held up for a second by a loaded machine would lose replies that do come. With -c and -w
-            // ping waits for all 8 replies, up to 10 s (inside the run's 12 s).
+            // ping waits for 8 replies, up to 10 s (inside the run's 12 s), sending on while they are late.
             var (code, output) = InNetns(ns, "ping", "-n", "-c", "8", "-i", "0.2", "-w", "10", "10.0.2.2");
             var result = run.Finish();
 
             Assert.True(code == 0, output);
             var rtts = RttPattern().Matches(output).Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
-            Assert.True(rtts.Count == 8, $"{rtts.Count} of 8 replies\n{output}\n{string.Join("\n", result.Report.Bridges)}\n{Counters(result, "r1")}\n{Counters(result, "h2")}");
+            Assert.True(rtts.Count >= 8 && !output.Contains("DUP!", StringComparison.Ordinal) && output.Contains(" 0% packet loss", StringComparison.Ordinal),
+                $"{rtts.Count} replies (8 wanted, every request answered once)\n{output}\n{string.Join("\n", result.Report.Bridges)}\n{Counters(result, "r1")}\n{Counters(result, "h2")}");
             // 50 ms each way: no reply can come sooner than 100 ms, whatever the load. The best of eight must not be much
             // later either (the real-time scheduler's 10 ms ticks; generous for a loaded machine, where the first replies
             // also wait for the JIT).
