@@ -1,9 +1,12 @@
+using System.Collections.ObjectModel;
+
 namespace NetSim.Actors;
 
 /// <summary>Drops by reason: links and switches (<see cref="Protocol.Links.LinkCounters.DropReasons"/>) and the stack's own ("stack.REASON" in its host counters).</summary>
 internal sealed class DropCounter
 {
     private readonly Dictionary<string, long> _reasons = new(StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, long>? _snapshot; // the last copy handed out, while no drop was counted since
 
     public long Total { get; private set; }
 
@@ -11,7 +14,11 @@ internal sealed class DropCounter
     {
         Total += n;
         _reasons[reason] = _reasons.GetValueOrDefault(reason) + n;
+        _snapshot = null;
     }
 
-    public IReadOnlyDictionary<string, long> Snapshot() => new Dictionary<string, long>(_reasons);
+    /// <summary>A copy of the counts by reason: the same read-only copy again until the next drop (counters are asked
+    /// for at every sample of the time series, and most wires never drop).</summary>
+    public IReadOnlyDictionary<string, long> Snapshot() =>
+        _snapshot ??= _reasons.Count == 0 ? ReadOnlyDictionary<string, long>.Empty : new Dictionary<string, long>(_reasons);
 }
