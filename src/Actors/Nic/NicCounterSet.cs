@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using NetSim.Protocol.Nic;
 
 namespace NetSim.Actors.Nic;
@@ -31,5 +32,5 @@ internal sealed class NicCounterSet
 
     public NicCounters Snapshot(string name, int nicId, int queued) => new(
         name, nicId, RxPackets, RxBytes, RxDropped, RxErrors, TxPackets, TxBytes, TxDropped, TxErrors, queued,
-        _reasons is null ? new Dictionary<string, long>() : new Dictionary<string, long>(_reasons));
+        _reasons is null ? ReadOnlyDictionary<string, long>.Empty : new Dictionary<string, long>(_reasons)); // asked at every sample of the time series
 }
