@@ -165,7 +165,9 @@ internal static class DistributedCommands
             var code = finish(result.Result);
             if (result.Outcome.Failure is not { } failure) return code;
             error.WriteLine($"netsim: {failure}; the report is partial");
-            return NetSimCommand.InternalError;
+            // A signal that reached the workers too (Ctrl-C goes to the whole process group) makes them report
+            // themselves interrupted: the run still ends as the user asked, 130 or 143.
+            return interruption?.ExitCode is > 0 and var interrupted ? interrupted : NetSimCommand.InternalError;
         }
         catch (WorkersMissingException e)
         {

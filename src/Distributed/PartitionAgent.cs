@@ -22,7 +22,11 @@ public sealed class PartitionInbox : IDisposable
     /// <summary>The coordinator that sent the assignment (workers only; null until then).</summary>
     public IActorRef? Coordinator { get; internal set; }
 
-    /// <summary>Completed when the coordinator has every result and lets this process go (workers only).</summary>
+    /// <summary>
+    /// Completed when the coordinator has every result and lets this process go (workers only). An aborted run still
+    /// ends this way (the coordinator gathers what every partition reached, then releases them); it fails only when no
+    /// one is left to release this process: the coordinator is gone, or it refused this worker.
+    /// </summary>
     public TaskCompletionSource RunCompleted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Cancelled when the run is aborted (a partition lost, the run interrupted, the coordinator gone).</summary>
@@ -34,12 +38,18 @@ public sealed class PartitionInbox : IDisposable
     /// <summary>The frames granted for the window ending at <paramref name="windowEndTicks"/>.</summary>
     public void Grant(long windowEndTicks, IReadOnlyList<CrossFrame> frames) => _grants.Add((windowEndTicks, frames));
 
-    /// <summary>Ends the run for this process: every wait, now and later, throws <paramref name="reason"/>. The first reason wins.</summary>
+    /// <summary>
+    /// Ends the run for this process: every wait for the assignment or a grant, now and later, throws
+    /// <paramref name="reason"/>. The first reason wins. The wait for <see cref="RunCompleted"/> ends only when the
+    /// coordinator is gone or refused this worker (also when that comes after another reason): otherwise the process
+    /// sends what it reached and waits to be released, so it does not leave the cluster before the coordinator has
+    /// its results (cluster gossip of its leaving can overtake its last results).
+    /// </summary>
     public void Abort(Exception reason)
     {
+        if (reason is PartitionLostException { Partition: 0 } or WorkerRefusedException) RunCompleted.TrySetException(reason);
         if (Interlocked.CompareExchange(ref _abortReason, reason, null) is not null) return;
         Assignment.TrySetException(reason);
-        RunCompleted.TrySetException(reason);
         try { _aborted.Cancel(); }
         catch (ObjectDisposedException) { }
     }

@@ -102,13 +102,15 @@ public static class WorkerRun
             exchange.SendPart(partition, part);
             try
             {
-                inbox.RunCompleted.Task.Wait(interruption);
+                // Bounded: an aborted coordinator waits up to the failure timeout for the other partitions' results
+                // before it releases this one.
+                inbox.RunCompleted.Task.Wait(3 * settings.FailureTimeout, interruption);
             }
             catch (Exception e) when (e is AggregateException or OperationCanceledException)
             {
                 // the coordinator vanished after the results were sent, or this worker was interrupted while waiting
             }
-            return inbox.RunCompleted.Task.IsCompletedSuccessfully
+            return inbox.RunCompleted.Task.IsCompletedSuccessfully && inbox.AbortReason is null
                 ? new(true, null, partition)
                 : new(false, $"the run ended early: {inbox.AbortReason?.Message ?? "interrupted"}", partition);
         }

@@ -15,6 +15,11 @@ public sealed partial class RealTrafficTests
     [GeneratedRegex(@"time=([0-9.]+) ms")]
     private static partial Regex RttPattern();
 
+    /// <summary>A host's non-zero counters and its NICs' counters, one line each: what a failed assertion shows.</summary>
+    private static string Counters(NetSim.Scenario.Running.RunResult result, string host) =>
+        string.Join("\n", result.Report.Hosts.Where(h => h.Host == host).SelectMany(h => h.Counters.Where(c => c.Value != 0)).Select(c => $"{host} {c.Key}={c.Value}")
+            .Concat(result.Report.Nics.Where(n => n.Host == host).Select(n => $"{n} drops: {string.Join(", ", n.DropReasons)}")));
+
     [SkippableFact]
     public void Ping_from_a_namespace_through_a_simulated_router_gets_replies_after_the_link_delay()
     {
@@ -22,14 +27,17 @@ public sealed partial class RealTrafficTests
         string ns = Unique("nsbt-"), dev = Unique("nsb");
         try
         {
-            using var run = new BackgroundRun(Scenarios.Router(ns, dev, "8s", delay: "50ms"));
+            using var run = new BackgroundRun(Scenarios.Router(ns, dev, "12s", delay: "50ms"));
             run.WaitUntilRunning();
-            var (code, output) = InNetns(ns, "ping", "-n", "-c", "8", "-i", "0.2", "-W", "5", "10.0.2.2");
+            // -w, not -W: once one reply is in, ping -W waits only two round trips after the last request, so a
+            // simulation held up for a second by a loaded machine would lose replies that do come. With -c and -w
+            // ping waits for all 8 replies, up to 10 s (inside the run's 12 s).
+            var (code, output) = InNetns(ns, "ping", "-n", "-c", "8", "-i", "0.2", "-w", "10", "10.0.2.2");
             var result = run.Finish();
 
             Assert.True(code == 0, output);
             var rtts = RttPattern().Matches(output).Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
-            Assert.Equal(8, rtts.Count);
+            Assert.True(rtts.Count == 8, $"{rtts.Count} of 8 replies\n{output}\n{string.Join("\n", result.Report.Bridges)}\n{Counters(result, "r1")}\n{Counters(result, "h2")}");
             // 50 ms each way: no reply can come sooner than 100 ms, whatever the load. The best of eight must not be much
             // later either (the real-time scheduler's 10 ms ticks; generous for a loaded machine, where the first replies
             // also wait for the JIT).
