@@ -4,7 +4,6 @@ using NetSim.Protocol;
 using NetSim.Protocol.Links;
 using NetSim.Protocol.Stack;
 using GetNicCounters = NetSim.Protocol.Nic.GetNicCounters;
-using NicFinalCounters = NetSim.Protocol.Nic.NicFinalCounters;
 using ProtocolNicCounters = NetSim.Protocol.Nic.NicCounters;
 
 namespace NetSim.Scenario.TimeSeries;
@@ -17,10 +16,11 @@ namespace NetSim.Scenario.TimeSeries;
 /// <remarks>
 /// A sample costs a few messages per NIC and link, every interval, whatever the traffic: at 1,000 hosts and the
 /// default 100 ms that was as many messages as the frames themselves. With <c>cacheNics</c> (virtual time) a NIC found
-/// once is asked directly at later samples (2 messages instead of 4) until it stops: a stopping NIC publishes its
-/// final counters (<see cref="NicFinalCounters"/>) in the same instant its stack forgets it, and a virtual-time sample
-/// runs only once its instant is drained, so the cache and the stack agree at every sample. In real time a NIC can
-/// stop between the two, so every sample asks the hosts.
+/// once is asked directly at later samples (2 messages instead of 4) until it stops: the collector watches it, the
+/// NIC's termination reaches the collector in the same instant its stack forgets it, and a virtual-time sample runs
+/// only once its instant is drained, so the cache and the stack agree at every sample. (Not the event stream's
+/// <c>NicFinalCounters</c>: subscribing makes Akka's unsubscriber watch the collector from another thread, and that
+/// made reruns differ.) In real time a NIC can stop between the two, so every sample asks the hosts.
 /// </remarks>
 internal sealed class CounterCollector : UntypedActor
 {
@@ -44,7 +44,6 @@ internal sealed class CounterCollector : UntypedActor
 
     private readonly bool _cacheNics;
     private readonly NicSlot[] _slots; // hosts in order, each host's NICs in order
-    private readonly Dictionary<(IActorRef Host, string Nic), NicSlot> _slotsByName = [];
     private readonly Dictionary<IActorRef, Queue<NicSlot>> _pendingLookups = [];
     private readonly ActorKeyed<NicSlot> _nicSlots = new();
     private readonly ActorKeyed<string> _links = new();
@@ -58,18 +57,12 @@ internal sealed class CounterCollector : UntypedActor
     {
         _cacheNics = cacheNics;
         _slots = [.. hosts.SelectMany(h => h.Nics.Select(n => new NicSlot(h.Ref, n, $"{h.Host}.{n}")))];
-        foreach (var s in _slots) _slotsByName.TryAdd((s.Host, s.Nic), s);
         foreach (var (link, name) in links) _links.Add(link, name);
         _linkCount = links.Count;
     }
 
     public static Props Props(IReadOnlyList<(string Host, IActorRef Ref, IReadOnlyList<string> Nics)> hosts, IReadOnlyDictionary<IActorRef, string> links, bool cacheNics) =>
         Akka.Actor.Props.Create(() => new CounterCollector(hosts, links, cacheNics)).WithSimDispatcher();
-
-    protected override void PreStart()
-    {
-        if (_cacheNics) Context.System.EventStream.Subscribe(Self, typeof(NicFinalCounters));
-    }
 
     protected override void OnReceive(object message)
     {
@@ -105,7 +98,11 @@ internal sealed class CounterCollector : UntypedActor
                 // The host answers lookups in the order they were sent.
                 var found = _pendingLookups[Sender].Dequeue();
                 _nicSlots.Add(info.Nic, found);
-                if (_cacheNics) found.Actor = info.Nic;
+                if (_cacheNics && found.Actor is null)
+                {
+                    found.Actor = info.Nic;
+                    Context.Watch(info.Nic);
+                }
                 info.Nic.Tell(GetNicCounters.Instance);
                 return; // still outstanding: the counters follow
             case OperationFailed:
@@ -117,9 +114,9 @@ internal sealed class CounterCollector : UntypedActor
             case LinkCounters counters:
                 _linkCounters[_links[Sender]] = counters;
                 break;
-            case NicFinalCounters f:
+            case Terminated t:
                 // That NIC stopped: look its name up again at the next sample (a new NIC may take it).
-                if (_slotsByName.TryGetValue((f.Stack, f.Counters.Name), out var gone)) gone.Actor = null;
+                if (_nicSlots.TryGet(t.ActorRef) is { Actor: { } cached } gone && cached.Equals(t.ActorRef)) gone.Actor = null;
                 return;
             default:
                 Unhandled(message);
@@ -150,6 +147,8 @@ internal sealed class CounterCollector : UntypedActor
             _byPath[actor] = value;
             _byReference[actor] = value;
         }
+
+        public T? TryGet(IActorRef actor) => _byReference.TryGetValue(actor, out var value) || _byPath.TryGetValue(actor, out value) ? value : default;
 
         public T this[IActorRef actor]
         {
