@@ -25,6 +25,7 @@ public static class NetSimCommand
     /// instead of stopping each one (<see cref="RunOptions.EndsProcess"/>). In-process callers (tests) leave it false.</param>
     public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null, RunInterruption? interruption = null, bool endsProcess = false)
     {
+        RunWarmUp.StartFor(args, endsProcess);
         output ??= Console.Out;
         error ??= Console.Error;
         var verbose = new Option<bool>("--verbose") { Description = "On an internal error, print the stack trace; show Akka's log.", Recursive = true };
@@ -103,8 +104,13 @@ public static class NetSimCommand
         var sizes = new Option<string?>("--sizes") { Description = "With --scale: the sizes N, comma-separated (default 10,100,1000,10000)." };
         var topologies = new Option<string?>("--topology") { Description = "With --scale: star, chain or both (default star,chain)." };
         var pairs = new Option<int?>("--pairs") { Description = "With --scale: NetSim/ns-3 pairs per size, medians reported (default 3; 1 at 10,000)." };
-        var bench = new Command("bench", "Measure frames per second, NIC churn and memory on this machine.") { quick, json, scale, sizes, topologies, pairs };
-        bench.SetAction(r => r.GetValue(scale)
+        var shortRun = new Option<bool>("--short") { Description = "A short run end to end (process start to report written), RUNS times: a 10-host star, or FILE." };
+        var shortFile = new Option<FileInfo?>("--file") { Description = "With --short: the scenario to run (default: a 10-host star, 1.1 s simulated)." };
+        var runs = new Option<int?>("--runs") { Description = "With --short: runs per variant (with the file's defaults, and without plots), medians reported (default 5)." };
+        var bench = new Command("bench", "Measure frames per second, NIC churn and memory on this machine.") { quick, json, scale, sizes, topologies, pairs, shortRun, shortFile, runs };
+        bench.SetAction(r => r.GetValue(shortRun)
+            ? ShortRunBench.Run(r.GetValue(shortFile), r.GetValue(runs) ?? 5, output, error)
+            : r.GetValue(scale)
             ? BenchCommand.Scale(r.GetValue(topologies), r.GetValue(sizes), r.GetValue(pairs), output)
             : BenchCommand.Run(r.GetValue(quick), r.GetValue(json), output));
 

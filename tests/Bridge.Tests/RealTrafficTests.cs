@@ -48,6 +48,7 @@ public sealed partial class RealTrafficTests
             var bridge = Assert.Single(result.Report.Bridges);
             Assert.Equal(dev, bridge.Device);
             Assert.True(bridge.FromKernelFrames >= 8 && bridge.ToKernelFrames >= 8, $"{bridge}");
+            Assert.Contains($"bridge,k,to_kernel_frames,{bridge.ToKernelFrames}\n", File.ReadAllText(Path.Combine(run.Folder, "counters.csv")));
             Assert.True(File.Exists(Path.Combine(run.Folder, "bridge-k.pcap")));
             Assert.True(new FileInfo(Path.Combine(run.Folder, "bridge-k.pcap")).Length > 24 + 10 * 16, "the capture holds the pings");
             AssertGone(ns, dev);

@@ -4,8 +4,10 @@ namespace NetSim.Cli.Tests;
 
 /// <summary>
 /// The netsim process leaves a virtual-time run's actors to its exit instead of stopping each one (RunOptions.EndsProcess,
-/// set by Program.Main only). What it writes must not change: every file of a run, its stdout and its exit code are
-/// those of the same run in this process, where the actor system is stopped in order before the report is written.
+/// set by Program.Main only), and warms Akka and the summary up on a second thread while it loads the file (RunWarmUp,
+/// also Program.Main only). What it writes must not change: every file of a run, its stdout and its exit code are
+/// those of the same run in this process, where nothing warms up and the actor system is stopped in order before the
+/// report is written.
 /// </summary>
 public class ProcessExitTests
 {

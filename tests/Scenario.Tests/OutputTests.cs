@@ -213,5 +213,22 @@ public class OutputTests
         Assert.Contains("switch,sw1:h2.eth0>sw1,offered,5", lines);
         Assert.Equal(csv, CountersCsvWriter.ToCsv(SampleReport()));
         Assert.Equal(lines.Skip(1).Order(StringComparer.Ordinal), lines.Skip(1));
+        Assert.DoesNotContain(lines, l => l.StartsWith("bridge,", StringComparison.Ordinal)); // no bridges, no rows
+    }
+
+    [Fact]
+    public void Counters_csv_has_a_bridges_counters_as_bridge_rows()
+    {
+        var report = SampleReport() with
+        {
+            Bridges = [new BridgeReport("k", "nsim0", "sim", 8, 672, 7, 588, 1, new Dictionary<string, long> { ["not-ip"] = 1 })],
+        };
+        var lines = CountersCsvWriter.ToCsv(report).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(
+            ["bridge,k,drop.not-ip,1", "bridge,k,dropped,1", "bridge,k,from_kernel_bytes,672", "bridge,k,from_kernel_frames,8",
+             "bridge,k,to_kernel_bytes,588", "bridge,k,to_kernel_frames,7"],
+            lines.Where(l => l.StartsWith("bridge,", StringComparison.Ordinal)));
+        Assert.Equal(lines.Skip(1).Order(StringComparer.Ordinal), lines.Skip(1));
     }
 }

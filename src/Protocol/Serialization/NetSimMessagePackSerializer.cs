@@ -20,53 +20,60 @@ public sealed class NetSimMessagePackSerializer : SerializerWithStringManifest
     /// <summary>The identifier in akka.actor.serialization-identifiers; unique among this system's serializers.</summary>
     public const int Id = 7_301;
 
-    private static readonly FrozenDictionary<Type, string> ManifestByType;
-    private static readonly FrozenDictionary<string, Type> TypeByManifest;
-
-    private readonly MessagePackSerializerOptions _options;
-
-    static NetSimMessagePackSerializer()
-    {
-        var types = typeof(INetSimMessage).Assembly.GetTypes()
-            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(INetSimMessage).IsAssignableFrom(t))
-            .ToList();
-        ManifestByType = types.ToFrozenDictionary(t => t, ManifestOf);
-        TypeByManifest = types.ToFrozenDictionary(ManifestOf, t => t);
-    }
+    // Akka creates every configured serializer when a system starts, also where nothing is ever serialized (a run in
+    // one process): the catalogue of message types and the MessagePack options are made on first use instead (about
+    // 10 ms of a short run's start-up: every type of this assembly loaded, MessagePack's resolvers initialised).
+    private readonly Lazy<MessagePackSerializerOptions> _options;
 
     /// <summary>Created by Akka for the system that binds it (config/netsim.conf).</summary>
     public NetSimMessagePackSerializer(ExtendedActorSystem system) : base(system)
     {
-        _options = MessagePackSerializerOptions.Standard
+        _options = new(() => MessagePackSerializerOptions.Standard
             .WithResolver(CompositeResolver.Create(
                 [new ActorRefFormatter(system), MacAddressFormatter.Instance, IpAddressFormatter.Instance],
                 [StandardResolver.Instance]))
-            .WithSecurity(MessagePackSecurity.UntrustedData);
+            .WithSecurity(MessagePackSecurity.UntrustedData));
     }
 
     /// <summary>Every message type this serializer handles (for tests and documentation).</summary>
-    public static IReadOnlyCollection<Type> MessageTypes => ManifestByType.Keys;
+    public static IReadOnlyCollection<Type> MessageTypes => Catalogue.ManifestByType.Keys;
 
     /// <inheritdoc />
     public override int Identifier => Id;
 
     /// <inheritdoc />
-    public override byte[] ToBinary(object obj) => MessagePackSerializer.Serialize(obj.GetType(), obj, _options);
+    public override byte[] ToBinary(object obj) => MessagePackSerializer.Serialize(obj.GetType(), obj, _options.Value);
 
     /// <inheritdoc />
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        if (!TypeByManifest.TryGetValue(manifest, out var type))
+        if (!Catalogue.TypeByManifest.TryGetValue(manifest, out var type))
             throw new SerializationException($"NetSim: unknown message manifest '{manifest}'");
-        return MessagePackSerializer.Deserialize(type, bytes, _options)
+        return MessagePackSerializer.Deserialize(type, bytes, _options.Value)
                ?? throw new SerializationException($"NetSim: '{manifest}' deserialized to null");
     }
 
     /// <inheritdoc />
     public override string Manifest(object o) =>
-        ManifestByType.TryGetValue(o.GetType(), out var manifest)
+        Catalogue.ManifestByType.TryGetValue(o.GetType(), out var manifest)
             ? manifest
             : throw new ArgumentException($"NetSim: {o.GetType()} is not a NetSim message", nameof(o));
+
+    /// <summary>Every message type of this assembly and its manifest, found once, on first use.</summary>
+    private static class Catalogue
+    {
+        public static readonly FrozenDictionary<Type, string> ManifestByType;
+        public static readonly FrozenDictionary<string, Type> TypeByManifest;
+
+        static Catalogue()
+        {
+            var types = typeof(INetSimMessage).Assembly.GetTypes()
+                .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(INetSimMessage).IsAssignableFrom(t))
+                .ToList();
+            ManifestByType = types.ToFrozenDictionary(t => t, ManifestOf);
+            TypeByManifest = types.ToFrozenDictionary(ManifestOf, t => t);
+        }
+    }
 
     private static string ManifestOf(Type t)
     {

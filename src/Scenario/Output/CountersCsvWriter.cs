@@ -9,7 +9,8 @@ namespace NetSim.Scenario.Output;
 /// Writes counters.csv in long form, one counter a row: <c>scope,name,counter,value</c>, where scope is
 /// <c>nic</c> (name host.nic; drop reasons as <c>drop.REASON</c>), <c>host</c> (stack counters), <c>flow</c>
 /// (<c>send_failed.ERRNO</c>), or <c>link</c> / <c>switch</c> (name LINK:FROM&gt;TO, counters offered, delivered,
-/// in_flight and <c>dropped.REASON</c>). Rows are sorted (scope, name, counter; ordinal), so the file is stable.
+/// in_flight and <c>dropped.REASON</c>), or <c>bridge</c> (name the bridge's; from_kernel_frames/bytes,
+/// to_kernel_frames/bytes, dropped and <c>drop.REASON</c>). Rows are sorted (scope, name, counter; ordinal), so the file is stable.
 /// </summary>
 public static class CountersCsvWriter
 {
@@ -43,6 +44,8 @@ public static class CountersCsvWriter
         AddWires(Add, "switch", report.Switches ?? []);
         foreach (var h in report.Hosts)
             Add("host", h.Host, h.Counters.Select(c => (c.Key, c.Value)));
+        foreach (var b in report.Bridges)
+            Add("bridge", b.Name, BridgeRows(b));
 
         output.Write("scope,name,counter,value\n");
         var keys = groups.Keys.ToArray();
@@ -65,6 +68,17 @@ public static class CountersCsvWriter
                 output.Write('\n');
             }
         }
+    }
+
+    /// <summary>A bridge's counters, named as report.json names them in snake case (as the NIC rows are).</summary>
+    private static IEnumerable<(string Counter, long Value)> BridgeRows(BridgeReport b)
+    {
+        yield return ("from_kernel_frames", b.FromKernelFrames);
+        yield return ("from_kernel_bytes", b.FromKernelBytes);
+        yield return ("to_kernel_frames", b.ToKernelFrames);
+        yield return ("to_kernel_bytes", b.ToKernelBytes);
+        yield return ("dropped", b.Dropped);
+        foreach (var d in b.DropReasons) yield return (NicCounterNames.DropPrefix + d.Key, d.Value);
     }
 
     /// <summary>Whether the rows are already in counter order (ties keep their order either way).</summary>
