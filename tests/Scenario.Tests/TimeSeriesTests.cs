@@ -141,6 +141,43 @@ public class TimeSeriesTests
         static double IntervalSeconds(decimal t) => t == 4.0m ? (double)(4.0m - 57 * 0.07m) : 0.07;
     }
 
+    // b.eth0 closes at 1.05 s while a floods it: its NIC is gone from then on, a sample later than the last one it was
+    // asked for directly.
+    private const string ClosedMidRun = """
+        seed = 1
+        duration = 2s
+        hosts {
+          a { nics { eth0 { type = tun, addresses = ["10.0.0.1/24"] } } }
+          b { nics { eth0 { type = tun, addresses = ["10.0.0.2/24"] } } }
+        }
+        links { l1 { a = "a.eth0", b = "b.eth0", delay = 1ms } }
+        script = [
+          { at = 0.5s, udp { name = "flood", from = a, to = "10.0.0.2", port = 9, rate = 1000, size = 100, count = 1000 } }
+          { at = 1.05s, close-devices = "b.eth0" }
+        ]
+        """;
+
+    [Fact]
+    public void A_nic_closed_mid_run_keeps_its_last_counters_and_the_samples_go_on()
+    {
+        var folder = NewFolder();
+        var report = ScenarioRunner.Run(Load(ClosedMidRun), new RunOptions(folder)).Report;
+        var rows = Read(folder);
+        var rx = Series(rows, "nics.b.eth0", "rx_packets");
+        // Every sample has the NIC: before the close with what arrived (1 frame a ms), after it with nothing new.
+        Assert.Equal(20, rx.Count);
+        Assert.Equal(100, rx[0.6m]);
+        Assert.True(rx[1.1m] is > 0 and < 100, $"rx in the interval of the close: {rx[1.1m]}");
+        Assert.All(rx.Where(p => p.Key >= 1.2m), p => Assert.Equal(0, p.Value));
+        Assert.Equal(0, Series(rows, "nics.b.eth0", "queue")[1.5m]);
+        // What arrived before the close is all there is: the samples add up to the NIC's final counters.
+        var b = report.Nics.Single(n => n.Host == "b");
+        Assert.Equal(b.RxPackets, rx.Values.Sum());
+        Assert.True(b.RxPackets is > 500 and < 600, $"b received {b.RxPackets}");
+        // The sender's NIC, asked directly at every sample, goes on counting.
+        Assert.Equal(1000, Series(rows, "nics.a.eth0", "tx_packets").Values.Sum());
+    }
+
     [Fact]
     public void A_rerun_writes_the_same_bytes()
     {

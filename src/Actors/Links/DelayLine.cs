@@ -1,4 +1,5 @@
 using Akka.Actor;
+using NetSim.Actors.Time;
 
 namespace NetSim.Actors.Links;
 
@@ -11,7 +12,8 @@ namespace NetSim.Actors.Links;
 /// </summary>
 /// <remarks>
 /// The wake-up is a plain <see cref="ITellScheduler.ScheduleTellOnce(TimeSpan, ICanTell, object, IActorRef)"/> to the
-/// owner itself (two small objects in the scheduler), not an Akka <c>TimerScheduler</c> timer (seven objects: its
+/// owner itself (in virtual time one timer entry that the line keeps and arms again, <see cref="VirtualScheduler.Arm"/>;
+/// with a wall clock two small objects per wake-up), not an Akka <c>TimerScheduler</c> timer (seven objects: its
 /// timer record, message wrapper, cancelable and cancellation token source). The owner stays the timer's receiver, so
 /// the virtual scheduler orders it among an instant's timers by the owner's path exactly as before. Nothing is
 /// cancelled: when an earlier item arrives, a wake-up is added for it and the later one stays armed. The armed
@@ -21,6 +23,9 @@ namespace NetSim.Actors.Links;
 /// </remarks>
 internal sealed class DelayLine<T>(object wakeUp, IScheduler scheduler, IActorRef owner)
 {
+    // In virtual time one timer entry, made on the first wake-up and armed again for every later one (a frame each, on
+    // a busy line).
+    private VirtualScheduler.ScheduledTell? _virtualWakeUp;
     private readonly PriorityQueue<T, (TimeSpan At, long Seq)> _queue = new();
     private long _sequence;
     private readonly Stack<TimeSpan> _armed = new(); // instants of wake-ups still to come, the earliest on top
@@ -60,6 +65,8 @@ internal sealed class DelayLine<T>(object wakeUp, IScheduler scheduler, IActorRe
     private void Arm(TimeSpan at, TimeSpan now)
     {
         _armed.Push(at);
-        scheduler.ScheduleTellOnce(at > now ? at - now : TimeSpan.Zero, owner, wakeUp, ActorRefs.NoSender);
+        var delay = at > now ? at - now : TimeSpan.Zero;
+        if (scheduler is VirtualScheduler virtualTime) virtualTime.Arm(_virtualWakeUp ??= virtualTime.CreateTell(owner, wakeUp, ActorRefs.NoSender), delay);
+        else scheduler.ScheduleTellOnce(delay, owner, wakeUp, ActorRefs.NoSender);
     }
 }

@@ -37,6 +37,7 @@ public sealed class LinkActor : UntypedActor
     private readonly PortWriters _writers;
     private readonly Wire[] _wires = [new(), new()];
     private readonly WireCounter[] _counters; // per direction: 0 is a to b, 1 is b to a
+    private readonly WireTotals _totals;
     private int _attached;
 
     /// <summary>One direction's transmitter: when the wire is next free, and when each waiting frame will start.</summary>
@@ -67,6 +68,7 @@ public sealed class LinkActor : UntypedActor
         _name = name;
         _ends = [a, b];
         _counters = [new WireCounter(a.ToString(), b.ToString()), new WireCounter(b.ToString(), a.ToString())];
+        _totals = new WireTotals(name, _counters);
         _parameters = parameters;
         // Loss and jitter draw from a stream per direction, derived from the run's seed by the link's name, so that a
         // direction's draws are the same whether or not the other direction is simulated in the same process.
@@ -119,7 +121,8 @@ public sealed class LinkActor : UntypedActor
                 Sender.Tell(new LinkParametersSet(_parameters));
                 break;
             case GetLinkCounters:
-                Sender.Tell(WireCounter.Total(_name, _counters.Sum(c => c.Offered), _counters.Sum(c => c.Delivered), _counters.Sum(c => c.InFlight), _counters));
+                Sender.Tell(_totals.Snapshot(_counters[0].Offered + _counters[1].Offered, _counters[0].Delivered + _counters[1].Delivered,
+                    _counters[0].InFlight + _counters[1].InFlight));
                 break;
             case PortClosed m:
                 _writers.Closed(m);

@@ -11,23 +11,34 @@ namespace NetSim.Actors.Links;
 internal sealed class WireCounter(string from, string to)
 {
     private readonly DropCounter _dropped = new();
+    private WireCounters? _snapshot; // the last answer, while nothing changed since
 
     public long Offered { get; private set; }
     public long Delivered { get; private set; }
     public long InFlight { get; private set; }
     public long Dropped => _dropped.Total;
 
-    public void Offer() => Offered++;
-    public void Drop(string reason, long n = 1) => _dropped.Count(reason, n);
-    public void Launch() => InFlight++;
-    public void Land() => InFlight--;
-    public void Deliver() => Delivered++;
+    /// <summary>Grows with every change: equal versions mean equal counters.</summary>
+    public long Version { get; private set; }
+
+    public void Offer() { Offered++; Changed(); }
+    public void Drop(string reason, long n = 1) { _dropped.Count(reason, n); Changed(); }
+    public void Launch() { InFlight++; Changed(); }
+    public void Land() { InFlight--; Changed(); }
+    public void Deliver() { Delivered++; Changed(); }
 
     /// <summary>Frames counted delivered whose write into the NIC then failed: they move to dropped.</summary>
     public void Undeliver(string reason, long n)
     {
         Delivered -= n;
         _dropped.Count(reason, n);
+        Changed();
+    }
+
+    private void Changed()
+    {
+        Version++;
+        _snapshot = null;
     }
 
     /// <summary>The reason a port's failed write is counted under.</summary>
@@ -38,17 +49,48 @@ internal sealed class WireCounter(string from, string to)
         _ => "write-" + errno,
     };
 
-    public WireCounters Snapshot() => new(from, to, Offered, Delivered, _dropped.Snapshot(), InFlight);
+    /// <summary>The counters now; the same (immutable) object again while nothing changed.</summary>
+    public WireCounters Snapshot() => _snapshot ??= new(from, to, Offered, Delivered, _dropped.Snapshot(), InFlight);
 
-    /// <summary>
-    /// <see cref="LinkCounters"/> of an owner of <paramref name="wires"/>: frames taken from NICs, delivered into NICs and
-    /// in flight are the owner's to say (a switch floods: one frame taken, several delivered); drops are every wire's.
-    /// </summary>
-    public static LinkCounters Total(string name, long taken, long delivered, long inFlight, IReadOnlyList<WireCounter> wires)
+    /// <summary>Adds this wire's drops by reason into <paramref name="reasons"/>.</summary>
+    public void AddDropsTo(Dictionary<string, long> reasons)
     {
+        foreach (var (reason, n) in _dropped.Snapshot()) reasons[reason] = reasons.GetValueOrDefault(reason) + n;
+    }
+}
+
+/// <summary>
+/// The <see cref="LinkCounters"/> of an owner of <paramref name="wires"/> (a link's two directions; a switch's ports,
+/// each port's ingress then egress): frames taken from NICs, delivered into NICs and in flight are the owner's to say
+/// (a switch floods: one frame taken, several delivered); drops are every wire's.
+/// </summary>
+/// <remarks>
+/// The time series asks every link for its counters at every sample (every 100 ms by default), busy or not, so an
+/// answer is built only when something changed since the last one and otherwise is the same immutable object again;
+/// a wire's own part is kept the same way. What changed is told by the wires' versions, which only grow.
+/// </remarks>
+internal sealed class WireTotals(string name, WireCounter[] wires)
+{
+    private LinkCounters? _last;
+    private long _lastVersion = -1;
+
+    public LinkCounters Snapshot(long taken, long delivered, long inFlight)
+    {
+        long version = 0;
+        foreach (var w in wires) version += w.Version;
+        if (_last is { } last && version == _lastVersion && last.Taken == taken && last.Delivered == delivered && last.InFlight == inFlight)
+            return last;
+
         var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var w in wires)
-            foreach (var (reason, n) in w._dropped.Snapshot()) reasons[reason] = reasons.GetValueOrDefault(reason) + n;
-        return new LinkCounters(name, taken, delivered, wires.Sum(w => w.Dropped), inFlight, reasons, wires.Select(w => w.Snapshot()).ToList());
+        long dropped = 0;
+        var directions = new WireCounters[wires.Length];
+        for (var i = 0; i < wires.Length; i++)
+        {
+            wires[i].AddDropsTo(reasons);
+            dropped += wires[i].Dropped;
+            directions[i] = wires[i].Snapshot();
+        }
+        _lastVersion = version;
+        return _last = new LinkCounters(name, taken, delivered, dropped, inFlight, reasons, directions);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using NetSim.Protocol.Nic;
 
 namespace NetSim.Actors.Nic;

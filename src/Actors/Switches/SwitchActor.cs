@@ -35,6 +35,7 @@ public sealed class SwitchActor : UntypedActor
     private readonly Dictionary<MacAddress, (int Port, TimeSpan LastSeen)> _macTable = [];
     // Per port, its two wires: ingress (the NIC to the switch) and egress (the switch to the NIC).
     private readonly WireCounter[] _ingress, _egress;
+    private readonly WireTotals _totals; // each port's ingress, then its egress
     private int _attached;
 
     private readonly IReadOnlyList<Func<int, IActorRef, Props>> _otherPorts;
@@ -57,6 +58,7 @@ public sealed class SwitchActor : UntypedActor
         _writers = new PortWriters(_ports);
         _ingress = [.. Enumerable.Range(0, _ports.Length).Select(i => new WireCounter(PortName(i), name))];
         _egress = [.. Enumerable.Range(0, _ports.Length).Select(i => new WireCounter(name, PortName(i)))];
+        _totals = new WireTotals(name, [.. _ingress.Zip(_egress).SelectMany(p => new[] { p.First, p.Second })]);
     }
 
     /// <summary>A learning switch with one port per TAP NIC of <paramref name="endpoints"/> (and per <paramref name="otherPorts"/>); <paramref name="creator"/> hears LinkReady or LinkFailed once every port attached.</summary>
@@ -101,8 +103,7 @@ public sealed class SwitchActor : UntypedActor
                 _egress[m.Port].Undeliver(m.Reason, m.Frames);
                 break;
             case GetLinkCounters:
-                var wires = _ingress.Zip(_egress).SelectMany(p => new[] { p.First, p.Second }).ToList();
-                Sender.Tell(WireCounter.Total(_name, _ingress.Sum(w => w.Offered), _egress.Sum(w => w.Delivered), _forwarding.Count, wires));
+                Sender.Tell(_totals.Snapshot(_ingress.Sum(w => w.Offered), _egress.Sum(w => w.Delivered), _forwarding.Count));
                 break;
             case GetMacTable:
                 Sender.Tell(new MacTable(_macTable.Where(e => Now - e.Value.LastSeen < _ageing)

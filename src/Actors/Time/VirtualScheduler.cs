@@ -133,6 +133,19 @@ public sealed class VirtualScheduler : SchedulerBase
 
     #endregion
 
+    /// <summary>
+    /// A Tell of <paramref name="message"/> to <paramref name="receiver"/> that can be armed again and again
+    /// (<see cref="Arm"/>): one timer entry for the life of its owner instead of one per arming. For wake-ups an actor
+    /// arms itself at a high rate (a link's head of line: one per frame), which otherwise cost an entry each.
+    /// It fires exactly as <see cref="ITellScheduler.ScheduleTellOnce(TimeSpan, ICanTell, object, IActorRef)"/> would.
+    /// </summary>
+    public ScheduledTell CreateTell(ICanTell receiver, object message, IActorRef? sender) =>
+        new(new TellItem(receiver, message, sender!, 0, null, KeyOf(receiver))); // no sender: null, as Akka passes it
+
+    /// <summary>Arms <paramref name="tell"/> to fire after <paramref name="delay"/>; it may be armed several times at once
+    /// (each arming fires once), since nothing about one firing is kept in the entry.</summary>
+    public void Arm(ScheduledTell tell, TimeSpan delay) => Add(delay, tell.Item);
+
     /// <summary>Key of the timers without a receiver (scheduled actions): after every receiver's.</summary>
     private const long ActionKey = long.MaxValue;
 
@@ -424,9 +437,16 @@ public sealed class VirtualScheduler : SchedulerBase
 
     #endregion
 
+    /// <summary>A timer entry made by <see cref="CreateTell"/>, armed with <see cref="Arm"/>.</summary>
+    public sealed class ScheduledTell
+    {
+        internal ScheduledTell(ScheduledItem item) => Item = item;
+        internal ScheduledItem Item { get; }
+    }
+
     // One object per timer: what it does, when it repeats, whether it was cancelled and its receiver's key (a Tell
     // timer, the common case - every link arrival and actor timer - was two objects before).
-    private abstract class ScheduledItem(long intervalTicks, ICancelable? cancelable, long receiver) : IRunnable
+    internal abstract class ScheduledItem(long intervalTicks, ICancelable? cancelable, long receiver) : IRunnable
     {
         public long Receiver { get; } = receiver;
         public long IntervalTicks { get; } = intervalTicks;

@@ -113,6 +113,7 @@ internal sealed class NicSeries(string host, string nic, Func<ProtocolNicCounter
 internal sealed class LinkSeries(string subject, Func<LinkCounters?> read) : ISampledSubject
 {
     private LinkCounters? _previous, _current;
+    private (string From, string To, string Name)[] _directionNames = []; // links.NAME.FROM>TO of each direction, made once
 
     public void Read(TimeSpan now)
     {
@@ -132,12 +133,30 @@ internal sealed class LinkSeries(string subject, Func<LinkCounters?> read) : ISa
         {
             var d = c.Directions[i];
             var before = p is not null && i < p.Directions.Count ? p.Directions[i] : null;
-            var name = $"{subject}.{d.From}>{d.To}";
+            var name = DirectionName(i, d);
             output.Write(now, name, "offered", d.Offered - (before?.Offered ?? 0));
             output.Write(now, name, "delivered", d.Delivered - (before?.Delivered ?? 0));
-            output.Write(now, name, "dropped", d.Dropped.Values.Sum() - (before?.Dropped.Values.Sum() ?? 0));
+            output.Write(now, name, "dropped", ReferenceEquals(d.Dropped, before?.Dropped) ? 0 : Sum(d.Dropped) - (before is null ? 0 : Sum(before.Dropped)));
             output.Write(now, name, "in_flight", d.InFlight);
         }
+    }
+
+    private string DirectionName(int i, WireCounters d)
+    {
+        if (i >= _directionNames.Length) Array.Resize(ref _directionNames, i + 1);
+        var cached = _directionNames[i];
+        if (cached.Name is null || cached.From != d.From || cached.To != d.To) // made again only if a wire's ends changed
+            _directionNames[i] = cached = (d.From, d.To, $"{subject}.{d.From}>{d.To}");
+        return cached.Name;
+    }
+
+    // Drops by reason added up; most wires never drop (an empty map, nothing to add).
+    private static long Sum(IReadOnlyDictionary<string, long> byReason)
+    {
+        if (byReason.Count == 0) return 0;
+        long sum = 0;
+        foreach (var (_, n) in byReason) sum += n;
+        return sum;
     }
 }
 

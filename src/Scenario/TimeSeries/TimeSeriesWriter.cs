@@ -33,15 +33,30 @@ public sealed class TimeSeriesWriter : IDisposable
     public void Write(TimeSpan time, string subject, string metric, double value)
     {
         if (time != _lastTime) (_lastTime, _lastSeconds) = (time, Seconds(time)); // a sample's rows share their time
-        _out.Write(_lastSeconds);
-        _out.Write(',');
-        _out.Write(subject);
-        _out.Write(',');
-        _out.Write(metric);
-        _out.Write(',');
-        Span<char> buffer = stackalloc char[32];
-        _out.Write(FormatNumber(value, buffer));
-        _out.Write('\n');
+        // The row is put together here and handed to the stream in one call: a run of a thousand hosts writes millions
+        // of rows, and each call into the writer has a fixed cost.
+        var length = _lastSeconds.Length + subject.Length + metric.Length + 3 + 32 + 1;
+        if (_row.Length < length) _row = new char[Math.Max(length, _row.Length * 2)];
+        var row = _row.AsSpan();
+        var at = Append(row, 0, _lastSeconds);
+        row[at++] = ',';
+        at = Append(row, at, subject);
+        row[at++] = ',';
+        at = Append(row, at, metric);
+        row[at++] = ',';
+        var number = FormatNumber(value, row.Slice(at, 32));
+        if (!number.Overlaps(row)) number.CopyTo(row[at..]); // "0" and the rare long form are not written in place
+        at += number.Length;
+        row[at++] = '\n';
+        _out.Write(row[..at]);
+    }
+
+    private char[] _row = new char[128];
+
+    private static int Append(Span<char> row, int at, string text)
+    {
+        text.CopyTo(row[at..]);
+        return at + text.Length;
     }
 
     /// <summary>The shortest invariant form that reads back as the same double.</summary>

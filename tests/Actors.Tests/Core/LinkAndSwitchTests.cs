@@ -62,6 +62,41 @@ public sealed class LinkAndSwitchTests : DeviceTestKit
     }
 
     [Fact]
+    public void Counters_asked_again_are_the_same_answer_until_a_frame_moves()
+    {
+        var (h1, n1) = HostWithNic(tap: false);
+        var (h2, _) = HostWithNic(tap: false);
+        var in2 = (Akka.TestKit.TestProbe)Inbound(h2);
+        var link = Link(h1, h2, tap: false, LinkParameters.Ideal);
+        LinkCounters Ask()
+        {
+            link.Tell(GetLinkCounters.Instance, TestActor);
+            return ExpectMsg<LinkCounters>();
+        }
+
+        var idle = Ask();
+        Assert.Same(idle, Ask()); // nothing moved: the answer is not built again
+        Assert.Empty(idle.DropReasons);
+        SendOut(h1, n1.NicId, EtherType.IPv4, Ipv4());
+        in2.ExpectMsg<InboundFrame>();
+        var one = Ask();
+        Assert.NotSame(idle, one);
+        Assert.Equal((1L, 1L, 0L), (one.Taken, one.Delivered, one.Dropped));
+        Assert.Equal((1L, 0L), (one.Directions[0].Offered, one.Directions[1].Offered));
+        Assert.Same(idle.Directions[1], one.Directions[1]); // the idle direction's part is kept too
+        Assert.Same(one, Ask());
+
+        link.Tell(new SetLinkParameters(LinkParameters.Ideal with { Loss = 1.0 }), TestActor);
+        ExpectMsg<LinkParametersSet>();
+        SendOut(h1, n1.NicId, EtherType.IPv4, Ipv4());
+        AwaitAssert(() => Assert.Equal(1, Ask().DropReasons.GetValueOrDefault("loss")));
+        var lost = Ask();
+        Assert.Equal((2L, 1L, 1L), (lost.Taken, lost.Delivered, lost.Dropped));
+        Assert.Equal(1, lost.Directions[0].Dropped["loss"]);
+        Assert.Empty(one.DropReasons); // an earlier answer is not changed by later drops
+    }
+
+    [Fact]
     public void A_lossy_or_down_link_drops_and_counts_every_frame()
     {
         var (h1, n1) = HostWithNic(tap: false);

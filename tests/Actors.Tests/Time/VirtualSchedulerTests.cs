@@ -40,6 +40,31 @@ public sealed class VirtualSchedulerTests : IDisposable
     }
 
     [Fact]
+    public void A_tell_armed_again_and_again_fires_once_per_arming_in_the_order_of_every_other_timer()
+    {
+        var seen = new List<string>();
+        var receiver = _driver.ActorOf(Props.Create(() => new Recorder(seen)).WithSimDispatcher(), "recorder");
+        var scheduler = (VirtualScheduler)_scheduler;
+        var wake = scheduler.CreateTell(receiver, "wake", ActorRefs.NoSender);
+
+        scheduler.Arm(wake, TimeSpan.FromMilliseconds(10));
+        _scheduler.ScheduleTellOnce(TimeSpan.FromMilliseconds(10), receiver, "other", ActorRefs.NoSender);
+        scheduler.Arm(wake, TimeSpan.FromMilliseconds(10)); // armed twice at one instant: fires twice
+        scheduler.Arm(wake, TimeSpan.FromMilliseconds(5));
+        Assert.Equal(4, _driver.PendingTimers);
+
+        _driver.RunUntil(TimeSpan.FromMilliseconds(9));
+        Assert.Equal(["wake"], seen); // at 5 ms
+        _driver.RunUntil(TimeSpan.FromMilliseconds(20));
+        Assert.Equal(["wake", "wake", "other", "wake"], seen); // at 10 ms, in the order they were armed
+        Assert.Equal(0, _driver.PendingTimers);
+
+        scheduler.Arm(wake, TimeSpan.Zero); // and again after it fired
+        _driver.RunUntilIdle();
+        Assert.Equal(5, seen.Count);
+    }
+
+    [Fact]
     public void Cancelled_timers_never_fire_and_repeating_timers_stop_on_cancel()
     {
         var fired = 0;
