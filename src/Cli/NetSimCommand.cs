@@ -141,12 +141,11 @@ public static class NetSimCommand
         {
             // One line: the first problem in the file (errors without a line last), and how many more there are.
             var first = result.Errors.OrderBy(e => e.Line == 0 ? int.MaxValue : e.Line).First();
-            error.WriteLine($"{OneLine((first with { File = Relative(first.File) }).ToString())}{More(result.Errors.Length - 1)}");
+            error.WriteLine($"{OneLine((first with { File = PlotCommand.Relative(first.File) }).ToString())}{More(result.Errors.Length - 1)}");
         }
         return result;
     }
 
-    private static string Relative(string path) => PlotCommand.Relative(path);
 
     private static int Validate(FileInfo file, string? maxFileSize, TextWriter output, TextWriter error)
     {
@@ -154,7 +153,7 @@ public static class NetSimCommand
         var result = Load(file, [], null, maxFileBytes, error);
         if (!result.Succeeded) return BadInput;
         var s = result.Scenario!;
-        output.WriteLine($"{Relative(file.FullName)}: ok ({s.Hosts.Length} hosts, {s.Links.Length} links, {s.Switches.Length} switches, {s.Script.Length} steps, {s.Duration.TotalSeconds:0.###} s)");
+        output.WriteLine($"{PlotCommand.Relative(file.FullName)}: ok ({s.Hosts.Length} hosts, {s.Links.Length} links, {s.Switches.Length} switches, {s.Script.Length} steps, {s.Duration.TotalSeconds:0.###} s)");
         return Ok;
     }
 
@@ -196,13 +195,13 @@ public static class NetSimCommand
         catch (NetSim.Bridge.Kernel.KernelSetupException e)
         {
             // A bridge's kernel side: what this machine lacks (root, /dev/net/tun) or refuses (a taken name) is the user's to fix.
-            error.WriteLine($"{Relative(file.FullName)}: {e.Message}");
+            error.WriteLine($"{PlotCommand.Relative(file.FullName)}: {e.Message}");
             return BadInput;
         }
         catch (ScenarioSetupException e)
         {
             // validate accepted the file, so a refusal while setting it up is NetSim's own failure
-            throw new InvalidOperationException($"{Relative(file.FullName)} passed validation but could not be set up: {e.Message}", e);
+            throw new InvalidOperationException($"{PlotCommand.Relative(file.FullName)} passed validation but could not be set up: {e.Message}", e);
         }
         finally
         {
@@ -215,12 +214,12 @@ public static class NetSimCommand
     private static int Finish(RunResult result, NetSim.Scenario.Scenario scenario, string folder, RunInterruption? interruption, TextWriter output,
         PlotWarmUp? plotWarmUp)
     {
-        plotWarmUp?.Wait();
         Summary.Write(result, output);
         foreach (var p in result.Partitions)
             output.WriteLine($"partition {p.Partition + 1}: {p.Windows} windows, {p.FramesSent} frames out, {p.FramesReceived} in, computing {p.Computing.TotalSeconds:0.###} s, synchronising {p.Synchronising.TotalSeconds:0.###} s");
+        plotWarmUp?.Wait(); // the run's plots are drawn after the throwaway one, never beside it
         var files = scenario.Report.Plots ? [.. result.Files, PlotCommand.AfterRun(folder)[0]] : result.Files;
-        output.WriteLine($"results: {string.Join(", ", files.Select(Relative))}");
+        output.WriteLine($"results: {string.Join(", ", files.Select(PlotCommand.Relative))}");
         if (result.Report.Interrupted)
         {
             output.WriteLine($"interrupted at {result.Report.Reached.TotalSeconds:0.###} s of {scenario.Duration.TotalSeconds:0.###} s simulated; the report holds the figures so far");
@@ -258,7 +257,7 @@ public static class NetSimCommand
         var errors = NetSim.Scenario.Partitioning.PartitionPlanner.Plan(scenario, partitions).Errors;
         if (errors.IsEmpty) return false;
         var first = errors.OrderBy(e => e.Line == 0 ? int.MaxValue : e.Line).First();
-        error.WriteLine(partitions < 1 ? $"netsim: --partitions: {first.Message}" : $"{OneLine((first with { File = Relative(first.File) }).ToString())}{More(errors.Length - 1)}");
+        error.WriteLine(partitions < 1 ? $"netsim: --partitions: {first.Message}" : $"{OneLine((first with { File = PlotCommand.Relative(first.File) }).ToString())}{More(errors.Length - 1)}");
         return true;
     }
 

@@ -1,5 +1,3 @@
-using ScottPlot;
-
 namespace NetSim.Cli;
 
 /// <summary>
@@ -28,17 +26,7 @@ internal sealed class PlotWarmUp
     {
         try
         {
-            // What a run's plot uses (NetSim.Experiments.Plots.PlotRenderer): a line with markers, title, labels, legend, PNG and SVG.
-            var plot = new Plot();
-            var line = plot.Add.Scatter(new double[] { 0, 1, 2 }, new double[] { 0, 1, 0 });
-            line.LegendText = "warm-up";
-            line.MarkerSize = 5;
-            plot.Title("warm-up", size: 14);
-            plot.XLabel("time (s)");
-            plot.YLabel("value");
-            plot.ShowLegend(Edge.Right);
-            _ = plot.GetImageBytes(90, 42, ImageFormat.Png);
-            _ = plot.GetSvgXml(90, 42);
+            NetSim.Experiments.Plots.PlotRenderer.WarmUp();
         }
         catch (Exception)
         {

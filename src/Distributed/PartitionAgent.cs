@@ -40,18 +40,26 @@ public sealed class PartitionInbox : IDisposable
 
     /// <summary>
     /// Ends the run for this process: every wait for the assignment or a grant, now and later, throws
-    /// <paramref name="reason"/>. The first reason wins. The wait for <see cref="RunCompleted"/> ends only when the
-    /// coordinator is gone or refused this worker (also when that comes after another reason): otherwise the process
+    /// <paramref name="reason"/>. The first reason wins. The wait for <see cref="RunCompleted"/> goes on: the process
     /// sends what it reached and waits to be released, so it does not leave the cluster before the coordinator has
-    /// its results (cluster gossip of its leaving can overtake its last results).
+    /// its results (cluster gossip of its leaving can overtake its last results). See <see cref="AbortUnreleased"/>.
     /// </summary>
     public void Abort(Exception reason)
     {
-        if (reason is PartitionLostException { Partition: 0 } or WorkerRefusedException) RunCompleted.TrySetException(reason);
         if (Interlocked.CompareExchange(ref _abortReason, reason, null) is not null) return;
         Assignment.TrySetException(reason);
         try { _aborted.Cancel(); }
         catch (ObjectDisposedException) { }
+    }
+
+    /// <summary>
+    /// Ends the run when no one is left to release this process (the coordinator is gone, or refused this worker):
+    /// as <see cref="Abort"/>, and the wait for <see cref="RunCompleted"/> ends too, also after another reason.
+    /// </summary>
+    public void AbortUnreleased(Exception reason)
+    {
+        RunCompleted.TrySetException(reason);
+        Abort(reason);
     }
 
     /// <summary>Waits for the grant of the window ending at <paramref name="windowEndTicks"/>.</summary>
@@ -109,7 +117,7 @@ public sealed class PartitionAgent : ReceiveActor
             inbox.Coordinator = Sender;
             inbox.Assignment.TrySetResult(a);
         });
-        Receive<WorkerRefused>(r => inbox.Abort(new WorkerRefusedException(r.Reason)));
+        Receive<WorkerRefused>(r => inbox.AbortUnreleased(new WorkerRefusedException(r.Reason)));
         Receive<WindowGranted>(g =>
         {
             foreach (var f in g.Frames) _granted.Add(FrameChunks.FromWire(f));

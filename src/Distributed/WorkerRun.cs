@@ -143,7 +143,7 @@ public static class WorkerRun
     private static Timer WatchParent(int processId, PartitionInbox inbox) => new(_ =>
     {
         if (IsAlive(processId)) return;
-        inbox.Abort(new PartitionLostException(0, $"the coordinator process {processId}"));
+        inbox.AbortUnreleased(new PartitionLostException(0, $"the coordinator process {processId}"));
     }, null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
 
     private static bool IsAlive(int processId)
@@ -171,7 +171,7 @@ public static class WorkerRun
             void Gone(Member m, string how)
             {
                 if (m.HasRole(ControlSystem.CoordinatorRole))
-                    inbox.Abort(new PartitionLostException(0, $"the coordinator at {join} ({how})"));
+                    inbox.AbortUnreleased(new PartitionLostException(0, $"the coordinator at {join} ({how})"));
             }
             Receive<ClusterEvent.UnreachableMember>(e => Gone(e.Member, "unreachable"));
             Receive<ClusterEvent.IMemberEvent>(e =>

@@ -15,8 +15,6 @@ public static class PhaseMarks
     private static readonly object Gate = new();
     private static Snapshot _last = Snapshot.Take();
 
-    public static bool IsEnabled => Enabled;
-
     /// <summary>Ends the phase called <paramref name="phase"/> (and starts the next one).</summary>
     public static void Mark(string phase)
     {

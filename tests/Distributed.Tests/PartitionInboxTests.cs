@@ -39,7 +39,7 @@ public sealed class PartitionInboxTests
     {
         using var inbox = new PartitionInbox();
         inbox.Abort(new OperationCanceledException("the coordinator was interrupted"));
-        inbox.Abort(new PartitionLostException(0, "the coordinator at 127.0.0.1:1"));
+        inbox.AbortUnreleased(new PartitionLostException(0, "the coordinator at 127.0.0.1:1")); // as CoordinatorWatch does
 
         Assert.True(inbox.RunCompleted.Task.IsFaulted);
         Assert.IsType<OperationCanceledException>(inbox.AbortReason); // the first reason is the one told
@@ -49,7 +49,7 @@ public sealed class PartitionInboxTests
     public void A_refused_worker_is_not_left_waiting()
     {
         using var inbox = new PartitionInbox();
-        inbox.Abort(new WorkerRefusedException("another build"));
+        inbox.AbortUnreleased(new WorkerRefusedException("another build")); // as the agent does on WorkerRefused
 
         Assert.True(inbox.RunCompleted.Task.IsFaulted);
         Assert.True(inbox.Assignment.Task.IsFaulted);

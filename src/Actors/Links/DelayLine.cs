@@ -25,6 +25,7 @@ internal sealed class DelayLine<T>(object wakeUp, IScheduler scheduler, IActorRe
 {
     // In virtual time one timer entry, made on the first wake-up and armed again for every later one (a frame each, on
     // a busy line).
+    private readonly VirtualScheduler? _virtualTime = scheduler as VirtualScheduler;
     private VirtualScheduler.ScheduledTell? _virtualWakeUp;
     private readonly PriorityQueue<T, (TimeSpan At, long Seq)> _queue = new();
     private long _sequence;
@@ -66,7 +67,7 @@ internal sealed class DelayLine<T>(object wakeUp, IScheduler scheduler, IActorRe
     {
         _armed.Push(at);
         var delay = at > now ? at - now : TimeSpan.Zero;
-        if (scheduler is VirtualScheduler virtualTime) virtualTime.Arm(_virtualWakeUp ??= virtualTime.CreateTell(owner, wakeUp, ActorRefs.NoSender), delay);
+        if (_virtualTime is { } virtualTime) virtualTime.Arm(_virtualWakeUp ??= virtualTime.CreateTell(owner, wakeUp, ActorRefs.NoSender), delay);
         else scheduler.ScheduleTellOnce(delay, owner, wakeUp, ActorRefs.NoSender);
     }
 }

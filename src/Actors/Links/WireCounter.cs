@@ -18,26 +18,17 @@ internal sealed class WireCounter(string from, string to)
     public long InFlight { get; private set; }
     public long Dropped => _dropped.Total;
 
-    /// <summary>Grows with every change: equal versions mean equal counters.</summary>
-    public long Version { get; private set; }
-
-    public void Offer() { Offered++; Changed(); }
-    public void Drop(string reason, long n = 1) { _dropped.Count(reason, n); Changed(); }
-    public void Launch() { InFlight++; Changed(); }
-    public void Land() { InFlight--; Changed(); }
-    public void Deliver() { Delivered++; Changed(); }
+    public void Offer() { Offered++; _snapshot = null; }
+    public void Drop(string reason, long n = 1) { _dropped.Count(reason, n); _snapshot = null; }
+    public void Launch() { InFlight++; _snapshot = null; }
+    public void Land() { InFlight--; _snapshot = null; }
+    public void Deliver() { Delivered++; _snapshot = null; }
 
     /// <summary>Frames counted delivered whose write into the NIC then failed: they move to dropped.</summary>
     public void Undeliver(string reason, long n)
     {
         Delivered -= n;
         _dropped.Count(reason, n);
-        Changed();
-    }
-
-    private void Changed()
-    {
-        Version++;
         _snapshot = null;
     }
 
@@ -67,18 +58,15 @@ internal sealed class WireCounter(string from, string to)
 /// <remarks>
 /// The time series asks every link for its counters at every sample (every 100 ms by default), busy or not, so an
 /// answer is built only when something changed since the last one and otherwise is the same immutable object again;
-/// a wire's own part is kept the same way. What changed is told by the wires' versions, which only grow.
+/// a wire's own part is kept the same way, so a wire handing out the same snapshot as last time has not changed.
 /// </remarks>
 internal sealed class WireTotals(string name, WireCounter[] wires)
 {
     private LinkCounters? _last;
-    private long _lastVersion = -1;
 
     public LinkCounters Snapshot(long taken, long delivered, long inFlight)
     {
-        long version = 0;
-        foreach (var w in wires) version += w.Version;
-        if (_last is { } last && version == _lastVersion && last.Taken == taken && last.Delivered == delivered && last.InFlight == inFlight)
+        if (_last is { } last && last.Taken == taken && last.Delivered == delivered && last.InFlight == inFlight && Unchanged(last.Directions))
             return last;
 
         var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -90,7 +78,13 @@ internal sealed class WireTotals(string name, WireCounter[] wires)
             dropped += wires[i].Dropped;
             directions[i] = wires[i].Snapshot();
         }
-        _lastVersion = version;
         return _last = new LinkCounters(name, taken, delivered, dropped, inFlight, reasons, directions);
+    }
+
+    private bool Unchanged(IReadOnlyList<WireCounters> before)
+    {
+        for (var i = 0; i < wires.Length; i++)
+            if (!ReferenceEquals(wires[i].Snapshot(), before[i])) return false;
+        return true;
     }
 }

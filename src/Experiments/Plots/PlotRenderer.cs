@@ -36,6 +36,17 @@ public static class PlotRenderer
         });
     }
 
+    /// <summary>
+    /// Draws one throwaway plot, as a run's plots are drawn, and writes nothing: the first plot of a process pays for
+    /// loading Skia's native library, its fonts and ScottPlot's types, and a caller can pay that early on another thread.
+    /// </summary>
+    public static void WarmUp()
+    {
+        var plot = Build(new PlotSpec("warm-up", "warm-up", "time (s)", "value", [new PlotSeries("warm-up", [0, 1, 2], [0, 1, 0])]));
+        _ = plot.GetImageBytes(90, 42, ImageFormat.Png);
+        _ = plot.GetSvgXml(90, 42);
+    }
+
     private static Plot Build(PlotSpec spec)
     {
         var plot = new Plot();

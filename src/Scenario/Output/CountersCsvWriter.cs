@@ -53,7 +53,7 @@ public static class CountersCsvWriter
         foreach (var key in keys)
         {
             var sources = groups[key];
-            var rows = sources.Count == 1 ? [.. sources[0]] : sources.SelectMany(r => r).ToList();
+            List<(string Counter, long Value)> rows = [.. sources.SelectMany(r => r)];
             var scope = Field(key.Scope);
             var name = Field(key.Name);
             foreach (var (counter, value) in IsSorted(rows) ? (IEnumerable<(string Counter, long Value)>)rows : rows.OrderBy(r => r.Counter, StringComparer.Ordinal))

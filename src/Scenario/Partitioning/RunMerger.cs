@@ -106,7 +106,7 @@ internal static class RunMerger
                     inFlight += d.InFlight;
                     foreach (var (reason, n) in d.Dropped) dropped[reason] = dropped.GetValueOrDefault(reason) + n;
                 }
-                return new WireReport(w.From, w.To, offered, delivered, dropped, inFlight);
+                return new WireReport(w.From, w.To, offered, delivered, dropped.Count == 0 ? ReportMaps.Empty : dropped, inFlight);
             }).ToList();
             merged.Add(new WiresReport(name, wires));
         }

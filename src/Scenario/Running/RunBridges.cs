@@ -84,7 +84,7 @@ internal sealed class RunBridges : IDisposable
     public List<BridgeReport> Collect(SimulationSession session) =>
         [.. _scenario.Bridges.Select(b => session.Request(_actors[b.Name], GetBridgeCounters.Instance) is BridgeCounters c
             ? new BridgeReport(b.Name, c.Device, b.Netns, c.FromKernelFrames, c.FromKernelBytes, c.ToKernelFrames, c.ToKernelBytes, c.Dropped,
-                new SortedDictionary<string, long>(new Dictionary<string, long>(c.DropReasons), StringComparer.Ordinal))
+                ReportMaps.Sorted(c.DropReasons))
             : throw new ScenarioSetupException($"bridge {b.Name}: no counters"))];
 
     /// <summary>Closes the devices (the kernel removes them) and deletes the namespaces the run made.</summary>

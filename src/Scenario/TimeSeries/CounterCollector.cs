@@ -47,7 +47,6 @@ internal sealed class CounterCollector : UntypedActor
     private readonly Dictionary<IActorRef, Queue<NicSlot>> _pendingLookups = [];
     private readonly ActorKeyed<NicSlot> _nicSlots = new();
     private readonly ActorKeyed<string> _links = new();
-    private readonly int _linkCount;
     private Dictionary<string, ProtocolNicCounters> _nics = [];
     private Dictionary<string, LinkCounters> _linkCounters = [];
     private IActorRef? _asker;
@@ -58,7 +57,6 @@ internal sealed class CounterCollector : UntypedActor
         _cacheNics = cacheNics;
         _slots = [.. hosts.SelectMany(h => h.Nics.Select(n => new NicSlot(h.Ref, n, $"{h.Host}.{n}")))];
         foreach (var (link, name) in links) _links.Add(link, name);
-        _linkCount = links.Count;
     }
 
     public static Props Props(IReadOnlyList<(string Host, IActorRef Ref, IReadOnlyList<string> Nics)> hosts, IReadOnlyDictionary<IActorRef, string> links, bool cacheNics) =>
@@ -72,7 +70,7 @@ internal sealed class CounterCollector : UntypedActor
                 _asker = Sender;
                 // Sized for every answer: these maps are handed out with the snapshot, so they are new each sample.
                 _nics = new Dictionary<string, ProtocolNicCounters>(_slots.Length);
-                _linkCounters = new Dictionary<string, LinkCounters>(_linkCount);
+                _linkCounters = new Dictionary<string, LinkCounters>(_links.Count);
                 _outstanding = 0;
                 foreach (var slot in _slots)
                 {
@@ -141,6 +139,8 @@ internal sealed class CounterCollector : UntypedActor
         private readonly Dictionary<IActorRef, T> _byPath = [];
 
         public IEnumerable<IActorRef> Actors => _byPath.Keys;
+
+        public int Count => _byPath.Count;
 
         public void Add(IActorRef actor, T value)
         {
