@@ -34,7 +34,8 @@ internal sealed class CounterCollector : UntypedActor
         public static readonly Collect Instance = new();
     }
 
-    /// <summary>Counters by NIC (<c>host.nic</c>; absent when the NIC is gone) and by link or switch actor name.</summary>
+    /// <summary>Counters by NIC (<c>host.nic</c>; absent when the NIC is gone) and by link or switch actor name; valid
+    /// until the next <see cref="Collect"/> (the collector refills the same maps).</summary>
     public sealed record CounterSnapshot(IReadOnlyDictionary<string, ProtocolNicCounters> Nics, IReadOnlyDictionary<string, LinkCounters> Links);
 
     /// <summary>One NIC of one host: its key in the snapshot and, once looked up (when reading views), its actor and view.</summary>
@@ -62,8 +63,8 @@ internal sealed class CounterCollector : UntypedActor
     private readonly Dictionary<IActorRef, Queue<NicSlot>> _pendingLookups = [];
     private readonly ActorKeyed<NicSlot> _nicSlots = new();
     private readonly ActorKeyed<LinkSlot> _links = new();
-    private Dictionary<string, ProtocolNicCounters> _nics = [];
-    private Dictionary<string, LinkCounters> _linkCounters = [];
+    private readonly Dictionary<string, ProtocolNicCounters> _nics;
+    private readonly Dictionary<string, LinkCounters> _linkCounters;
     private IActorRef? _asker;
     private int _outstanding;
 
@@ -78,6 +79,8 @@ internal sealed class CounterCollector : UntypedActor
         _slots = [.. hosts.SelectMany(h => h.Nics.Select(n => new NicSlot(h.Ref, n, $"{h.Host}.{n}")))];
         _linkSlots = [.. links.Select(l => new LinkSlot(l.Actor, l.Name, readViews)), .. switches.Select(s => new LinkSlot(s.Actor, s.Name, false))];
         foreach (var slot in _linkSlots) _links.Add(slot.Actor, slot);
+        _nics = new Dictionary<string, ProtocolNicCounters>(_slots.Length);
+        _linkCounters = new Dictionary<string, LinkCounters>(_linkSlots.Length);
     }
 
     /// <summary>
@@ -104,9 +107,10 @@ internal sealed class CounterCollector : UntypedActor
         {
             case Collect:
                 _asker = Sender;
-                // Sized for every answer: these maps are handed out with the snapshot, so they are new each sample.
-                _nics = new Dictionary<string, ProtocolNicCounters>(_slots.Length);
-                _linkCounters = new Dictionary<string, LinkCounters>(_linkSlots.Length);
+                // The same two maps every sample: a snapshot is read (or copied, by a partition) within its sample, and the
+                // next Collect comes with the next sample.
+                _nics.Clear();
+                _linkCounters.Clear();
                 _outstanding = 0;
                 foreach (var slot in _slots)
                 {

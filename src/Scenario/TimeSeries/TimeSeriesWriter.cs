@@ -66,7 +66,7 @@ public sealed class TimeSeriesWriter : IDisposable
     /// <see cref="Number"/> without allocating. Most figures are counts: whole numbers are formatted as integers,
     /// which is faster and gives the same text as "R" below 1e15.
     /// </summary>
-    private static ReadOnlySpan<char> FormatNumber(double value, Span<char> buffer)
+    internal static ReadOnlySpan<char> FormatNumber(double value, Span<char> buffer)
     {
         int written;
         if (value == Math.Floor(value) && Math.Abs(value) < 1e15)
@@ -82,8 +82,13 @@ public sealed class TimeSeriesWriter : IDisposable
     }
 
     /// <summary>Simulated time in seconds, exact to the tick (decimal, so 0.3 is written as 0.3).</summary>
-    public static string Seconds(TimeSpan time) =>
-        (time.Ticks / (decimal)TimeSpan.TicksPerSecond).ToString("0.#######", CultureInfo.InvariantCulture);
+    public static string Seconds(TimeSpan time) => FormatSeconds(time, stackalloc char[32]).ToString();
+
+    /// <summary><see cref="Seconds"/> into <paramref name="buffer"/> (32 characters are enough) without allocating.</summary>
+    internal static ReadOnlySpan<char> FormatSeconds(TimeSpan time, Span<char> buffer) =>
+        (time.Ticks / (decimal)TimeSpan.TicksPerSecond).TryFormat(buffer, out var written, "0.#######", CultureInfo.InvariantCulture)
+            ? buffer[..written]
+            : throw new InvalidOperationException($"{time} does not fit {buffer.Length} characters"); // 922337203685.4775807 is 20
 
     public void Dispose() => _out.Dispose();
 }
@@ -112,11 +117,13 @@ public sealed class RttSampleWriter : IDisposable
 
     public void Write(TimeSpan at, string flow, TimeSpan rtt)
     {
-        _out.Write(TimeSeriesWriter.Seconds(at));
+        // Formatted in place: a row per echo reply, so no strings per row.
+        Span<char> number = stackalloc char[32];
+        _out.Write(TimeSeriesWriter.FormatSeconds(at, number));
         _out.Write(',');
         _out.Write(flow);
         _out.Write(',');
-        _out.Write(TimeSeriesWriter.Number(rtt.TotalMilliseconds));
+        _out.Write(TimeSeriesWriter.FormatNumber(rtt.TotalMilliseconds, number));
         _out.Write('\n');
     }
 
