@@ -174,4 +174,34 @@ public class FlowStatsTests
 
         private void Set(long n) => _bits![(int)(n & (Size - 1)) >> 6] |= 1UL << (int)(n & 63);
     }
+
+    [Fact]
+    public void Each_interval_hands_out_its_own_RTT_samples_while_the_lists_are_reused()
+    {
+        var f = new FlowStats("p", "ping") { KeepsRttSamples = true };
+        List<(TimeSpan At, TimeSpan Rtt)> Interval(params int[] rttsMs)
+        {
+            foreach (var ms in rttsMs)
+            {
+                f.CountSent(ms, TimeSpan.Zero);
+                f.CountReceived(ms, 64, TimeSpan.FromMilliseconds(ms), TimeSpan.FromMilliseconds(ms));
+            }
+            var (interval, samples) = f.TakeInterval();
+            Assert.Equal(rttsMs.Length, interval.RttCount);
+            return samples;
+        }
+
+        var first = Interval(1, 2);
+        Assert.Equal([1.0, 2.0], first.Select(s => s.Rtt.TotalMilliseconds)); // read at once, as the sampler does
+        var second = Interval(3);
+        Assert.Equal([3.0], second.Select(s => s.Rtt.TotalMilliseconds));
+        Assert.Empty(Interval());
+        var fourth = Interval(4, 5, 6);
+        Assert.Equal([4.0, 5.0, 6.0], fourth.Select(s => s.Rtt.TotalMilliseconds));
+        Assert.Same(second, fourth); // two lists alternate (the empty third interval was the first list): the one handed out last is never written into
+        f.CountSent(7, TimeSpan.Zero);
+        f.CountReceived(7, 64, TimeSpan.FromMilliseconds(7), TimeSpan.FromMilliseconds(7)); // the next interval records ...
+        Assert.Equal([4.0, 5.0, 6.0], fourth.Select(s => s.Rtt.TotalMilliseconds)); // ... elsewhere: valid until the next take
+        Assert.Equal([7.0], f.TakeInterval().RttSamples.Select(s => s.Rtt.TotalMilliseconds));
+    }
 }

@@ -217,4 +217,41 @@ public class TimeSeriesTests
             [(100, true, false), (125, false, true), (200, true, false), (250, true, true)],
             points.Select(p => ((int)p.At.TotalMilliseconds, p.Sample, p.Progress)));
     }
+
+    [Fact]
+    public void The_writers_put_rows_together_as_UTF_8_whatever_their_length()
+    {
+        var folder = Directory.CreateTempSubdirectory("netsim-csv-");
+        try
+        {
+            var series = Path.Combine(folder.FullName, "timeseries.csv");
+            var rtts = Path.Combine(folder.FullName, "rtt.csv");
+            var wide = "nics.hôte-" + new string('x', 70_000); // a subject longer than the output's 64 KiB buffer, not ASCII
+            var expected = new System.Text.StringBuilder("time_s,subject,metric,value\n");
+            using (var writer = TimeSeriesWriter.Create(series))
+            {
+                for (var k = 0; k < 3_000; k++) // about 100 KB: the buffer is handed to the file several times
+                {
+                    var at = TimeSpan.FromTicks(k * 1_000_001L);
+                    var value = k % 3 == 0 ? k : k % 3 == 1 ? k / 7.0 : -0.0;
+                    writer.Write(at, "links.l1", "delivered", value);
+                    expected.Append((at.Ticks / (decimal)TimeSpan.TicksPerSecond).ToString("0.#######", CultureInfo.InvariantCulture))
+                        .Append(",links.l1,delivered,")
+                        .Append(value == 0 ? "0" : value == Math.Floor(value) ? ((long)value).ToString(CultureInfo.InvariantCulture) : value.ToString("R", CultureInfo.InvariantCulture))
+                        .Append('\n');
+                }
+                writer.Write(TimeSpan.FromSeconds(9.5), wide, "queue", 1e300);
+                expected.Append("9.5,").Append(wide).Append(",queue,1E+300\n");
+            }
+            using (var writer = RttSampleWriter.Create(rtts)) writer.Write(TimeSpan.FromTicks(12_345_678), "p1", TimeSpan.FromTicks(10_001));
+
+            Assert.Equal(expected.ToString(), File.ReadAllText(series, System.Text.Encoding.UTF8));
+            Assert.Equal("time_s,flow,rtt_ms\n1.2345678,p1,1.0001\n", File.ReadAllText(rtts));
+            Assert.NotEqual(0xEF, File.ReadAllBytes(series)[0]); // no byte-order mark
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }

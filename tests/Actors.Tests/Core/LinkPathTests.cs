@@ -118,6 +118,32 @@ public sealed class LinkPathTests : IDisposable
     }
 
     [Fact]
+    public void Counter_views_read_what_a_NIC_and_a_link_answer_and_a_NIC_answers_the_same_counters_while_nothing_moved()
+    {
+        var link = Link(LinkParameters.Ideal with { Delay = Ms(1) });
+        var nic = Ask<NicInfo>(_h1, new LookupNic("eth0")).Nic;
+        var nicView = Ask<CounterView<NicCounters>>(nic, GetCounterView.Instance);
+        var linkView = Ask<CounterView<LinkCounters>>(link, GetCounterView.Instance);
+        var idle = Ask<NicCounters>(nic, GetNicCounters.Instance);
+        Assert.Same(idle, Ask<NicCounters>(nic, GetNicCounters.Instance));
+        Assert.Same(idle, nicView.Read());
+
+        Send(1);
+        Send(2);
+        _driver.RunFor(Ms(0.5)); // sent, still on the wire
+
+        var busy = nicView.Read();
+        Assert.NotSame(idle, busy);
+        Assert.Equal((idle.TxPackets + 2, 200L), (busy.TxPackets, busy.TxBytes - idle.TxBytes));
+        Assert.Equal(Ask<NicCounters>(nic, GetNicCounters.Instance), busy);
+        Assert.Equal(2, linkView.Read().Directions[0].InFlight);
+        _driver.RunFor(Ms(1));
+        var after = linkView.Read().Directions[0];
+        Assert.Equal((2L, 2L, 0L), (after.Offered, after.Delivered, after.InFlight));
+        Assert.Equal(Ask<LinkCounters>(link, GetLinkCounters.Instance).Directions[0], after);
+    }
+
+    [Fact]
     public void A_frame_crosses_a_link_with_no_port_on_its_way()
     {
         Link(LinkParameters.Ideal with { Delay = Ms(1) });

@@ -174,6 +174,48 @@ public sealed class VirtualSchedulerTests : IDisposable
     {
         public Collector(List<object> got) => ReceiveAny(got.Add);
     }
+
+    /// <summary>Arms its wake-ups (and a plain scheduled Tell) on "go" and logs what arrives, with the simulated time.</summary>
+    private sealed class WakeUpOwner : UntypedActor
+    {
+        private readonly List<string> _log;
+        private readonly WakeUp _a, _b;
+
+        public WakeUpOwner(List<string> log)
+        {
+            _log = log;
+            _a = WakeUp.Of(Context, "a");
+            _b = WakeUp.Of(Context, "b");
+        }
+
+        protected override void OnReceive(object message)
+        {
+            if (message is "go")
+            {
+                _a.Arm(TimeSpan.FromMilliseconds(2));
+#pragma warning disable AK1004 // the plain scheduled Tell a wake-up is compared with; it fires within the test
+                Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromMilliseconds(2), Self, "tell", Self);
+#pragma warning restore AK1004
+                _b.Arm(TimeSpan.FromMilliseconds(2));
+                _a.Arm(TimeSpan.FromMilliseconds(1)); // armed again while armed: fires once for each arming
+                _b.Arm(TimeSpan.FromMilliseconds(-1)); // a negative delay is now
+                return;
+            }
+            _log.Add($"{message}@{Context.SimElapsed().TotalMilliseconds}");
+        }
+    }
+
+    [Fact]
+    public void A_wake_up_fires_once_per_arming_in_the_order_a_scheduled_Tell_armed_alongside_would()
+    {
+        var log = new List<string>();
+        var owner = _driver.ActorOf(Props.Create(() => new WakeUpOwner(log)).WithSimDispatcher(), "owner");
+        owner.Tell("go");
+        _driver.RunUntil(TimeSpan.FromMilliseconds(5));
+
+        Assert.Equal(["b@0", "a@1", "a@2", "tell@2", "b@2"], log);
+        Assert.Equal(0, _driver.PendingTimers);
+    }
 }
 
 public sealed class TimeModeConfigTests
