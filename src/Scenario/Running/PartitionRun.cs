@@ -36,6 +36,25 @@ internal static class PartitionRun
 {
     private const int ProgressSteps = 50, Slices = 1000;
 
+    /// <summary>The NICs of partition <paramref name="index"/> that a port of a link, switch or bridge simulated here
+    /// attaches a file to.</summary>
+    private static HashSet<NicRef> WiredNics(Scenario scenario, PartitionPlan plan, int index)
+    {
+        bool Local(string host) => plan.HostPartition[host] == index;
+        var wired = new HashSet<NicRef>();
+        foreach (var l in scenario.Links)
+        {
+            if (Local(l.A.Host)) wired.Add(l.A);
+            if (Local(l.B.Host)) wired.Add(l.B);
+        }
+        foreach (var s in scenario.Switches)
+            if (plan.SwitchPartition[s.Name] == index)
+                foreach (var port in s.Ports) wired.Add(port);
+        foreach (var b in scenario.Bridges)
+            if (b.Attach is BridgeToNic n && Local(n.Nic.Host)) wired.Add(n.Nic);
+        return wired;
+    }
+
     public static LocalRun Execute(Scenario scenario, PartitionPlan plan, int index, IWindowExchange? exchange, RunOptions options, bool capturesInPart)
     {
         bool Local(string host) => plan.HostPartition[host] == index;
@@ -78,21 +97,31 @@ internal static class PartitionRun
             foreach (var nic in h.Nics) nicsOfHosts.Add((h, hostRefs[i], nic));
         }
         var configure = new List<(IActorRef, object, string)>();
+        var createdAt = new Dictionary<NicRef, int>(); // where each NIC's CreateNic is in configure
         foreach (var h in localHosts)
         {
             configure.Add((hosts[h.Name], new SetForwarding(h.Forwarding), $"host {h.Name}"));
             foreach (var nic in h.Nics)
+            {
+                createdAt[new NicRef(h.Name, nic.Name)] = configure.Count;
                 configure.Add((hosts[h.Name], new CreateNic(nic.Name, nic.Kind == NicKind.Tap, nic.Mtu, nic.Mac, nic.QueueLength), $"{h.Name}.{nic.Name}"));
+            }
         }
-        ScenarioRunner.RequestAll(session, configure);
+        var created = ScenarioRunner.RequestAll(session, configure);
         PhaseMarks.Mark("set-up: NICs created");
-        // Each NIC belongs to an open file of its host's: closing that file (close-devices) can make it go away.
-        var owners = session.ActorsOf([.. nicsOfHosts.Select(n => (DeviceActor.Props(n.Ref), ActorNames.Of("file", n.Host.Name, n.Nic.Name)))]);
-        PhaseMarks.Mark("set-up: files started");
-        ScenarioRunner.RequestAll(session, [.. nicsOfHosts.Select((n, i) => (owners[i], (object)new Attach(n.Nic.Name, (n.Nic.Kind == NicKind.Tap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo), $"{n.Host.Name}.{n.Nic.Name}"))]);
-        PhaseMarks.Mark("set-up: files attached");
-        ScenarioRunner.RequestAll(session, [.. nicsOfHosts.Select((n, i) => (owners[i], (object)new SetPersist(false), $"{n.Host.Name}.{n.Nic.Name}"))]);
-        PhaseMarks.Mark("set-up: persist off");
+        // Every NIC lives while a file holds it (close-devices closes the files, which removes it). The NICs a local
+        // link, switch or bridge attaches to are held by that port's file: created persistent (`ip tuntap add`), their
+        // persist flag goes off once the ports are attached (below), with no file of their own. Any other NIC gets a
+        // file of its host's to hold it, attached, and its persist flag off through that file.
+        var wired = WiredNics(scenario, plan, index);
+        var unwired = nicsOfHosts.Where(n => !wired.Contains(new NicRef(n.Host.Name, n.Nic.Name))).ToList();
+        if (unwired.Count > 0)
+        {
+            var owners = session.ActorsOf([.. unwired.Select(n => (DeviceActor.Props(n.Ref), ActorNames.Of("file", n.Host.Name, n.Nic.Name)))]);
+            ScenarioRunner.RequestAll(session, [.. unwired.Select((n, i) => (owners[i], (object)new Attach(n.Nic.Name, (n.Nic.Kind == NicKind.Tap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo), $"{n.Host.Name}.{n.Nic.Name}"))]);
+            ScenarioRunner.RequestAll(session, [.. unwired.Select((n, i) => (owners[i], (object)new SetPersist(false), $"{n.Host.Name}.{n.Nic.Name}"))]);
+        }
+        PhaseMarks.Mark("set-up: unwired NICs held");
         configure.Clear();
         foreach (var (h, host, nic) in nicsOfHosts)
             foreach (var a in nic.Addresses)
@@ -137,6 +166,10 @@ internal static class PartitionRun
         ScenarioRunner.AwaitReady(session, readiness, links.Count + switches.Count + nicBridges);
         bridges.FindSwitchPorts(session);
         PhaseMarks.Mark("set-up: links ready");
+        // TUNSETPERSIST off on the NICs the ports hold (the stack's side of it: no file of the runner's to send it).
+        ScenarioRunner.RequestAll(session, [.. nicsOfHosts.Where(n => wired.Contains(new NicRef(n.Host.Name, n.Nic.Name)))
+            .Select(n => (n.Ref, (object)new SetNicPersist(((NicInfo)created[createdAt[new NicRef(n.Host.Name, n.Nic.Name)]]).NicId, false), $"{n.Host.Name}.{n.Nic.Name}"))]);
+        PhaseMarks.Mark("set-up: persist off");
 
         // Captures: into the output folder, or into memory when they travel in the part.
         var sinks = new List<IActorRef>();

@@ -82,8 +82,8 @@ public static class ScenarioRunner
     internal static IpAddress ToIp(System.Net.IPAddress address) => IpAddress.Parse(address.ToString());
 
     /// <summary>Sends a batch of set-up requests and checks every answer is an acknowledgement (the types each message
-    /// is answered with on success); the first failure, in request order, is the error.</summary>
-    internal static void RequestAll(SimulationSession session, IReadOnlyList<(IActorRef Target, object Message, string What)> requests)
+    /// is answered with on success); the first failure, in request order, is the error. Returns the answers in order.</summary>
+    internal static object[] RequestAll(SimulationSession session, IReadOnlyList<(IActorRef Target, object Message, string What)> requests)
     {
         var answers = session.RequestAll([.. requests.Select(r => (r.Target, r.Message))]);
         for (var i = 0; i < answers.Length; i++)
@@ -91,9 +91,10 @@ public static class ScenarioRunner
             {
                 CreateNic => Expect<NicInfo>(answers[i], requests[i].What),
                 Attach => Expect<Attached>(answers[i], requests[i].What),
-                SetPersist => Expect<PersistSet>(answers[i], requests[i].What),
+                SetPersist or SetNicPersist => Expect<PersistSet>(answers[i], requests[i].What),
                 _ => Expect<HostConfigured>(answers[i], requests[i].What) as object,
             };
+        return answers;
     }
 
     internal static T Expect<T>(object answer, string what) => answer switch
