@@ -26,6 +26,7 @@ public sealed class DeviceActor : UntypedActor
     private NicInfo? _info;
     private TunFlags _flags;
     private bool _nicRemoved;                 // the NIC left the stack under us: writes are EIO
+    private bool _detached;                   // closed: the stack already dropped this file's reference
     private IActorRef? _attachRequester;      // an Attach waiting for the stack's answer
     private AttachPort? _attachingPort;       // that Attach is a port's, which also subscribes to the NIC's frames
     private List<(object Message, IActorRef Sender)>? _stashed; // requests that arrived while attaching
@@ -55,6 +56,10 @@ public sealed class DeviceActor : UntypedActor
     /// <inheritdoc />
     protected override void PostStop()
     {
+        // However the file stops (closed, its owner stopped, a crash its supervisor stops), its reference on the NIC
+        // goes: the stack counts it down here instead of watching every file (DeathWatch costs both actors memory,
+        // and a system message each way). An attach still on its way is counted first: both come from this file.
+        if (!_detached && (_nic is not null || _attachRequester is not null)) _stack.Tell(DetachFile.Instance, Self);
         if (_tellParentWhenStopped) Context.Parent.Tell(FileStopped.Instance, Self);
     }
 
@@ -107,6 +112,7 @@ public sealed class DeviceActor : UntypedActor
                 // Reply first: whatever the detach sets off (the NIC's removal) happens after the closer hears Closed.
                 Sender.Tell(Closed.Instance);
                 if (_nic is not null) _stack.Tell(DetachFile.Instance);
+                _detached = true;
                 Context.Stop(Self);
                 break;
             case NicChanged c when c.Nic.NicId == _info?.NicId:

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace NetSim.Actors.Tests.Core;
 
-/// <summary>Reference counting of NICs by the files attached to them (DeathWatch in the stack).</summary>
+/// <summary>Reference counting of NICs by the files attached to them (each file tells the stack as it stops).</summary>
 public sealed class NicLifetimeTests : DeviceTestKit
 {
     private const TunFlags TunNoPi = TunFlags.Tun | TunFlags.NoPacketInfo;
