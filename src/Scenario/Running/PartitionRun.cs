@@ -97,24 +97,28 @@ internal static class PartitionRun
             foreach (var nic in h.Nics) nicsOfHosts.Add((h, hostRefs[i], nic));
         }
         var configure = new List<(IActorRef, object, string)>();
-        var createdAt = new Dictionary<NicRef, int>(); // where each NIC's CreateNic is in configure
         foreach (var h in localHosts)
         {
             configure.Add((hosts[h.Name], new SetForwarding(h.Forwarding), $"host {h.Name}"));
             foreach (var nic in h.Nics)
-            {
-                createdAt[new NicRef(h.Name, nic.Name)] = configure.Count;
                 configure.Add((hosts[h.Name], new CreateNic(nic.Name, nic.Kind == NicKind.Tap, nic.Mtu, nic.Mac, nic.QueueLength), $"{h.Name}.{nic.Name}"));
-            }
         }
-        var created = ScenarioRunner.RequestAll(session, configure);
+        // In the order of nicsOfHosts (the other answers are HostConfigured).
+        var created = ScenarioRunner.RequestAll(session, configure).OfType<NicInfo>().ToList();
         PhaseMarks.Mark("set-up: NICs created");
         // Every NIC lives while a file holds it (close-devices closes the files, which removes it). The NICs a local
         // link, switch or bridge attaches to are held by that port's file: created persistent (`ip tuntap add`), their
         // persist flag goes off once the ports are attached (below), with no file of their own. Any other NIC gets a
         // file of its host's to hold it, attached, and its persist flag off through that file.
         var wired = WiredNics(scenario, plan, index);
-        var unwired = nicsOfHosts.Where(n => !wired.Contains(new NicRef(n.Host.Name, n.Nic.Name))).ToList();
+        var unwired = new List<(HostSpec Host, IActorRef Ref, NicSpec Nic)>();
+        var heldByPorts = new List<(IActorRef Target, object Message, string What)>();
+        for (var i = 0; i < nicsOfHosts.Count; i++)
+        {
+            var (h, host, nic) = nicsOfHosts[i];
+            if (wired.Contains(new NicRef(h.Name, nic.Name))) heldByPorts.Add((host, new SetNicPersist(created[i].NicId, false), $"{h.Name}.{nic.Name}"));
+            else unwired.Add(nicsOfHosts[i]);
+        }
         if (unwired.Count > 0)
         {
             var owners = session.ActorsOf([.. unwired.Select(n => (DeviceActor.Props(n.Ref), ActorNames.Of("file", n.Host.Name, n.Nic.Name)))]);
@@ -167,8 +171,9 @@ internal static class PartitionRun
         bridges.FindSwitchPorts(session);
         PhaseMarks.Mark("set-up: links ready");
         // TUNSETPERSIST off on the NICs the ports hold (the stack's side of it: no file of the runner's to send it).
-        ScenarioRunner.RequestAll(session, [.. nicsOfHosts.Where(n => wired.Contains(new NicRef(n.Host.Name, n.Nic.Name)))
-            .Select(n => (n.Ref, (object)new SetNicPersist(((NicInfo)created[createdAt[new NicRef(n.Host.Name, n.Nic.Name)]]).NicId, false), $"{n.Host.Name}.{n.Nic.Name}"))]);
+        ScenarioRunner.RequestAll(session, heldByPorts);
+        heldByPorts.Clear(); // set-up's bookkeeping is not kept through the run
+        heldByPorts.TrimExcess();
         PhaseMarks.Mark("set-up: persist off");
 
         // Captures: into the output folder, or into memory when they travel in the part.
