@@ -104,7 +104,7 @@ public sealed record SubscribeReadable([property: Key(0)] IActorRef Subscriber) 
 public sealed record SubscribeFrames([property: Key(0)] IActorRef Target, [property: Key(1)] int Port, [property: Key(2)] bool Active = true) : INetSimMessage;
 
 /// <summary>
-/// A link's or switch's port opening its end (docs/design.md, "Set-up"): <see cref="Attach"/> (TUNSETIFF with
+/// A link's or switch's port opening its end (docs/design.md, "Architecture", set-up): <see cref="Attach"/> (TUNSETIFF with
 /// <paramref name="Flags"/>) and <see cref="SubscribeFrames"/> (push to <paramref name="Target"/> as port
 /// <paramref name="Port"/>) in one request, instead of an Attach, a SubscribeFrames and a look-up of the NIC, each a
 /// round trip. The file checks what both check: EINVAL when it is blocking or <paramref name="Flags"/> lack IFF_NO_PI
