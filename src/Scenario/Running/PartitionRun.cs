@@ -26,8 +26,8 @@ internal sealed record LocalRun(PartitionPart Part, IReadOnlyList<string> Files,
 
 /// <summary>
 /// Runs the hosts, links and switches of one partition of a scenario (all of them when the plan has one partition):
-/// builds the hosts (a StackActor each), their NICs (each held open by a device file of the host's), addresses and
-/// routes, the links (a cut link as its local half) and switches, starts the captures and the script, lets simulated
+/// builds the hosts (a StackActor each), their NICs (each held by a device file: the port's of the link or switch on
+/// it, or else one of the host's), addresses and routes, the links (a cut link as its local half) and switches, starts the captures and the script, lets simulated
 /// time pass window by window (exchanging the frames of cut links at the end of each), then collects its part of the
 /// results. Every partition builds its actors with the names a one-process run gives them, so the canonical timer
 /// order (<see cref="NetSim.Actors.Time.VirtualScheduler"/>) is the same in every partition as in one process.

@@ -53,7 +53,7 @@ public sealed class ScenarioSetupException(string message) : Exception(message);
 
 /// <summary>
 /// Runs a validated <see cref="Scenario"/> on actors: builds the hosts (a StackActor each), their NICs (each held
-/// open by a device file of the host's, like the process that created it), addresses and routes, the links and
+/// open by a device file: the port's of the link or switch on it, or else one of the host's), addresses and routes, the links and
 /// switches (device files on the NICs they join), starts the captures and the script, runs for the scenario's
 /// duration (virtual time: as fast as the work allows; real time: on the wall clock), then collects the counters,
 /// evaluates the expectations and writes report.json, counters.csv and one pcap per captured NIC. The work is
