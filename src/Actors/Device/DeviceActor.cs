@@ -59,13 +59,20 @@ public sealed class DeviceActor : UntypedActor
         // However the file stops (closed, its owner stopped, a crash its supervisor stops), its reference on the NIC
         // goes: the stack counts it down here instead of watching every file (DeathWatch costs both actors memory,
         // and a system message each way). An attach still on its way is counted first: both come from this file.
-        if (!_detached && (_nic is not null || _attachRequester is not null)) _stack.Tell(DetachFile.Instance, Self);
+        DropReference();
         if (_tellParentWhenStopped) Context.Parent.Tell(FileStopped.Instance, Self);
     }
 
+    private void DropReference()
+    {
+        if (!_detached && (_nic is not null || _attachRequester is not null)) _stack.Tell(DetachFile.Instance, Self);
+        _detached = true;
+    }
+
     /// <inheritdoc />
-    // A restart is not a stop (a watcher would hear nothing): the default would call PostStop. A file has no children.
-    protected override void PreRestart(Exception reason, object message) { }
+    // A restart is not a stop (its parent hears nothing: the default would call PostStop; a file has no children).
+    // The restarted file starts unattached, as a file just opened: the reference of the one that failed goes.
+    protected override void PreRestart(Exception reason, object message) => DropReference();
 
     private bool PacketInfo => _flags.HasPacketInfo();
 
