@@ -1,28 +1,41 @@
 namespace NetSim.Cli;
 
 /// <summary>
-/// Draws one throwaway plot on a background thread while a run is simulated. The first plot of a process pays for
-/// loading Skia's native library, its fonts and ScottPlot's types (about 0.1 s, half the plotting of a short run);
-/// drawn here it overlaps the run on the second core instead of following it. Nothing is written, and the run's plots
-/// come out the same bytes (PlotRenderer renumbers the SVG ids of every file, so a plot drawn before them changes none).
+/// The plots of <c>netsim run</c>, off the main thread. The first plot of a process pays for loading Skia's native
+/// library, its fonts and ScottPlot's types (about 0.1 s, as much as drawing a short run's five plots): a throwaway
+/// plot drawn while the run is set up and simulated pays it on the second core, by <see cref="RunWarmUp"/>'s thread
+/// after its own work when the process has one, else on a thread of its own. The run's plots and report.html are then
+/// drawn (<see cref="DrawPage"/>) while the main thread prints the summary. Nothing of the throwaway plot is written,
+/// and the run's plots come out the same bytes (PlotRenderer renumbers the SVG ids of every file).
 /// </summary>
 internal sealed class PlotWarmUp
 {
-    private readonly Thread _thread;
+    private readonly ManualResetEventSlim _drawn = new();
 
     private PlotWarmUp()
     {
-        _thread = new Thread(Draw) { IsBackground = true, Name = "netsim plot warm-up" };
-        _thread.Start();
     }
 
-    /// <summary>Starts drawing.</summary>
-    public static PlotWarmUp Start() => new();
+    /// <summary>Starts drawing the throwaway plot (after the process's warm-up, when that is still running).</summary>
+    public static PlotWarmUp Start()
+    {
+        var warmUp = new PlotWarmUp();
+        if (!RunWarmUp.DrawLast(warmUp))
+            new Thread(warmUp.Draw) { IsBackground = true, Name = "netsim plot warm-up" }.Start();
+        return warmUp;
+    }
 
-    /// <summary>Waits until the throwaway plot is drawn (the run's plots are drawn after it, never beside it).</summary>
-    public void Wait() => _thread.Join();
+    /// <summary>Draws the run's plots and report.html in <paramref name="folder"/> on a thread of its own, after the
+    /// throwaway plot (never beside it: both would wait on the same one-time loading); the files written, or the
+    /// drawing's exception.</summary>
+    public Task<IReadOnlyList<string>> DrawPage(string folder) => Task.Factory.StartNew(() =>
+    {
+        _drawn.Wait();
+        return PlotCommand.AfterRun(folder);
+    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static void Draw()
+    /// <summary>Draws the throwaway plot on the calling thread.</summary>
+    internal void Draw()
     {
         try
         {
@@ -31,6 +44,10 @@ internal sealed class PlotWarmUp
         catch (Exception)
         {
             // Only a head start: the run's own plots report whatever is wrong with drawing on this machine.
+        }
+        finally
+        {
+            _drawn.Set();
         }
     }
 }
