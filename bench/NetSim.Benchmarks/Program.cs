@@ -14,6 +14,8 @@ using NetSim.Benchmarks.Measure;
 //                                                     what timeseries.csv adds to a run (default 15 rounds, samples/lossy-link-udp.conf)
 // dotnet run -c Release --project bench/NetSim.Benchmarks -- --setup [N] [rounds] [star|chain]
 //                                                     loading and setting up the star N of bench --scale (default 10,000, 3 rounds)
+// dotnet run -c Release --project bench/NetSim.Benchmarks -- --turns [turns] [rounds]
+//                                                     the run phase's floor: ns per scheduler turn of bare actors in virtual time
 
 if (args.Length > 0 && args[0] == "--memory")
 {
@@ -79,6 +81,16 @@ if (args.Length > 0 && args[0] == "--setup")
     var hosts = NetSim.Benchmarks.Scale.ScaleScenario.Create(topology, n).Hosts;
     foreach (var r in SetupSpeed.Run(topology, n, rounds))
         Console.WriteLine($"  {r}; {r.HostsPerSecond(hosts):N0} hosts/s");
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "--turns")
+{
+    var turns = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5_000_000;
+    var rounds = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1;
+    Console.WriteLine($"turn floor: bare actors under the virtual-time executor, {turns:N0} turns a case, {rounds} round(s); driving thread's CPU");
+    for (var round = 0; round < rounds; round++)
+        foreach (var r in TurnFloor.Run(turns)) Console.WriteLine($"  {r}");
     return 0;
 }
 

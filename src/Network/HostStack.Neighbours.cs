@@ -36,13 +36,19 @@ public sealed partial class HostStack
             State == NeighbourState.Permanent || (State == NeighbourState.Reachable && now < ExpiresAt);
     }
 
+    /// <summary>The neighbour cache, null until its first entry (a TUN host never has one: two empty collections a host
+    /// were 112 bytes, a million hosts 112 MB). Look-ups and removals read it through <c>?.</c>; entries are added only
+    /// through <see cref="NeighbourTable"/>. (No shared empty table stands in for it: one that any host could add to
+    /// would leak entries between hosts.)</summary>
     private Dictionary<(int NicId, IpAddress Address), Neighbour>? _neighbourTable;
-    /// <summary>The neighbour cache as read and removed from: one shared empty table, never added to, until the first
-    /// entry (a TUN host never has one: two empty collections a host were 112 bytes, a million hosts 112 MB). Entries
-    /// are added only through <see cref="NeighbourTable"/>.</summary>
-    private Dictionary<(int NicId, IpAddress Address), Neighbour> _neighbours => _neighbourTable ?? NoNeighbours;
     private Dictionary<(int NicId, IpAddress Address), Neighbour> NeighbourTable => _neighbourTable ??= [];
-    private static readonly Dictionary<(int NicId, IpAddress Address), Neighbour> NoNeighbours = [];
+
+    private bool TryGetNeighbourEntry((int NicId, IpAddress Address) key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Neighbour neighbour)
+    {
+        if (_neighbourTable is { } table) return table.TryGetValue(key, out neighbour);
+        neighbour = null;
+        return false;
+    }
     private List<Neighbour>? _dueNeighbours;
 
     /// <summary>Adds a permanent neighbour entry (ip neigh add ... nud permanent); packets waiting for it are sent.</summary>
@@ -50,7 +56,7 @@ public sealed partial class HostStack
     {
         if (!_interfaces.TryGetValue(nicId, out var nic)) return Errno.ENODEV;
         if (!nic.IsTap || mac.IsMulticast || address.IsMulticast || address.IsUnspecified) return Errno.EINVAL;
-        if (!_neighbours.TryGetValue((nicId, address), out var n))
+        if (!TryGetNeighbourEntry((nicId, address), out var n))
         {
             n = new Neighbour(nicId, address);
             NeighbourTable.Add((nicId, address), n);
@@ -65,7 +71,7 @@ public sealed partial class HostStack
     /// <summary>The MAC of a resolved neighbour, if the cache has a usable entry at <paramref name="now"/>.</summary>
     public bool TryGetNeighbour(int nicId, IpAddress address, TimeSpan now, out MacAddress mac)
     {
-        if (_neighbours.TryGetValue((nicId, address), out var n) && n.IsUsable(now))
+        if (TryGetNeighbourEntry((nicId, address), out var n) && n.IsUsable(now))
         {
             mac = n.Mac;
             return true;
@@ -99,7 +105,7 @@ public sealed partial class HostStack
             destinationMac = nextHop.V4.MulticastMac;
         else if (nextHop.IsV6 && nextHop.V6.IsMulticast)
             destinationMac = nextHop.V6.MulticastMac;
-        else if (_neighbours.TryGetValue((nic.NicId, nextHop), out var known) && known.IsUsable(now))
+        else if (TryGetNeighbourEntry((nic.NicId, nextHop), out var known) && known.IsUsable(now))
             destinationMac = known.Mac;
         else
         {
@@ -112,7 +118,7 @@ public sealed partial class HostStack
 
     private void QueueForResolution(NetworkInterface nic, IpAddress nextHop, byte[] buffer, int ipLength, ushort etherType, TimeSpan now)
     {
-        if (!_neighbours.TryGetValue((nic.NicId, nextHop), out var n))
+        if (!TryGetNeighbourEntry((nic.NicId, nextHop), out var n))
         {
             if (!HasRoomForNeighbour(now))
             {
@@ -198,7 +204,7 @@ public sealed partial class HostStack
     private void LearnNeighbour(NetworkInterface nic, IpAddress address, MacAddress mac, bool create, TimeSpan now)
     {
         if (mac == MacAddress.Zero) return; // nothing to send to; a group-bit MAC is learned, as Linux does
-        if (!_neighbours.TryGetValue((nic.NicId, address), out var n))
+        if (!TryGetNeighbourEntry((nic.NicId, address), out var n))
         {
             if (!create || !HasRoomForNeighbour(now)) return;
             n = new Neighbour(nic.NicId, address);
@@ -220,12 +226,12 @@ public sealed partial class HostStack
     /// </summary>
     private bool HasRoomForNeighbour(TimeSpan now)
     {
-        if (_neighbours.Count < _options.MaxNeighbours) return true;
+        if (_neighbourTable is not { } table || table.Count < _options.MaxNeighbours) return true;
         // Removing while enumerating is allowed for Dictionary (.NET Core 3.0+); nothing else runs in between.
-        foreach (var (key, n) in _neighbours)
-            if (n.State == NeighbourState.Reachable && n.ExpiresAt <= now) _neighbours.Remove(key);
+        foreach (var (key, n) in table)
+            if (n.State == NeighbourState.Reachable && n.ExpiresAt <= now) table.Remove(key);
         TimersChanged();
-        return _neighbours.Count < _options.MaxNeighbours;
+        return table.Count < _options.MaxNeighbours;
     }
 
     private void FlushPending(NetworkInterface nic, Neighbour n)
@@ -247,10 +253,10 @@ public sealed partial class HostStack
 
     private void RunNeighbourTimers(TimeSpan now)
     {
-        if (_neighbourTable is null) return;
+        if (_neighbourTable is not { } table) return;
         var dueList = _dueNeighbours ??= [];
         dueList.Clear();
-        foreach (var n in _neighbours.Values)
+        foreach (var n in table.Values)
         {
             if ((n.State == NeighbourState.Incomplete && n.NextProbeAt <= now) ||
                 (n.State == NeighbourState.Reachable && n.ExpiresAt <= now))
@@ -263,10 +269,10 @@ public sealed partial class HostStack
         foreach (var n in due)
         {
             // Earlier work in this loop may have answered or removed the entry.
-            if (!_neighbours.TryGetValue((n.NicId, n.Address), out var current) || current != n) continue;
+            if (!TryGetNeighbourEntry((n.NicId, n.Address), out var current) || current != n) continue;
             if (n.State == NeighbourState.Reachable)
             {
-                if (n.ExpiresAt <= now) _neighbours.Remove((n.NicId, n.Address));
+                if (n.ExpiresAt <= now) _neighbourTable?.Remove((n.NicId, n.Address));
                 TimersChanged();
                 continue;
             }
@@ -285,7 +291,7 @@ public sealed partial class HostStack
     /// </summary>
     private void FailResolution(Neighbour n, TimeSpan now)
     {
-        _neighbours.Remove((n.NicId, n.Address));
+        _neighbourTable?.Remove((n.NicId, n.Address));
         TimersChanged();
         Counters.Neighbour.ResolutionFailures++;
         if (n.Pending is null) return;
@@ -313,10 +319,11 @@ public sealed partial class HostStack
 
     private void RemoveNeighboursOf(int nicId)
     {
-        foreach (var (key, n) in _neighbours)
+        if (_neighbourTable is not { } table) return;
+        foreach (var (key, n) in table)
         {
             if (n.NicId != nicId) continue;
-            _neighbours.Remove(key);
+            table.Remove(key);
             TimersChanged();
             if (n.Pending is null) continue;
             while (n.Pending.TryDequeue(out var p)) Return(p.Buffer);

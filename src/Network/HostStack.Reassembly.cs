@@ -34,12 +34,11 @@ public sealed partial class HostStack
         }
     }
 
+    /// <summary>Datagrams being reassembled, null until the first fragment (most hosts never see one). Look-ups and
+    /// removals read it through <c>?.</c>; entries are added only through <see cref="ReassemblyTable"/>. (No shared
+    /// empty table stands in for it: one that any host could add to would leak datagrams between hosts.)</summary>
     private Dictionary<ReassemblyKey, ReassemblyBuffer>? _reassemblyTable;
-    /// <summary>Datagrams being reassembled, as read and removed from: one shared empty table, never added to, until
-    /// the first fragment (most hosts never see one). Entries are added only through <see cref="ReassemblyTable"/>.</summary>
-    private Dictionary<ReassemblyKey, ReassemblyBuffer> _reassembly => _reassemblyTable ?? NoReassembly;
     private Dictionary<ReassemblyKey, ReassemblyBuffer> ReassemblyTable => _reassemblyTable ??= [];
-    private static readonly Dictionary<ReassemblyKey, ReassemblyBuffer> NoReassembly = [];
     private List<ReassemblyKey>? _dueReassembly;
     private long _reassemblyOrder;
     private int _reassemblyBytes;
@@ -48,7 +47,7 @@ public sealed partial class HostStack
     {
         var key = new ReassemblyKey(ip.Source, ip.Destination, ip.Identification, ip.Protocol);
         // The first fragment's header heads the datagram, so its length bounds the payload once it is known.
-        int headerBound = _reassembly.TryGetValue(key, out var pending) && pending.FirstFragment is { } head
+        int headerBound = _reassemblyTable?.TryGetValue(key, out var pending) == true && pending.FirstFragment is { } head
             ? (head[0] & 0x0F) * 4
             : ip.HeaderLength;
         var r = AddFragment(Counters.Ipv4, key, ip.FragmentOffset, ip.Payload, ip.MoreFragments, ip.Bytes, ip.Protocol,
@@ -142,9 +141,9 @@ public sealed partial class HostStack
             c.InHeaderErrors++;
             return null;
         }
-        if (!_reassembly.TryGetValue(key, out var r))
+        if (_reassemblyTable is not { } table || !table.TryGetValue(key, out var r))
         {
-            if (_reassembly.Count >= _options.MaxReassemblyDatagrams) EvictOldestReassembly(null);
+            if ((_reassemblyTable?.Count ?? 0) >= _options.MaxReassemblyDatagrams) EvictOldestReassembly(null);
             r = new ReassemblyBuffer(_reassemblyOrder++, now + _options.ReassemblyTimeout);
             ReassemblyTable.Add(key, r);
             TimersChanged();
@@ -198,7 +197,7 @@ public sealed partial class HostStack
             r.NextHeader = nextHeader;
         }
         if (r.TotalLength < 0 || r.ReceivedBytes != r.TotalLength || r.FirstFragment is null) return null;
-        _reassembly.Remove(key);
+        _reassemblyTable?.Remove(key);
         TimersChanged();
         _reassemblyBytes -= r.ReceivedBytes;
         c.ReassemblyOks++;
@@ -207,7 +206,7 @@ public sealed partial class HostStack
 
     private void DropReassembly(IpCounters c, ReassemblyKey key, ReassemblyBuffer r)
     {
-        _reassembly.Remove(key);
+        _reassemblyTable?.Remove(key);
         TimersChanged();
         _reassemblyBytes -= r.ReceivedBytes;
         r.Release();
@@ -219,7 +218,8 @@ public sealed partial class HostStack
     {
         ReassemblyKey? oldestKey = null;
         ReassemblyBuffer? oldest = null;
-        foreach (var (k, r) in _reassembly)
+        if (_reassemblyTable is not { } table) return false;
+        foreach (var (k, r) in table)
         {
             if (r == keep) continue;
             if (oldest is null || r.Order < oldest.Order)
@@ -236,10 +236,10 @@ public sealed partial class HostStack
     /// <summary>Times out datagrams; when the first fragment came, its sender gets time exceeded (code 1, RFC 792/4443).</summary>
     private void RunReassemblyTimers(TimeSpan now)
     {
-        if (_reassemblyTable is null) return;
+        if (_reassemblyTable is not { } table) return;
         var dueList = _dueReassembly ??= [];
         dueList.Clear();
-        foreach (var (k, r) in _reassembly)
+        foreach (var (k, r) in table)
             if (r.Deadline <= now) dueList.Add(k);
         if (dueList.Count == 0) return;
         // A snapshot: the errors sent below run handlers, which may re-enter OnTimer.
@@ -247,7 +247,7 @@ public sealed partial class HostStack
         dueList.Clear();
         foreach (var key in due)
         {
-            if (!_reassembly.Remove(key, out var r)) continue;
+            if (!table.Remove(key, out var r)) continue;
             TimersChanged();
             _reassemblyBytes -= r.ReceivedBytes;
             var c = key.Source.IsV4 ? Counters.Ipv4 : Counters.Ipv6;

@@ -14,7 +14,8 @@ public sealed partial class HostStack
 {
     private TcpSockets? _tcpSockets;
     /// <summary>The host's TCP tables, made on first use: most simulated hosts never open a TCP socket, and six empty
-    /// collections cost about 500 bytes a host (the timers and counts read <c>_tcpSockets</c> without making them).</summary>
+    /// collections cost about 500 bytes a host. Only paths that add to them use this; look-ups read <c>_tcpSockets</c>
+    /// (<see cref="IsListener"/>, <see cref="TryGetOpenConnection"/>), so a segment or a call for no socket makes nothing.</summary>
     private TcpSockets Sockets => _tcpSockets ??= new();
     private int _nextTcpSocket = 1;
 
@@ -67,7 +68,8 @@ public sealed partial class HostStack
     public Errno TcpAccept(int listenerSocket, out int socket)
     {
         socket = 0;
-        if (!Sockets.ListenersById.TryGetValue(listenerSocket, out var listener)) return Sockets.Connections.ContainsKey(listenerSocket) ? Errno.EINVAL : Errno.EBADF;
+        if (_tcpSockets is not { } sockets || !sockets.ListenersById.TryGetValue(listenerSocket, out var listener))
+            return _tcpSockets?.Connections.ContainsKey(listenerSocket) == true ? Errno.EINVAL : Errno.EBADF;
         if (!listener.Ready.TryDequeue(out var connection)) return Errno.EAGAIN;
         connection.ListenerId = 0;
         socket = connection.Id;
@@ -93,7 +95,7 @@ public sealed partial class HostStack
             if (!TrySelectTcpSource(destination, out var source, out int mss)) return Errno.ENETUNREACH;
             if (localPort == 0 && !TryPickEphemeralTcpPort(source, destination, port, out localPort)) return Errno.EADDRINUSE;
             var key = new TcpFlowKey(source, localPort, destination, port);
-            if (Sockets.Flows.ContainsKey(key)) return Errno.EADDRINUSE;
+            if (_tcpSockets?.Flows.ContainsKey(key) == true) return Errno.EADDRINUSE;
             var connection = new TcpConnection(_nextTcpSocket++, config, new TcpEndpoint(source, localPort), new TcpEndpoint(destination, port),
                 config.InitialSequenceNumber ?? (uint)RandomSource.NextInt64(0, 1L << 32), mss);
             AddConnection(key, connection);
@@ -117,7 +119,7 @@ public sealed partial class HostStack
     public Errno TcpSend(int socket, ReadOnlySpan<byte> data, TimeSpan now, out int written)
     {
         written = 0;
-        if (!TryGetOpenConnection(socket, out var connection)) return Sockets.ListenersById.ContainsKey(socket) ? Errno.ENOTCONN : Errno.EBADF;
+        if (!TryGetOpenConnection(socket, out var connection)) return IsListener(socket) ? Errno.ENOTCONN : Errno.EBADF;
         int depth = _handlerDepth;
         try
         {
@@ -140,7 +142,7 @@ public sealed partial class HostStack
     public Errno TcpReceive(int socket, Span<byte> destination, TimeSpan now, out int read)
     {
         read = 0;
-        if (!TryGetOpenConnection(socket, out var connection)) return Sockets.ListenersById.ContainsKey(socket) ? Errno.ENOTCONN : Errno.EBADF;
+        if (!TryGetOpenConnection(socket, out var connection)) return IsListener(socket) ? Errno.ENOTCONN : Errno.EBADF;
         int depth = _handlerDepth;
         try
         {
@@ -159,7 +161,7 @@ public sealed partial class HostStack
     /// <summary>shutdown(SHUT_WR): sends FIN after the queued data; reading stays possible (half-close).</summary>
     public Errno TcpShutdown(int socket, TimeSpan now)
     {
-        if (!TryGetOpenConnection(socket, out var connection)) return Sockets.ListenersById.ContainsKey(socket) ? Errno.ENOTCONN : Errno.EBADF;
+        if (!TryGetOpenConnection(socket, out var connection)) return IsListener(socket) ? Errno.ENOTCONN : Errno.EBADF;
         int depth = _handlerDepth;
         try
         {
@@ -186,11 +188,12 @@ public sealed partial class HostStack
         try
         {
             _lastNow = now;
-            if (Sockets.ListenersById.Remove(socket, out var listener))
+            if (_tcpSockets is not { } sockets) return Errno.EBADF;
+            if (sockets.ListenersById.Remove(socket, out var listener))
             {
-                Sockets.ListenersByPort.Remove(listener.Port);
+                sockets.ListenersByPort.Remove(listener.Port);
                 ReleasePort(listener.Port);
-                foreach (var c in Sockets.Connections.Values.Where(c => c.ListenerId == listener.Id).ToList())
+                foreach (var c in sockets.Connections.Values.Where(c => c.ListenerId == listener.Id).ToList())
                 {
                     c.Close(now);
                     c.Abort(Errno.None);
@@ -200,7 +203,7 @@ public sealed partial class HostStack
                 DrainLoopback(now);
                 return Errno.None;
             }
-            if (!Sockets.Connections.TryGetValue(socket, out var connection) || connection.IsReleased) return Errno.EBADF;
+            if (!sockets.Connections.TryGetValue(socket, out var connection) || connection.IsReleased) return Errno.EBADF;
             connection.Close(now);
             FlushTcp(connection, now);
             AfterTcpChange(connection);
@@ -214,8 +217,14 @@ public sealed partial class HostStack
     }
 
     /// <summary>A connection whose socket the application still holds (closed sockets are EBADF, as a closed fd is).</summary>
-    private bool TryGetOpenConnection(int socket, out TcpConnection connection) =>
-        Sockets.Connections.TryGetValue(socket, out connection!) && !connection.IsReleased;
+    private bool TryGetOpenConnection(int socket, out TcpConnection connection)
+    {
+        connection = null!;
+        return _tcpSockets is { } sockets && sockets.Connections.TryGetValue(socket, out connection!) && !connection.IsReleased;
+    }
+
+    /// <summary>Whether <paramref name="socket"/> is a listener (ENOTCONN rather than EBADF for a connection call on it).</summary>
+    private bool IsListener(int socket) => _tcpSockets?.ListenersById.ContainsKey(socket) == true;
 
     /// <summary>The numbers of a connection (state, bytes, retransmissions, RTT, cwnd); null for an unknown socket.</summary>
     public TcpConnectionInfo? TcpInfo(int socket) => TryGetOpenConnection(socket, out var c) ? c.Info : null;
@@ -279,7 +288,7 @@ public sealed partial class HostStack
             return;
         }
         var key = new TcpFlowKey(destination, tcp.DestinationPort, source, tcp.SourcePort);
-        if (Sockets.Flows.TryGetValue(key, out var connection))
+        if (_tcpSockets?.Flows.TryGetValue(key, out var connection) == true)
         {
             var before = connection.State;
             connection.Process(tcp, options, now);
@@ -289,7 +298,7 @@ public sealed partial class HostStack
             return;
         }
         if (tcp.Rst) return; // RFC 9293 3.10.7.1: a reset for nothing is dropped
-        if (Sockets.ListenersByPort.TryGetValue(tcp.DestinationPort, out var listener) && tcp.Syn && !tcp.Ack)
+        if (_tcpSockets?.ListenersByPort.TryGetValue(tcp.DestinationPort, out var listener) == true && tcp.Syn && !tcp.Ack)
         {
             if (listener.HalfOpen + listener.Ready.Count >= listener.Backlog)
             {
@@ -379,7 +388,7 @@ public sealed partial class HostStack
         if (transport.Length < 8 || error == Errno.None) return;
         var key = new TcpFlowKey(originalSource, BinaryPrimitives.ReadUInt16BigEndian(transport), originalDestination,
             BinaryPrimitives.ReadUInt16BigEndian(transport[2..]));
-        if (!Sockets.Flows.TryGetValue(key, out var connection)) return;
+        if (_tcpSockets is not { } sockets || !sockets.Flows.TryGetValue(key, out var connection)) return;
         connection.OnIcmpError(error, new SeqNumber(BinaryPrimitives.ReadUInt32BigEndian(transport[4..])));
         AfterTcpChange(connection);
     }
@@ -425,7 +434,7 @@ public sealed partial class HostStack
     /// <summary>After anything happened to a connection: hand it to its listener, forget it when done, tell the owner.</summary>
     private void AfterTcpChange(TcpConnection connection)
     {
-        if (connection.ListenerId != 0 && Sockets.ListenersById.TryGetValue(connection.ListenerId, out var listener))
+        if (connection.ListenerId != 0 && _tcpSockets?.ListenersById.TryGetValue(connection.ListenerId, out var listener) == true)
         {
             if (connection.IsSynchronized && !listener.Ready.Contains(connection))
             {

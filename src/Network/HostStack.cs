@@ -388,18 +388,22 @@ public sealed partial class HostStack
     private TimeSpan? ScanTableDeadline()
     {
         TimeSpan? best = null;
-        foreach (var n in _neighbours.Values)
+        if (_neighbourTable is { } neighbours)
         {
-            TimeSpan? t = n.State switch
+            foreach (var n in neighbours.Values)
             {
-                NeighbourState.Incomplete => n.NextProbeAt,
-                NeighbourState.Reachable => n.ExpiresAt,
-                _ => null,
-            };
-            if (t is { } d && (best is null || d < best)) best = d;
+                TimeSpan? t = n.State switch
+                {
+                    NeighbourState.Incomplete => n.NextProbeAt,
+                    NeighbourState.Reachable => n.ExpiresAt,
+                    _ => null,
+                };
+                if (t is { } d && (best is null || d < best)) best = d;
+            }
         }
-        foreach (var r in _reassembly.Values)
-            if (best is null || r.Deadline < best) best = r.Deadline;
+        if (_reassemblyTable is { } reassembly)
+            foreach (var r in reassembly.Values)
+                if (best is null || r.Deadline < best) best = r.Deadline;
         return best;
     }
 

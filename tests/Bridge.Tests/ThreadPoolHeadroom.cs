@@ -3,11 +3,11 @@ using System.Runtime.CompilerServices;
 namespace NetSim.Bridge.Tests;
 
 /// <summary>
-/// Real-time runs put NetSim's actors on the .NET thread pool, and these tests block pool threads for seconds: a run
-/// in the background (<see cref="BackgroundRun"/>), real programs waited for, several tests at once. On a 2-core
-/// machine the pool starts with 2 threads and adds one about every half second when they are all blocked, so a
-/// simulation in a test could stand still for over a second (seen: eight pings answered together 1.6 s late). The
-/// `netsim` process blocks no pool thread; the tests' process gets enough threads up front.
+/// These tests block pool threads for seconds: a run in the background (<see cref="BackgroundRun"/>), real programs
+/// waited for, several tests at once. On a 2-core machine the pool starts with 2 threads and adds one about every half
+/// second when they are all blocked. NetSim's real-time actors run on threads of their own (netsim.dispatcher's
+/// fork-join-executor) since a ping test saw eight replies arrive together 1.6 s late while they were on the pool;
+/// what still runs on the pool here is the tests' own asynchronous waiting, so the process gets threads up front.
 /// </summary>
 internal static class ThreadPoolHeadroom
 {

@@ -10,7 +10,7 @@ namespace NetSim.Benchmarks.Scale;
 public sealed record ScaleRunResult(
     string Simulator, string Topology, int N, int Run, double ParseSeconds, double SetupSeconds, double RunSeconds,
     double ResultsSeconds, double TotalSeconds, double RunCpuSeconds, double SetupCpuSeconds, long RunTurns, long Frames, long PingsSent, long PingsAnswered, long PeakRssKib,
-    long AllocatedBytes = 0)
+    long AllocatedBytes = 0, long RunAllocatedBytes = 0)
 {
     public double FramesPerSecond => RunSeconds > 0 ? Frames / RunSeconds : 0;
 
@@ -19,6 +19,9 @@ public sealed record ScaleRunResult(
 
     /// <summary>Bytes allocated per frame over the whole run (parse, set-up, run, report: the run dominates).</summary>
     public double AllocatedBytesPerFrame => Frames > 0 ? (double)AllocatedBytes / Frames : 0;
+
+    /// <summary>Bytes allocated per frame in the run phase alone.</summary>
+    public double RunBytesPerFrame => Frames > 0 ? (double)RunAllocatedBytes / Frames : 0;
 
     public string ToJson() => JsonSerializer.Serialize(this);
 
@@ -54,7 +57,7 @@ public static class ScaleRun
                 yield return new ScaleRunResult("netsim", scenario.Topology, scenario.N, run, parse.TotalSeconds,
                     result.Phases.Setup.TotalSeconds, result.Phases.Run.TotalSeconds, result.Phases.Results.TotalSeconds,
                     total.Elapsed.TotalSeconds, result.Phases.RunCpu.TotalSeconds, result.Phases.SetupCpu.TotalSeconds, result.Phases.RunTurns, report.Nics.Sum(n => n.RxPackets), report.Flows.Sum(f => f.Sent),
-                    report.Flows.Sum(f => f.Received), PeakRssKib(), GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
+                    report.Flows.Sum(f => f.Received), PeakRssKib(), GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore, result.Phases.RunAllocatedBytes);
             }
             finally
             {

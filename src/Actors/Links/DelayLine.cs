@@ -11,22 +11,15 @@ namespace NetSim.Actors.Links;
 /// <see cref="TakeDue"/>.
 /// </summary>
 /// <remarks>
-/// The wake-up is a plain <see cref="ITellScheduler.ScheduleTellOnce(TimeSpan, ICanTell, object, IActorRef)"/> to the
-/// owner itself (in virtual time one timer entry that the line keeps and arms again, <see cref="VirtualScheduler.Arm"/>;
-/// with a wall clock two small objects per wake-up), not an Akka <c>TimerScheduler</c> timer (seven objects: its
-/// timer record, message wrapper, cancelable and cancellation token source). The owner stays the timer's receiver, so
-/// the virtual scheduler orders it among an instant's timers by the owner's path exactly as before. Nothing is
-/// cancelled: when an earlier item arrives, a wake-up is added for it and the later one stays armed. The armed
+/// The wake-up is a <see cref="WakeUp"/> of the owner (in virtual time one timer entry armed again and again), not an
+/// Akka <c>TimerScheduler</c> timer (seven objects each). Nothing is cancelled: when an earlier item arrives, a wake-up is added for it and the later one stays armed. The armed
 /// instants therefore only ever get earlier, and a stack of them (earliest on top) says which are still coming. Each
 /// armed instant still holds an item due then (items leave only when due), so no wake-up fires in vain in virtual time
 /// and the owner runs at exactly the instants a cancel-and-re-arm timer would make it run.
 /// </remarks>
 internal sealed class DelayLine<T>(object wakeUp, IScheduler scheduler, IActorRef owner)
 {
-    // In virtual time one timer entry, made on the first wake-up and armed again for every later one (a frame each, on
-    // a busy line).
-    private readonly VirtualScheduler? _virtualTime = scheduler as VirtualScheduler;
-    private VirtualScheduler.ScheduledTell? _virtualWakeUp;
+    private readonly WakeUp _wakeUp = new(scheduler, owner, wakeUp); // armed once per head of line: a frame each, on a busy line
     private readonly PriorityQueue<T, (TimeSpan At, long Seq)> _queue = new();
     private long _sequence;
     private readonly Stack<TimeSpan> _armed = new(); // instants of wake-ups still to come, the earliest on top
@@ -66,8 +59,6 @@ internal sealed class DelayLine<T>(object wakeUp, IScheduler scheduler, IActorRe
     private void Arm(TimeSpan at, TimeSpan now)
     {
         _armed.Push(at);
-        var delay = at > now ? at - now : TimeSpan.Zero;
-        if (_virtualTime is { } virtualTime) virtualTime.Arm(_virtualWakeUp ??= virtualTime.CreateTell(owner, wakeUp, ActorRefs.NoSender), delay);
-        else scheduler.ScheduleTellOnce(delay, owner, wakeUp, ActorRefs.NoSender);
+        _wakeUp.Arm(at - now);
     }
 }

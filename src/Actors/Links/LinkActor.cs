@@ -90,6 +90,10 @@ public sealed class LinkActor : UntypedActor
     private readonly SimClock _clock = SimClock.For(Context.System);
     private TimeSpan Now => _clock.Elapsed;
 
+    /// <summary>The answer to <see cref="GetLinkCounters"/>, also what a <see cref="CounterView{T}"/> of this link reads.</summary>
+    private LinkCounters CountersNow() => _totals.Snapshot(_counters[0].Offered + _counters[1].Offered, _counters[0].Delivered + _counters[1].Delivered,
+        _counters[0].InFlight + _counters[1].InFlight);
+
     /// <inheritdoc />
     protected override void PreStart()
     {
@@ -121,8 +125,10 @@ public sealed class LinkActor : UntypedActor
                 Sender.Tell(new LinkParametersSet(_parameters));
                 break;
             case GetLinkCounters:
-                Sender.Tell(_totals.Snapshot(_counters[0].Offered + _counters[1].Offered, _counters[0].Delivered + _counters[1].Delivered,
-                    _counters[0].InFlight + _counters[1].InFlight));
+                Sender.Tell(CountersNow());
+                break;
+            case GetCounterView:
+                Sender.Tell(new CounterView<LinkCounters>(CountersNow));
                 break;
             case PortClosed m:
                 _writers.Closed(m);

@@ -104,7 +104,10 @@ public sealed class NicActor : UntypedActor
                 OnFileDetached(m); // a method of its own: its lambdas capture m, and a closure over a case's variable is allocated for every message the switch sees
                 break;
             case GetNicCounters:
-                Sender.Tell(_counters.Snapshot(_info.Name, _info.NicId, _queue.Count));
+                Sender.Tell(CountersNow());
+                break;
+            case GetCounterView:
+                Sender.Tell(new CounterView<NicCounters>(CountersNow));
                 break;
             default:
                 Unhandled(message);
@@ -144,8 +147,11 @@ public sealed class NicActor : UntypedActor
         if (_waitingReads is not null) FailWaitingReads(Errno.EFAULT, null);
         _stack.Tell(new NicStopped(_info.NicId));
         // Its last word for reports: whoever listens (a scenario run) learns what the NIC counted before it went.
-        Context.System.EventStream.Publish(new NicFinalCounters(_stack, _counters.Snapshot(_info.Name, _info.NicId, _queue.Count)));
+        Context.System.EventStream.Publish(new NicFinalCounters(_stack, CountersNow()));
     }
+
+    /// <summary>The answer to <see cref="GetNicCounters"/>, also what a <see cref="CounterView{T}"/> of this NIC reads.</summary>
+    private NicCounters CountersNow() => _counters.Snapshot(_info.Name, _info.NicId, _queue.Count);
 
     private void Capture(bool outbound, ReadOnlyMemory<byte> frame)
     {

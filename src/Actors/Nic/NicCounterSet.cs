@@ -23,6 +23,17 @@ internal sealed class NicCounterSet
         (_reasons ??= new()).Count(reason, n);
     }
 
-    public NicCounters Snapshot(string name, int nicId, int queued) => new(
-        name, nicId, RxPackets, RxBytes, RxDropped, RxErrors, TxPackets, TxBytes, TxDropped, TxErrors, queued, _reasons?.Snapshot() ?? DropCounter.None);
+    public NicCounters Snapshot(string name, int nicId, int queued)
+    {
+        // The same immutable answer while nothing changed, as links answer: a time-series sample reads every NIC every
+        // interval, and most NICs of a large run are idle in most intervals.
+        var reasons = _reasons?.Snapshot() ?? DropCounter.None;
+        if (_last is { } last && last.RxPackets == RxPackets && last.RxBytes == RxBytes && last.RxErrors == RxErrors
+            && last.TxPackets == TxPackets && last.TxBytes == TxBytes && last.TxDropped == TxDropped && last.Queued == queued
+            && last.NicId == nicId && ReferenceEquals(last.Name, name) && ReferenceEquals(last.DropReasons, reasons))
+            return last;
+        return _last = new(name, nicId, RxPackets, RxBytes, RxDropped, RxErrors, TxPackets, TxBytes, TxDropped, TxErrors, queued, reasons);
+    }
+
+    private NicCounters? _last;
 }

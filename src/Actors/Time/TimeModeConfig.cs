@@ -28,12 +28,21 @@ public static class TimeModeConfig
     // messages per mailbox run - and so the interleaving - depend on machine speed. mailbox-type on the dispatcher
     // gives every actor that runs on it SimMailbox (Akka's Mailboxes.GetMailboxType: a dispatcher's mailbox-type
     // wins over the default mailbox for Props that name the dispatcher).
+    // Real mode runs NetSim's actors on threads of their own (Akka's fork-join-executor, a dedicated pool), not on
+    // the .NET thread pool: a program that blocks pool threads (a test waiting on processes, a library user's
+    // synchronous waits) would otherwise stall the simulation's clocked traffic until the pool grows, about one
+    // thread per half second. Two threads on a machine of two cores or fewer, one per core above that, at most 8.
     private const string RealHocon = $$"""
         netsim.time.mode = real
         akka.scheduler.implementation = "{{RealSchedulerTypeName}}"
         netsim.dispatcher {
           type = Dispatcher
-          executor = "thread-pool-executor"
+          executor = "fork-join-executor"
+          fork-join-executor {
+            parallelism-min = 2
+            parallelism-factor = 1.0
+            parallelism-max = 8
+          }
           throughput = 100
           throughput-deadline-time = 0ms
           mailbox-type = "{{SimMailboxTypeName}}"

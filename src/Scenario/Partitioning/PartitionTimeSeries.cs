@@ -35,11 +35,7 @@ internal sealed class TimeSeriesRecorder
         _session = session;
         _hostNames = hosts.ToDictionary(h => h.Value, h => h.Key);
         session.System.EventStream.Subscribe(session.ActorOf(MessageRecorder.Props(_departures), "timeseries-departures"), typeof(NicFinalCounters));
-        _collector = session.ActorOf(CounterCollector.Props(
-            [.. scenario.Hosts.Where(h => hosts.ContainsKey(h.Name)).Select(h => (h.Name, hosts[h.Name], (IReadOnlyList<string>)[.. h.Nics.Select(n => n.Name)]))],
-            links.Select(l => (l.Value, "links." + l.Key)).Concat(switches.Select(s => (s.Value, "switches." + s.Key))).ToDictionary(p => p.Item1, p => p.Item2),
-            cacheNics: session.IsVirtual),
-            "timeseries-collector");
+        _collector = CounterCollector.For(session, scenario, hosts, links, switches);
         _answers = session.ActorOf(MessageRecorder.Props(_answered), "timeseries-answers");
         _flows = [.. flows];
         _tcpFlows = [.. tcpFlows];

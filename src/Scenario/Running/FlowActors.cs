@@ -19,7 +19,7 @@ internal sealed class SendNext
 /// and sends that fail are counted as errors of the flow. Sequence numbers are 16 bits and wrap after 65,535 as
 /// real ping's do; the flow counts the echoes it sent in 64 bits and stops after <c>count</c>.
 /// </summary>
-internal sealed class PingFlowActor : UntypedActor, IWithTimers
+internal sealed class PingFlowActor : UntypedActor
 {
     private readonly IActorRef _host;
     private readonly FlowStats _stats;
@@ -28,16 +28,19 @@ internal sealed class PingFlowActor : UntypedActor, IWithTimers
     private readonly int _count, _size;
     private readonly TimeSpan _interval;
     private readonly byte _ttl;
-    private readonly Dictionary<ushort, (long Echo, TimeSpan At)> _sentAt = []; // by sequence number: at most 65,536
+    // By sequence number (the index): which echo had it last and when it left; Echo 0 for a number not sent yet. Grown
+    // by doubling up to the highest number the flow uses (count, or 65,535 once it wraps): a dictionary cost 28 bytes an
+    // entry and a hash per ping.
+    private (long Echo, TimeSpan At)[] _sentAt = [];
     private long _sent;
     private readonly SimClock _clock = SimClock.For(Context.System);
     private ushort _sequence;
-
-    public ITimerScheduler Timers { get; set; } = null!;
+    private readonly WakeUp _next; // one per flow: an Akka timer per ping allocated five objects
 
     public PingFlowActor(IActorRef host, FlowStats stats, IpAddress destination, ushort identifier, int count, TimeSpan interval, int size, byte ttl)
     {
         (_host, _stats, _destination, _identifier, _count, _interval, _size, _ttl) = (host, stats, destination, identifier, count, interval, size, ttl);
+        _next = WakeUp.Of(Context, SendNext.Instance);
     }
 
     public static Props Props(IActorRef host, FlowStats stats, IpAddress destination, ushort identifier, int count, TimeSpan interval, int size, byte ttl) =>
@@ -52,12 +55,13 @@ internal sealed class PingFlowActor : UntypedActor, IWithTimers
             case SendNext:
                 _sent++;
                 _sequence = unchecked((ushort)_sent);
+                if (_sequence >= _sentAt.Length) Array.Resize(ref _sentAt, (int)Math.Min(Math.Max(16, 2L * _sentAt.Length), Math.Min(Math.Max(_count, _sent), ushort.MaxValue) + 1L));
                 _sentAt[_sequence] = (_sent, _clock.Elapsed);
                 _stats.CountSent(_sent, _clock.Elapsed);
                 _host.Tell(new SendEcho(_destination, _identifier, _sequence, _size, _ttl, Self));
-                if (_sent < _count) Timers.StartSingleTimer("next", SendNext.Instance, _interval);
+                if (_sent < _count) _next.Arm(_interval);
                 break;
-            case IcmpEvent { IsError: false } reply when _sentAt.TryGetValue(reply.Sequence, out var sent):
+            case IcmpEvent { IsError: false } reply when reply.Sequence < _sentAt.Length && _sentAt[reply.Sequence] is { Echo: > 0 } sent:
                 _stats.CountReceived(sent.Echo, _size, _clock.Elapsed, _clock.Elapsed - sent.At);
                 break;
             case EchoSendFailed f:
@@ -78,7 +82,7 @@ internal sealed class PingFlowActor : UntypedActor, IWithTimers
 /// <c>rate</c> per second (each carrying its sequence number in its first 8 bytes) until <c>count</c> are sent or
 /// <c>duration</c> has passed. Sends that fail (EHOSTUNREACH, ECONNREFUSED ...) are counted as errors.
 /// </summary>
-internal sealed class UdpSenderActor : UntypedActor, IWithTimers
+internal sealed class UdpSenderActor : UntypedActor
 {
     private readonly IActorRef _host;
     private readonly FlowStats _stats;
@@ -91,8 +95,7 @@ internal sealed class UdpSenderActor : UntypedActor, IWithTimers
     private TimeSpan _stopAt;
     private ushort _localPort;
     private long _sequence;
-
-    public ITimerScheduler Timers { get; set; } = null!;
+    private readonly WakeUp _next; // one per flow: an Akka timer per datagram allocated five objects
 
     public UdpSenderActor(IActorRef host, FlowStats stats, IpAddress destination, ushort port, double rate, int size, long? count, TimeSpan? duration)
     {
@@ -100,6 +103,7 @@ internal sealed class UdpSenderActor : UntypedActor, IWithTimers
         _interval = TimeSpan.FromTicks(Math.Max(1, (long)Math.Round(TimeSpan.TicksPerSecond / rate)));
         _count = count ?? long.MaxValue;
         _stopAt = duration ?? TimeSpan.MaxValue;
+        _next = WakeUp.Of(Context, SendNext.Instance);
     }
 
     public static Props Props(IActorRef host, FlowStats stats, IpAddress destination, ushort port, double rate, int size, long? count, TimeSpan? duration) =>
@@ -125,7 +129,7 @@ internal sealed class UdpSenderActor : UntypedActor, IWithTimers
                 BinaryPrimitives.WriteInt64BigEndian(payload, _sequence);
                 _stats.CountSent(_sequence++, _clock.Elapsed);
                 _host.Tell(new UdpSend(_localPort, _destination, _port, payload));
-                Timers.StartSingleTimer("next", SendNext.Instance, _interval);
+                _next.Arm(_interval);
                 break;
             case UdpSent:
                 break;

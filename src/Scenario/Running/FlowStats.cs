@@ -21,6 +21,9 @@ internal sealed class FlowStats(string name, string kind)
     private long _highestSent = long.MinValue;
     private FlowInterval _interval = FlowInterval.Empty;
     private List<(TimeSpan At, TimeSpan Rtt)>? _intervalRtts; // this interval's samples only: bounded by the flow's rate x interval
+    // The list the last TakeInterval handed out: its taker is done with it by the next one (the sampler writes the
+    // samples out, a partition copies them, within the sample), which clears it and collects the next interval in it.
+    private List<(TimeSpan At, TimeSpan Rtt)>? _takenRtts;
     private IntervalBook? _intervals; // made by the first interval taken: without a time series there is none
     private long _arrivedOfOpenInterval;
 
@@ -107,14 +110,19 @@ internal sealed class FlowStats(string name, string kind)
         }
     }
 
-    /// <summary>What happened since the last call (or the start), with the RTT samples in arrival order, and starts a new interval.</summary>
+    /// <summary>What happened since the last call (or the start), with the RTT samples in arrival order, and starts a new
+    /// interval. The samples' list is valid until the next call (read or copy it at once).</summary>
     public (FlowInterval Interval, List<(TimeSpan At, TimeSpan Rtt)> RttSamples) TakeInterval()
     {
         lock (_gate)
         {
             var taken = (_interval, _intervalRtts ?? []);
             _interval = FlowInterval.Empty;
-            _intervalRtts = null;
+            if (_intervalRtts is not null)
+            {
+                (_intervalRtts, _takenRtts) = (_takenRtts, _intervalRtts);
+                _intervalRtts?.Clear();
+            }
             var book = _intervals ??= new IntervalBook();
             book.Boundaries.Add(_highestSent == long.MinValue ? long.MinValue : _highestSent + 1);
             book.SentPerInterval.Add(taken._interval.Sent);

@@ -178,6 +178,7 @@ internal static class PartitionRun
         var setup = clock.Elapsed;
         PhaseMarks.Mark("set-up: captures, script");
         var cpuAtStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var allocatedAtStart = GC.GetTotalAllocatedBytes();
         long turns = 0;
         session.ActorOf(ScriptActor.Props(scenario.Script, new ScriptTargets(hosts, links, linkParameters, hostByAddress, flows, tcpFlows)), "script");
         var timeSeriesPath = options.OutputDirectory is null ? null : Path.Combine(options.OutputDirectory, "timeseries.csv");
@@ -209,6 +210,7 @@ internal static class PartitionRun
         var interrupted = lost || reached < scenario.Duration;
         var run = clock.Elapsed - setup;
         var runCpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
+        var runAllocated = GC.GetTotalAllocatedBytes() - allocatedAtStart;
         PhaseMarks.Mark("run");
 
         // Results.
@@ -256,7 +258,7 @@ internal static class PartitionRun
         }
         var bridgeReports = bridges.Collect(session);
         return new LocalRun(part, files, bridgeReports,
-            new RunPhaseTimes(setup, run, clock.Elapsed - setup - run, runCpu, cpuAtStart - cpuAtSetup, turns));
+            new RunPhaseTimes(setup, run, clock.Elapsed - setup - run, runCpu, cpuAtStart - cpuAtSetup, turns, runAllocated));
     }
 }
 

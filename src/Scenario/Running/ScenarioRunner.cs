@@ -46,7 +46,8 @@ public sealed record RunResult(RunReport Report, IReadOnlyList<string> Files)
 /// busy machine).</param>
 /// <param name="SetupCpu">Processor time of the process during set-up.</param>
 /// <param name="RunTurns">Virtual time: mailbox runs and timer firings of the run phase (what a frame costs in scheduler work).</param>
-public readonly record struct RunPhaseTimes(TimeSpan Setup, TimeSpan Run, TimeSpan Results, TimeSpan RunCpu, TimeSpan SetupCpu, long RunTurns = 0);
+/// <param name="RunAllocatedBytes">Bytes the process allocated in the run phase (every thread; approximate, without a collection).</param>
+public readonly record struct RunPhaseTimes(TimeSpan Setup, TimeSpan Run, TimeSpan Results, TimeSpan RunCpu, TimeSpan SetupCpu, long RunTurns = 0, long RunAllocatedBytes = 0);
 
 /// <summary>A scenario that could not be set up (a link to a NIC of the wrong type, an address the stack refused).</summary>
 public sealed class ScenarioSetupException(string message) : Exception(message);

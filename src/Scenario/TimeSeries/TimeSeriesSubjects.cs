@@ -33,11 +33,7 @@ internal static class TimeSeriesSubjects
         }
 
         // One request per sample gathers every counter; the subjects below read their part of it.
-        var collector = session.ActorOf(CounterCollector.Props(
-            [.. scenario.Hosts.Select(h => (h.Name, hosts[h.Name], (IReadOnlyList<string>)[.. h.Nics.Select(n => n.Name)]))],
-            links.Select(l => (l.Value, "links." + l.Key)).Concat(switches.Select(s => (s.Value, "switches." + s.Key))).ToDictionary(p => p.Item1, p => p.Item2),
-            cacheNics: session.IsVirtual),
-            "timeseries-collector");
+        var collector = CounterCollector.For(session, scenario, hosts, links, switches);
         // In virtual time the answer is there once the instant is drained: a Tell and a settle, no Ask (no temporary
         // actor and task per sample; asks were most of a sample's cost). Real time waits for the answer.
         var answers = new ConcurrentQueue<object>();

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace NetSim.Scenario.TimeSeries;
 
@@ -14,76 +13,40 @@ public sealed class TimeSeriesWriter : IDisposable
     /// <summary>The first line of the file.</summary>
     public const string Header = "time_s,subject,metric,value";
 
-    private readonly TextWriter _out;
+    private readonly CsvOutput _out;
     private TimeSpan _lastTime = TimeSpan.MinValue;
-    private string _lastSeconds = "";
+    private readonly byte[] _lastSeconds = new byte[CsvOutput.MaxNumberBytes];
+    private int _lastSecondsLength;
 
-    public TimeSeriesWriter(TextWriter output)
+    private TimeSeriesWriter(Stream output)
     {
-        _out = output;
-        _out.Write(Header);
-        _out.Write('\n');
+        _out = new CsvOutput(output);
+        _out.Append(Header);
+        _out.Append('\n');
     }
 
     /// <summary>Creates (replaces) <paramref name="path"/>, UTF-8 without BOM.</summary>
-    public static TimeSeriesWriter Create(string path) =>
-        new(new StreamWriter(path, append: false, new UTF8Encoding(false), bufferSize: 1 << 16));
+    public static TimeSeriesWriter Create(string path) => new(CsvOutput.OpenFile(path));
 
     /// <summary>One row: <paramref name="value"/> of <paramref name="metric"/> of <paramref name="subject"/> at simulated <paramref name="time"/>.</summary>
     public void Write(TimeSpan time, string subject, string metric, double value)
     {
-        if (time != _lastTime) (_lastTime, _lastSeconds) = (time, Seconds(time)); // a sample's rows share their time
-        // The row is put together here and handed to the stream in one call: a run of a thousand hosts writes millions
-        // of rows, and each call into the writer has a fixed cost.
-        var length = _lastSeconds.Length + subject.Length + metric.Length + 3 + 32 + 1;
-        if (_row.Length < length) _row = new char[Math.Max(length, _row.Length * 2)];
-        var row = _row.AsSpan();
-        var at = Append(row, 0, _lastSeconds);
-        row[at++] = ',';
-        at = Append(row, at, subject);
-        row[at++] = ',';
-        at = Append(row, at, metric);
-        row[at++] = ',';
-        var number = FormatNumber(value, row.Slice(at, 32));
-        if (!number.Overlaps(row)) number.CopyTo(row[at..]); // "0" and the rare long form are not written in place
-        at += number.Length;
-        row[at++] = '\n';
-        _out.Write(row[..at]);
-    }
-
-    private char[] _row = new char[128];
-
-    private static int Append(Span<char> row, int at, string text)
-    {
-        text.CopyTo(row[at..]);
-        return at + text.Length;
-    }
-
-    /// <summary>The shortest invariant form that reads back as the same double.</summary>
-    public static string Number(double value) => FormatNumber(value, stackalloc char[32]).ToString();
-
-    /// <summary>
-    /// <see cref="Number"/> without allocating. Most figures are counts: whole numbers are formatted as integers,
-    /// which is faster and gives the same text as "R" below 1e15.
-    /// </summary>
-    private static ReadOnlySpan<char> FormatNumber(double value, Span<char> buffer)
-    {
-        int written;
-        if (value == Math.Floor(value) && Math.Abs(value) < 1e15)
+        if (time != _lastTime) // a sample's rows share their time
         {
-            if (value == 0) return "0"; // also -0, which "R" writes as "-0": a count is never negative zero
-            ((long)value).TryFormat(buffer, out written, default, CultureInfo.InvariantCulture);
+            _lastTime = time;
+            _lastSecondsLength = CsvOutput.FormatSeconds(time, _lastSeconds);
         }
-        else if (!value.TryFormat(buffer, out written, "R", CultureInfo.InvariantCulture))
-        {
-            return value.ToString("R", CultureInfo.InvariantCulture);
-        }
-        return buffer[..written];
+        // A run of a thousand hosts writes millions of rows: they are put together as UTF-8 in the output's buffer,
+        // with no string and no char-to-byte pass per row.
+        _out.Append(_lastSeconds.AsSpan(0, _lastSecondsLength));
+        _out.Append(',');
+        _out.Append(subject);
+        _out.Append(',');
+        _out.Append(metric);
+        _out.Append(',');
+        _out.AppendNumber(value);
+        _out.Append('\n');
     }
-
-    /// <summary>Simulated time in seconds, exact to the tick (decimal, so 0.3 is written as 0.3).</summary>
-    public static string Seconds(TimeSpan time) =>
-        (time.Ticks / (decimal)TimeSpan.TicksPerSecond).ToString("0.#######", CultureInfo.InvariantCulture);
 
     public void Dispose() => _out.Dispose();
 }
@@ -97,28 +60,134 @@ public sealed class RttSampleWriter : IDisposable
     /// <summary>The first line of the file.</summary>
     public const string Header = "time_s,flow,rtt_ms";
 
-    private readonly TextWriter _out;
+    private readonly CsvOutput _out;
 
-    public RttSampleWriter(TextWriter output)
+    private RttSampleWriter(Stream output)
     {
-        _out = output;
-        _out.Write(Header);
-        _out.Write('\n');
+        _out = new CsvOutput(output);
+        _out.Append(Header);
+        _out.Append('\n');
     }
 
     /// <summary>Creates (replaces) <paramref name="path"/>, UTF-8 without BOM.</summary>
-    public static RttSampleWriter Create(string path) =>
-        new(new StreamWriter(path, append: false, new UTF8Encoding(false), bufferSize: 1 << 16));
+    public static RttSampleWriter Create(string path) => new(CsvOutput.OpenFile(path));
 
     public void Write(TimeSpan at, string flow, TimeSpan rtt)
     {
-        _out.Write(TimeSeriesWriter.Seconds(at));
-        _out.Write(',');
-        _out.Write(flow);
-        _out.Write(',');
-        _out.Write(TimeSeriesWriter.Number(rtt.TotalMilliseconds));
-        _out.Write('\n');
+        _out.AppendSeconds(at);
+        _out.Append(',');
+        _out.Append(flow);
+        _out.Append(',');
+        _out.AppendNumber(rtt.TotalMilliseconds);
+        _out.Append('\n');
     }
 
     public void Dispose() => _out.Dispose();
+}
+
+/// <summary>
+/// The UTF-8 text of a CSV file put together in a buffer of its own and handed to the file in 64 KiB writes: rows are
+/// written field by field, numbers formatted straight into the buffer (no strings, no <c>StreamWriter</c> pass from
+/// chars to bytes).
+/// </summary>
+internal sealed class CsvOutput(Stream stream) : IDisposable
+{
+    /// <summary>Bytes a formatted number or time can take (a double's "R" form is at most 24).</summary>
+    public const int MaxNumberBytes = 32;
+
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private int _used;
+
+    public static Stream OpenFile(string path) => new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1);
+
+    public void Append(char ascii)
+    {
+        if (_used == _buffer.Length) Flush();
+        _buffer[_used++] = (byte)ascii;
+    }
+
+    public void Append(string text)
+    {
+        var most = System.Text.Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_buffer.Length - _used < most) Flush();
+        if (most > _buffer.Length)
+        {
+            Append(System.Text.Encoding.UTF8.GetBytes(text));
+            return;
+        }
+        _used += System.Text.Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_used));
+    }
+
+    public void Append(ReadOnlySpan<byte> utf8)
+    {
+        if (_buffer.Length - _used < utf8.Length) Flush();
+        if (utf8.Length > _buffer.Length)
+        {
+            stream.Write(utf8);
+            return;
+        }
+        utf8.CopyTo(_buffer.AsSpan(_used));
+        _used += utf8.Length;
+    }
+
+    public void AppendNumber(double value)
+    {
+        if (_buffer.Length - _used < MaxNumberBytes) Flush();
+        _used += FormatNumber(value, _buffer.AsSpan(_used));
+    }
+
+    public void AppendSeconds(TimeSpan time)
+    {
+        if (_buffer.Length - _used < MaxNumberBytes) Flush();
+        _used += FormatSeconds(time, _buffer.AsSpan(_used));
+    }
+
+    /// <summary>
+    /// The shortest invariant form of <paramref name="value"/> that reads back as the same double, into
+    /// <paramref name="utf8"/> (<see cref="MaxNumberBytes"/> are enough); returns its length. Most figures are counts:
+    /// whole numbers are formatted as integers, which is faster and gives the same text as "R" below 1e15.
+    /// </summary>
+    public static int FormatNumber(double value, Span<byte> utf8)
+    {
+        int written;
+        if (value == Math.Floor(value) && Math.Abs(value) < 1e15)
+        {
+            if (value == 0) // also -0, which "R" writes as "-0": a count is never negative zero
+            {
+                utf8[0] = (byte)'0';
+                return 1;
+            }
+            ((long)value).TryFormat(utf8, out written, default, CultureInfo.InvariantCulture);
+        }
+        else if (!value.TryFormat(utf8, out written, "R", CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException($"{value} does not fit {utf8.Length} bytes");
+        }
+        return written;
+    }
+
+    /// <summary>Simulated time in seconds, exact to the tick (decimal, so 0.3 is written as 0.3), into <paramref name="utf8"/>.</summary>
+    public static int FormatSeconds(TimeSpan time, Span<byte> utf8) =>
+        (time.Ticks / (decimal)TimeSpan.TicksPerSecond).TryFormat(utf8, out var written, "0.#######", CultureInfo.InvariantCulture)
+            ? written
+            : throw new InvalidOperationException($"{time} does not fit {utf8.Length} bytes"); // 922337203685.4775807 is 20
+
+    public void Flush()
+    {
+        if (_used == 0) return;
+        stream.Write(_buffer, 0, _used);
+        _used = 0;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Flush();
+        }
+        finally
+        {
+            stream.Dispose();
+        }
+    }
 }

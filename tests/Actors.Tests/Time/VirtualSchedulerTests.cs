@@ -202,6 +202,29 @@ public sealed class TimeModeConfigTests
         var real = TimeModeConfig.Apply(virt, TimeMode.Real);
         Assert.Equal(TimeMode.Real, TimeModeConfig.ReadMode(real));
         Assert.Equal(TimeModeConfig.RealSchedulerTypeName, real.GetString("akka.scheduler.implementation"));
-        Assert.Equal("thread-pool-executor", real.GetString("netsim.dispatcher.executor"));
+        Assert.Equal("fork-join-executor", real.GetString("netsim.dispatcher.executor"));
+    }
+
+    [Fact]
+    public async Task Real_mode_runs_NetSims_actors_on_threads_of_their_own_not_the_thread_pool()
+    {
+        // A program that blocks the .NET thread pool (tests waiting on processes, synchronous waits in a library
+        // user's code) must not stall a real-time simulation: its actors run on the dispatcher's dedicated threads.
+        using var system = ActorSystem.Create("real-threads", NetSimConfig.Default);
+        try
+        {
+            var probe = system.ActorOf(SimDispatcher.Props<ThreadReporter>(), "threads");
+            var onPool = await probe.Ask<bool>("where", TimeSpan.FromSeconds(10));
+            Assert.False(onPool);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    private sealed class ThreadReporter : ReceiveActor
+    {
+        public ThreadReporter() => Receive<string>(_ => Sender.Tell(Thread.CurrentThread.IsThreadPoolThread));
     }
 }
