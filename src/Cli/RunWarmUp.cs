@@ -8,10 +8,12 @@ namespace NetSim.Cli;
 /// (Akka's types loaded and its code fixed up or compiled: a second system in the same process takes about 0.015 s),
 /// the first summary table about 0.02-0.05 s (Spectre.Console's layout code) and the first plot about 0.1 s (Skia,
 /// fonts, ScottPlot); all three are one-time warm-up, not work. This thread starts a throwaway run system
-/// (<see cref="NetSim.Scenario.Running.ScenarioRunner.WarmUp"/>), renders a throwaway table into nothing and, when
-/// the run draws plots (<see cref="PlotWarmUp.Start"/> asked in time), a throwaway plot: one after the other, so the
-/// process has at most two busy threads on two cores. Nothing of it reaches the run. Only for a process that ends
-/// after the run (Program.Main): in-process callers (tests) do not start it.
+/// (<see cref="NetSim.Scenario.Running.ScenarioRunner.WarmUp"/>), then, when the run draws plots
+/// (<see cref="PlotWarmUp.Start"/> asked by then, as it does once the file is loaded), a throwaway plot, then renders a
+/// throwaway table into nothing: one after the other, so the process has at most two busy threads on two cores until
+/// the plots are drawn, and the plot first (the summary is printed beside the plots, the plots are what the run waits
+/// for). Nothing of it reaches the run. Only for a process that ends after the run (Program.Main): in-process callers
+/// (tests) do not start it.
 /// </summary>
 internal static class RunWarmUp
 {
@@ -28,9 +30,9 @@ internal static class RunWarmUp
         new Thread(WarmUp) { IsBackground = true, Name = "netsim run warm-up" }.Start();
     }
 
-    /// <summary>Has this process's warm-up draw <paramref name="plot"/> when it is done; false when there is no warm-up
+    /// <summary>Has this process's warm-up draw <paramref name="plot"/> too, next; false when there is no warm-up
     /// running (the caller draws it on a thread of its own).</summary>
-    public static bool DrawLast(PlotWarmUp plot)
+    public static bool DrawToo(PlotWarmUp plot)
     {
         lock (Gate)
         {
@@ -50,6 +52,7 @@ internal static class RunWarmUp
         {
             // Only a head start: the run's own system reports whatever is wrong.
         }
+        Plot(done: false);
         try
         {
             var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -65,10 +68,16 @@ internal static class RunWarmUp
         {
             // As above: the run's summary reports its own problems.
         }
+        Plot(done: true);
+    }
+
+    // The throwaway plot, when the run has asked for it by now (drawn once: PlotWarmUp.Draw); done: no later asking.
+    private static void Plot(bool done)
+    {
         PlotWarmUp? plot;
         lock (Gate)
         {
-            _running = false;
+            if (done) _running = false;
             plot = _plot;
         }
         plot?.Draw();
