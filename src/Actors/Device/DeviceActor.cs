@@ -26,7 +26,9 @@ public sealed class DeviceActor : UntypedActor
     private NicInfo? _info;
     private TunFlags _flags;
     private bool _nicRemoved;                 // the NIC left the stack under us: writes are EIO
+    private bool _detached;                   // closed: the stack already dropped this file's reference
     private IActorRef? _attachRequester;      // an Attach waiting for the stack's answer
+    private AttachPort? _attachingPort;       // that Attach is a port's, which also subscribes to the NIC's frames
     private List<(object Message, IActorRef Sender)>? _stashed; // requests that arrived while attaching
     private List<IActorRef>? _subscribers;    // readiness subscribers registered before or after attach
 
@@ -54,12 +56,23 @@ public sealed class DeviceActor : UntypedActor
     /// <inheritdoc />
     protected override void PostStop()
     {
+        // However the file stops (closed, its owner stopped, a crash its supervisor stops), its reference on the NIC
+        // goes: the stack counts it down here instead of watching every file (DeathWatch costs both actors memory,
+        // and a system message each way). An attach still on its way is counted first: both come from this file.
+        DropReference();
         if (_tellParentWhenStopped) Context.Parent.Tell(FileStopped.Instance, Self);
     }
 
+    private void DropReference()
+    {
+        if (!_detached && (_nic is not null || _attachRequester is not null)) _stack.Tell(DetachFile.Instance, Self);
+        _detached = true;
+    }
+
     /// <inheritdoc />
-    // A restart is not a stop (a watcher would hear nothing): the default would call PostStop. A file has no children.
-    protected override void PreRestart(Exception reason, object message) { }
+    // A restart is not a stop (its parent hears nothing: the default would call PostStop; a file has no children).
+    // The restarted file starts unattached, as a file just opened: the reference of the one that failed goes.
+    protected override void PreRestart(Exception reason, object message) => DropReference();
 
     private bool PacketInfo => _flags.HasPacketInfo();
 
@@ -80,6 +93,7 @@ public sealed class DeviceActor : UntypedActor
             case Read: OnRead(1, batch: false); break;
             case ReadBatch m: OnRead(m.MaxFrames, batch: true); break;
             case Attach m: OnAttach(m); break;
+            case AttachPort m: OnAttachPort(m); break;
             case FileAttached m: OnAttached(m.Nic); break;
             case OperationFailed m when _attachRequester is not null: OnAttachFailed(m); break;
             case GetInfo:
@@ -105,6 +119,7 @@ public sealed class DeviceActor : UntypedActor
                 // Reply first: whatever the detach sets off (the NIC's removal) happens after the closer hears Closed.
                 Sender.Tell(Closed.Instance);
                 if (_nic is not null) _stack.Tell(DetachFile.Instance);
+                _detached = true;
                 Context.Stop(Self);
                 break;
             case NicChanged c when c.Nic.NicId == _info?.NicId:
@@ -132,11 +147,28 @@ public sealed class DeviceActor : UntypedActor
         _stack.Tell(new AttachFile(m.Name, m.Flags));
     }
 
+    private void OnAttachPort(AttachPort m)
+    {
+        // A pushed reader never waits and takes whole frames: what SubscribeFrames would refuse is refused up front.
+        if (!_nonBlocking || m.Flags.HasPacketInfo()) { Fail(Errno.EINVAL, "attach"); return; }
+        OnAttach(new Attach(m.Name, m.Flags));
+        if (_attachRequester is not null) _attachingPort = m;
+    }
+
     private void OnAttached(NicInfo nic)
     {
         _info = nic;
         _nic = nic.Nic;
-        _attachRequester!.Tell(new Attached(nic.Name, nic.NicId, _flags, nic.Mtu, nic.Mac));
+        var attached = new Attached(nic.Name, nic.NicId, _flags, nic.Mtu, nic.Mac);
+        if (_attachingPort is { } port)
+        {
+            // Registered before the port hears of it, so the push is in place before the port's owner writes; the
+            // NIC's Subscribed goes to no one (the reply below says it all).
+            _nic.Tell(new NicPushSubscribe(Self, port.Target, port.Port, true), ActorRefs.Nobody);
+            _attachRequester!.Tell(new PortFileAttached(attached, nic.Nic));
+            _attachingPort = null;
+        }
+        else _attachRequester!.Tell(attached);
         if (_subscribers is not null)
             foreach (var s in _subscribers) _nic.Tell(new NicSubscribe(Self, s, true), ActorRefs.NoSender);
         Unstash();
@@ -145,6 +177,7 @@ public sealed class DeviceActor : UntypedActor
     private void OnAttachFailed(OperationFailed error)
     {
         _flags = TunFlags.None;
+        _attachingPort = null;
         _attachRequester!.Tell(error);
         Unstash();
     }

@@ -19,8 +19,8 @@ public sealed record NicEndpoint(IActorRef Host, string HostName, string Nic, bo
 
 /// <summary>
 /// One end of a link or one port of a switch: the process that holds a /dev/net/tun file attached to a host's NIC
-/// (docs/design.md, "Architecture"). Its file subscribes the owner to the NIC's frames (direct push, see
-/// <see cref="SubscribeFrames"/>): whatever the stack queues on that NIC goes to the owner as PortFrames without
+/// (docs/design.md, "Architecture"). It attaches its file and subscribes the owner to the NIC's frames in one
+/// request (<see cref="AttachPort"/>: direct push, as <see cref="SubscribeFrames"/>): whatever the stack queues on that NIC goes to the owner as PortFrames without
 /// passing through the port. It writes what the owner gives it into the NIC, hearing back only failures.
 /// An owner that asks for direct writes (a link, a switch) is handed the NIC in <see cref="PortAttached"/> and writes
 /// into it itself (<see cref="NicWrite"/> with this port as the sender): frames then pass the port only when they fail,
@@ -35,8 +35,7 @@ public sealed class PortActor : UntypedActor
     private readonly bool _directWrites;     // the owner writes into the NIC itself once it knows it
     private IActorRef _file = ActorRefs.Nobody;
     private bool _fileClosed;                // the file was closed under us (the host's NIC went away)
-    private IActorRef? _nic;                 // the NIC the file is attached to, once looked up: writes go straight to it
-    private Attached? _attached;             // the file's attachment, while the NIC is looked up
+    private IActorRef? _nic;                 // the NIC the file is attached to: writes go straight to it
     private readonly Queue<int> _batchesInFlight = new(); // sizes of WriteBatches not yet answered, in order
 
     /// <summary>Port <paramref name="index"/> of <paramref name="owner"/>, on <paramref name="endpoint"/>; use <see cref="Props"/>.</summary>
@@ -63,7 +62,9 @@ public sealed class PortActor : UntypedActor
         // The file tells us when it stops (FileStopped): no DeathWatch, whose state costs both actors memory.
         _file = Context.ActorOf(DeviceActor.Props(_endpoint.Host, netAdmin: true, nonBlocking: true, tellParentWhenStopped: true), "file");
         // No PI: a port moves whole link-layer frames, and the protocol travels inside them (Ethernet type / IP version).
-        _file.Tell(new Attach(_endpoint.Nic, (_endpoint.IsTap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo));
+        // Direct push in the same request: the NIC hands what it queues straight to the owner as PortFrames, instead
+        // of a Readable -> ReadBatch -> PacketBatch round trip through this port and its file per batch.
+        _file.Tell(new AttachPort(_endpoint.Nic, (_endpoint.IsTap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo, _owner, _index));
     }
 
     /// <inheritdoc />
@@ -99,36 +100,18 @@ public sealed class PortActor : UntypedActor
             case FramesLost m: // written, but the NIC stopped before taking them (or the file closed first)
                 _owner.Tell(new PortWriteFailed(_index, m.Reason, m.Frames));
                 break;
-            case Attached a:
-                // Direct push: the NIC hands what it queues straight to the owner as PortFrames, instead of a
-                // Readable -> ReadBatch -> PacketBatch round trip through this port and its file per batch.
-                _file.Tell(new SubscribeFrames(_owner, _index));
+            case PortFileAttached a:
                 // Direct writes: the attachment authorises this port to hand frames to the NIC itself (NicWrite). The
                 // owner hears PortAttached once that path is in place, so a link's frames never take both paths.
-                _attached = a;
-                _endpoint.Host.Tell(new LookupNic(a.Name));
-                break;
-            case NicInfo n when _attached is not null:
-                if (n.NicId == _attached.NicId) _nic = n.Nic;
-                ReportAttached();
-                break;
-            case OperationFailed { Operation: "lookup" } when _attached is not null: // gone already: writes go through the file
-                ReportAttached();
+                _nic = a.Nic;
+                _owner.Tell(new PortAttached(_index, a.Attached.Mtu, Errno.None, _directWrites && !_fileClosed ? _nic : null));
                 break;
             case OperationFailed { Operation: "attach" } e:
                 _owner.Tell(new PortAttached(_index, 0, e.Errno));
-                break;
-            case Subscribed:
                 break;
             default:
                 Unhandled(message);
                 break;
         }
-    }
-
-    private void ReportAttached()
-    {
-        _owner.Tell(new PortAttached(_index, _attached!.Mtu, Errno.None, _directWrites && !_fileClosed ? _nic : null));
-        _attached = null;
     }
 }

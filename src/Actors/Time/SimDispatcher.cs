@@ -28,7 +28,30 @@ public static class SimDispatcher
     /// <paramref name="args"/>, with the one shared Deploy: the Props a NetSim actor of which there is one per host,
     /// NIC, file or link is made from (no expression tree to build, no Deploy of its own).
     /// </summary>
-    public static Props Props<TActor>(params object?[] args) where TActor : ActorBase => new(SharedDeploy, typeof(TActor), args);
+    public static Props Props<TActor>(params object?[] args) where TActor : ActorBase => new ConstructedProps<TActor>(args);
+
+    /// <summary>
+    /// Props that make a <typeparamref name="TActor"/> by its one public constructor, found once per type. Akka's own
+    /// producer calls <c>Activator.CreateInstance(type, args)</c>, which looks the constructor up and binds the
+    /// arguments to it again for every actor (set-up of 10,000 hosts makes about 90,000). A failing constructor is
+    /// reported as Akka reports it.
+    /// </summary>
+    private sealed class ConstructedProps<TActor>(object?[] args) : Props(SharedDeploy, typeof(TActor), args!) where TActor : ActorBase
+    {
+        private static readonly System.Reflection.ConstructorInfo Constructor = typeof(TActor).GetConstructors().Single();
+
+        public override ActorBase NewActor()
+        {
+            try
+            {
+                return (ActorBase)Constructor.Invoke(Arguments);
+            }
+            catch (Exception inner)
+            {
+                throw new TypeLoadException($"Error while creating actor instance of type {Type} with {Arguments.Length} args: ({string.Join(",", Arguments)})", inner);
+            }
+        }
+    }
 
     /// <summary>
     /// <paramref name="value"/> boxed once for the whole process, for <see cref="Props{TActor}"/>: an actor's Props

@@ -103,6 +103,18 @@ public sealed record SubscribeReadable([property: Key(0)] IActorRef Subscriber) 
 [MessagePackObject]
 public sealed record SubscribeFrames([property: Key(0)] IActorRef Target, [property: Key(1)] int Port, [property: Key(2)] bool Active = true) : INetSimMessage;
 
+/// <summary>
+/// A link's or switch's port opening its end (docs/design.md, "Architecture", set-up): <see cref="Attach"/> (TUNSETIFF with
+/// <paramref name="Flags"/>) and <see cref="SubscribeFrames"/> (push to <paramref name="Target"/> as port
+/// <paramref name="Port"/>) in one request, instead of an Attach, a SubscribeFrames and a look-up of the NIC, each a
+/// round trip. The file checks what both check: EINVAL when it is blocking or <paramref name="Flags"/> lack IFF_NO_PI
+/// (a pushed reader), then every check of Attach, answered <see cref="OperationFailed"/> "attach". Replies
+/// <see cref="PortFileAttached"/> once attached; the push is registered with the NIC before that reply is sent (no
+/// <see cref="Subscribed"/> comes).
+/// </summary>
+[MessagePackObject]
+public sealed record AttachPort([property: Key(0)] string Name, [property: Key(1)] TunFlags Flags, [property: Key(2)] IActorRef Target, [property: Key(3)] int Port) : INetSimMessage;
+
 /// <summary>Ends a <see cref="SubscribeReadable"/> registration. Replies <see cref="Subscribed"/> with false.</summary>
 [MessagePackObject]
 public sealed record UnsubscribeReadable([property: Key(0)] IActorRef Subscriber) : INetSimMessage;
@@ -153,6 +165,13 @@ public sealed record PacketBatch([property: Key(0)] IReadOnlyList<ReadOnlyMemory
 /// </summary>
 [MessagePackObject]
 public sealed record DeviceInfo([property: Key(0)] string Name, [property: Key(1)] TunFlags Flags) : INetSimMessage;
+
+/// <summary>
+/// Reply to <see cref="AttachPort"/>: the attachment (as <see cref="Attached"/> answers an Attach) and the NIC it
+/// authorises a port to write into directly (<see cref="Nic.NicWrite"/>).
+/// </summary>
+[MessagePackObject]
+public sealed record PortFileAttached([property: Key(0)] Attached Attached, [property: Key(1)] IActorRef Nic) : INetSimMessage;
 
 /// <summary>Reply to <see cref="SetPersist"/>.</summary>
 [MessagePackObject]

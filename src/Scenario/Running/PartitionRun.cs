@@ -26,8 +26,8 @@ internal sealed record LocalRun(PartitionPart Part, IReadOnlyList<string> Files,
 
 /// <summary>
 /// Runs the hosts, links and switches of one partition of a scenario (all of them when the plan has one partition):
-/// builds the hosts (a StackActor each), their NICs (each held open by a device file of the host's), addresses and
-/// routes, the links (a cut link as its local half) and switches, starts the captures and the script, lets simulated
+/// builds the hosts (a StackActor each), their NICs (each held by a device file: the port's of the link or switch on
+/// it, or else one of the host's), addresses and routes, the links (a cut link as its local half) and switches, starts the captures and the script, lets simulated
 /// time pass window by window (exchanging the frames of cut links at the end of each), then collects its part of the
 /// results. Every partition builds its actors with the names a one-process run gives them, so the canonical timer
 /// order (<see cref="NetSim.Actors.Time.VirtualScheduler"/>) is the same in every partition as in one process.
@@ -35,6 +35,25 @@ internal sealed record LocalRun(PartitionPart Part, IReadOnlyList<string> Files,
 internal static class PartitionRun
 {
     private const int ProgressSteps = 50, Slices = 1000;
+
+    /// <summary>The NICs of partition <paramref name="index"/> that a port of a link, switch or bridge simulated here
+    /// attaches a file to.</summary>
+    private static HashSet<NicRef> WiredNics(Scenario scenario, PartitionPlan plan, int index)
+    {
+        bool Local(string host) => plan.HostPartition[host] == index;
+        var wired = new HashSet<NicRef>();
+        foreach (var l in scenario.Links)
+        {
+            if (Local(l.A.Host)) wired.Add(l.A);
+            if (Local(l.B.Host)) wired.Add(l.B);
+        }
+        foreach (var s in scenario.Switches)
+            if (plan.SwitchPartition[s.Name] == index)
+                foreach (var port in s.Ports) wired.Add(port);
+        foreach (var b in scenario.Bridges)
+            if (b.Attach is BridgeToNic n && Local(n.Nic.Host)) wired.Add(n.Nic);
+        return wired;
+    }
 
     public static LocalRun Execute(Scenario scenario, PartitionPlan plan, int index, IWindowExchange? exchange, RunOptions options, bool capturesInPart)
     {
@@ -84,15 +103,29 @@ internal static class PartitionRun
             foreach (var nic in h.Nics)
                 configure.Add((hosts[h.Name], new CreateNic(nic.Name, nic.Kind == NicKind.Tap, nic.Mtu, nic.Mac, nic.QueueLength), $"{h.Name}.{nic.Name}"));
         }
-        ScenarioRunner.RequestAll(session, configure);
+        // In the order of nicsOfHosts (the other answers are HostConfigured).
+        var created = ScenarioRunner.RequestAll(session, configure).OfType<NicInfo>().ToList();
         PhaseMarks.Mark("set-up: NICs created");
-        // Each NIC belongs to an open file of its host's: closing that file (close-devices) can make it go away.
-        var owners = session.ActorsOf([.. nicsOfHosts.Select(n => (DeviceActor.Props(n.Ref), ActorNames.Of("file", n.Host.Name, n.Nic.Name)))]);
-        PhaseMarks.Mark("set-up: files started");
-        ScenarioRunner.RequestAll(session, [.. nicsOfHosts.Select((n, i) => (owners[i], (object)new Attach(n.Nic.Name, (n.Nic.Kind == NicKind.Tap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo), $"{n.Host.Name}.{n.Nic.Name}"))]);
-        PhaseMarks.Mark("set-up: files attached");
-        ScenarioRunner.RequestAll(session, [.. nicsOfHosts.Select((n, i) => (owners[i], (object)new SetPersist(false), $"{n.Host.Name}.{n.Nic.Name}"))]);
-        PhaseMarks.Mark("set-up: persist off");
+        // Every NIC lives while a file holds it (close-devices closes the files, which removes it). The NICs a local
+        // link, switch or bridge attaches to are held by that port's file: created persistent (`ip tuntap add`), their
+        // persist flag goes off once the ports are attached (below), with no file of their own. Any other NIC gets a
+        // file of its host's to hold it, attached, and its persist flag off through that file.
+        var wired = WiredNics(scenario, plan, index);
+        var unwired = new List<(HostSpec Host, IActorRef Ref, NicSpec Nic)>();
+        var heldByPorts = new List<(IActorRef Target, object Message, string What)>();
+        for (var i = 0; i < nicsOfHosts.Count; i++)
+        {
+            var (h, host, nic) = nicsOfHosts[i];
+            if (wired.Contains(new NicRef(h.Name, nic.Name))) heldByPorts.Add((host, new SetNicPersist(created[i].NicId, false), $"{h.Name}.{nic.Name}"));
+            else unwired.Add(nicsOfHosts[i]);
+        }
+        if (unwired.Count > 0)
+        {
+            var owners = session.ActorsOf([.. unwired.Select(n => (DeviceActor.Props(n.Ref), ActorNames.Of("file", n.Host.Name, n.Nic.Name)))]);
+            ScenarioRunner.RequestAll(session, [.. unwired.Select((n, i) => (owners[i], (object)new Attach(n.Nic.Name, (n.Nic.Kind == NicKind.Tap ? TunFlags.Tap : TunFlags.Tun) | TunFlags.NoPacketInfo), $"{n.Host.Name}.{n.Nic.Name}"))]);
+            ScenarioRunner.RequestAll(session, [.. unwired.Select((n, i) => (owners[i], (object)new SetPersist(false), $"{n.Host.Name}.{n.Nic.Name}"))]);
+        }
+        PhaseMarks.Mark("set-up: unwired NICs held");
         configure.Clear();
         foreach (var (h, host, nic) in nicsOfHosts)
             foreach (var a in nic.Addresses)
@@ -137,6 +170,11 @@ internal static class PartitionRun
         ScenarioRunner.AwaitReady(session, readiness, links.Count + switches.Count + nicBridges);
         bridges.FindSwitchPorts(session);
         PhaseMarks.Mark("set-up: links ready");
+        // TUNSETPERSIST off on the NICs the ports hold (the stack's side of it: no file of the runner's to send it).
+        ScenarioRunner.RequestAll(session, heldByPorts);
+        heldByPorts.Clear(); // set-up's bookkeeping is not kept through the run
+        heldByPorts.TrimExcess();
+        PhaseMarks.Mark("set-up: persist off");
 
         // Captures: into the output folder, or into memory when they travel in the part.
         var sinks = new List<IActorRef>();

@@ -54,7 +54,7 @@ public sealed class ScenarioSetupException(string message) : Exception(message);
 
 /// <summary>
 /// Runs a validated <see cref="Scenario"/> on actors: builds the hosts (a StackActor each), their NICs (each held
-/// open by a device file of the host's, like the process that created it), addresses and routes, the links and
+/// open by a device file: the port's of the link or switch on it, or else one of the host's), addresses and routes, the links and
 /// switches (device files on the NICs they join), starts the captures and the script, runs for the scenario's
 /// duration (virtual time: as fast as the work allows; real time: on the wall clock), then collects the counters,
 /// evaluates the expectations and writes report.json, counters.csv and one pcap per captured NIC. The work is
@@ -97,8 +97,8 @@ public static class ScenarioRunner
     internal static IpAddress ToIp(System.Net.IPAddress address) => IpAddress.Parse(address.ToString());
 
     /// <summary>Sends a batch of set-up requests and checks every answer is an acknowledgement (the types each message
-    /// is answered with on success); the first failure, in request order, is the error.</summary>
-    internal static void RequestAll(SimulationSession session, IReadOnlyList<(IActorRef Target, object Message, string What)> requests)
+    /// is answered with on success); the first failure, in request order, is the error. Returns the answers in order.</summary>
+    internal static object[] RequestAll(SimulationSession session, IReadOnlyList<(IActorRef Target, object Message, string What)> requests)
     {
         var answers = session.RequestAll([.. requests.Select(r => (r.Target, r.Message))]);
         for (var i = 0; i < answers.Length; i++)
@@ -106,9 +106,10 @@ public static class ScenarioRunner
             {
                 CreateNic => Expect<NicInfo>(answers[i], requests[i].What),
                 Attach => Expect<Attached>(answers[i], requests[i].What),
-                SetPersist => Expect<PersistSet>(answers[i], requests[i].What),
+                SetPersist or SetNicPersist => Expect<PersistSet>(answers[i], requests[i].What),
                 _ => Expect<HostConfigured>(answers[i], requests[i].What) as object,
             };
+        return answers;
     }
 
     internal static T Expect<T>(object answer, string what) => answer switch

@@ -68,6 +68,41 @@ public sealed class DirectPushTests : DeviceTestKit
     }
 
     [Fact]
+    public void A_port_attaches_and_subscribes_in_one_request_and_is_handed_the_NIC()
+    {
+        var host = NewHost();
+        var file = Open(host, nonBlocking: true);
+        var target = CreateTestProbe();
+        file.Tell(new AttachPort("tun0", TunFlags.Tun | TunFlags.NoPacketInfo, target, 3), TestActor);
+        var attached = ExpectMsg<PortFileAttached>();
+        var info = Lookup(host, "tun0");
+        Assert.Equal((info.Name, info.NicId, info.Mtu), (attached.Attached.Name, attached.Attached.NicId, attached.Attached.Mtu));
+        Assert.Equal(info.Nic, attached.Nic);
+        Assert.Equal(1, info.AttachedFiles);
+        ExpectNoMsg(TimeSpan.Zero); // no Subscribed: the reply says it all
+
+        var frame = Ipv4(marker: 0x05);
+        SendOut(host, info.NicId, EtherType.IPv4, frame);
+        var pushed = target.ExpectMsg<PortFrames>();
+        Assert.Equal(3, pushed.Port);
+        Assert.Equal(frame, Assert.Single(pushed.Frames).ToArray());
+    }
+
+    [Fact]
+    public void A_port_attach_is_refused_as_attach_where_a_push_could_not_be()
+    {
+        var host = NewHost();
+        var flags = TunFlags.Tun | TunFlags.NoPacketInfo;
+        Assert.Equal(Errno.EINVAL, ExpectErrno(Open(host), new AttachPort("tun0", flags, TestActor, 0)));          // blocking
+        Assert.Equal(Errno.EINVAL, ExpectErrno(Open(host, nonBlocking: true), new AttachPort("tun0", TunFlags.Tun, TestActor, 0))); // PI header
+        var lo = Open(host, nonBlocking: true);
+        lo.Tell(new AttachPort("lo", flags, TestActor, 0), TestActor);
+        ExpectMsg<OperationFailed>(e => e.Errno == Errno.EOPNOTSUPP && e.Operation == "attach");
+        host.Tell(new LookupNic("tun0"), TestActor);
+        ExpectMsg<OperationFailed>(e => e.Errno == Errno.ENODEV); // nothing was created
+    }
+
+    [Fact]
     public void Pushed_frames_that_find_their_target_gone_are_counted_dropped_not_transmitted()
     {
         var (host, file, nic) = NonBlockingTun();

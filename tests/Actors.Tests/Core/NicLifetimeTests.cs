@@ -6,7 +6,7 @@ using Xunit;
 
 namespace NetSim.Actors.Tests.Core;
 
-/// <summary>Reference counting of NICs by the files attached to them (DeathWatch in the stack).</summary>
+/// <summary>Reference counting of NICs by the files attached to them (each file tells the stack as it stops).</summary>
 public sealed class NicLifetimeTests : DeviceTestKit
 {
     private const TunFlags TunNoPi = TunFlags.Tun | TunFlags.NoPacketInfo;
@@ -85,6 +85,31 @@ public sealed class NicLifetimeTests : DeviceTestKit
         Assert.Contains(nic, both);
         host.Tell(new LookupNic("tap0"), TestActor);
         ExpectMsg<OperationFailed>(e => e.Errno == Errno.ENODEV);
+    }
+
+    [Fact]
+    public void A_file_restarted_after_a_failure_starts_unattached_and_the_failed_one_s_reference_goes()
+    {
+        var host = NewHost();
+        var parent = Sys.ActorOf(Props.Create(() => new RestartingParent(Device.DeviceActor.Props(host, true, false, false))));
+        parent.Tell("file", TestActor);
+        var file = ExpectMsg<IActorRef>();
+        Attach(file, "tun0", TunNoPi);
+        var nic = Lookup(host, "tun0").Nic;
+        Watch(nic);
+        file.Tell(new WriteBatch(null!), TestActor); // throws in the file: its parent's default strategy restarts it
+        ExpectTerminated(nic); // its only reference went with the failed file: a NIC without persist goes
+        Assert.Equal(Errno.EBADFD, ExpectErrno(file, Read.Instance)); // the restarted file is unattached
+    }
+
+    /// <summary>A parent that restarts its failing child (Akka's default strategy), as a port does.</summary>
+    private sealed class RestartingParent : ReceiveActor
+    {
+        public RestartingParent(Props child)
+        {
+            var file = Context.ActorOf(child, "file");
+            Receive<string>(_ => Sender.Tell(file));
+        }
     }
 
     [Fact]

@@ -48,4 +48,23 @@ public sealed class SimPropsTests : DeviceTestKit
         var host = Sys.ActorOf(StackActor.Props("h-null", options: null));
         Assert.Equal("lo", Lookup(host, "lo").Name); // it answers: its constructor ran
     }
+
+    [Fact]
+    public void An_actor_whose_constructor_throws_stops_with_the_constructor_s_exception_inside_as_with_Akka_s_own_props()
+    {
+        EventFilter.Exception<ActorInitializationException>().ExpectOne(() =>
+        {
+            var failing = Sys.ActorOf(SimDispatcher.Props<ThrowingActor>("bad"));
+            Watch(failing);
+            ExpectTerminated(failing);
+        });
+    }
+
+    /// <summary>An actor whose constructor refuses its argument.</summary>
+    private sealed class ThrowingActor : UntypedActor
+    {
+        public ThrowingActor(string argument) => throw new ArgumentException($"refused {argument}");
+
+        protected override void OnReceive(object message) { }
+    }
 }
