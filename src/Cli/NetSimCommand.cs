@@ -160,6 +160,7 @@ public static class NetSimCommand
     private static int RunScenario(FileInfo file, DirectoryInfo? outDir, string? seedText, string[] overrides, string? maxFileSize, bool verbose,
         RunInterruption? interruption, TextWriter output, TextWriter error, bool endsProcess, int partitions = 1, DistributedArguments? across = null)
     {
+        PhaseMarks.Mark("arguments");
         if (MaxFileBytes(maxFileSize, error) is not { } maxFileBytes) return BadInput;
         long? seed = null;
         if (seedText is not null)
@@ -214,11 +215,14 @@ public static class NetSimCommand
     private static int Finish(RunResult result, NetSim.Scenario.Scenario scenario, string folder, RunInterruption? interruption, TextWriter output,
         PlotWarmUp? plotWarmUp)
     {
+        PhaseMarks.Mark("results written");
+        var page = plotWarmUp?.DrawPage(folder); // beside the summary, on the other core
         Summary.Write(result, output);
         foreach (var p in result.Partitions)
             output.WriteLine($"partition {p.Partition + 1}: {p.Windows} windows, {p.FramesSent} frames out, {p.FramesReceived} in, computing {p.Computing.TotalSeconds:0.###} s, synchronising {p.Synchronising.TotalSeconds:0.###} s");
-        plotWarmUp?.Wait(); // the run's plots are drawn after the throwaway one, never beside it
-        var files = scenario.Report.Plots ? [.. result.Files, PlotCommand.AfterRun(folder)[0]] : result.Files;
+        PhaseMarks.Mark("summary");
+        IReadOnlyList<string> files = page is null ? result.Files : [.. result.Files, page.GetAwaiter().GetResult()[0]];
+        PhaseMarks.Mark("plots, report.html");
         output.WriteLine($"results: {string.Join(", ", files.Select(PlotCommand.Relative))}");
         if (result.Report.Interrupted)
         {

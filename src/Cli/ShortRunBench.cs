@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using NetSim.Benchmarks.Scale;
 
 namespace NetSim.Cli;
@@ -56,9 +54,10 @@ internal static class ShortRunBench
             for (var r = 0; r < runs; r++)
                 for (var v = 0; v < Variants.Length; v++)
                 {
-                    var (w, c) = RunOnce(self, [.. prefix, "run", path, "--out", Path.Combine(work.FullName, "out"), .. extra, .. Variants[v].Arguments]);
-                    wall[v].Add(w);
-                    cpu[v].Add(c);
+                    var run = ChildProcesses.Run(self, [.. prefix, "run", path, "--out", Path.Combine(work.FullName, "out"), .. extra, .. Variants[v].Arguments],
+                        NetSimCommand.Ok, NetSimCommand.ExpectationFailed);
+                    wall[v].Add(run.WallSeconds);
+                    cpu[v].Add(run.CpuSeconds);
                 }
             output.WriteLine("| variant | wall s, median (range) | CPU s, median (range) |");
             output.WriteLine("| --- | ---: | ---: |");
@@ -73,29 +72,8 @@ internal static class ShortRunBench
         }
     }
 
-    /// <summary>Wall and CPU seconds of one child run; throws when it does not exit 0 or 1.</summary>
-    private static (double Wall, double Cpu) RunOnce(string fileName, IReadOnlyList<string> args)
-    {
-        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        var before = ChildrenCpuSeconds();
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {fileName}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        var wall = clock.Elapsed.TotalSeconds;
-        if (process.ExitCode is not (NetSimCommand.Ok or NetSimCommand.ExpectationFailed))
-            throw new InvalidOperationException($"{fileName} {string.Join(' ', args)} exited {process.ExitCode}: {stderr.Result}{stdout.Result}");
-        return (wall, ChildrenCpuSeconds() - before);
-    }
-
-    private static string Summary(List<double> values)
-    {
-        var v = values.Order().ToList();
-        var median = v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
-        return string.Create(CultureInfo.InvariantCulture, $"{median:0.000} ({v[0]:0.000}-{v[^1]:0.000})");
-    }
+    private static string Summary(List<double> values) =>
+        string.Create(CultureInfo.InvariantCulture, $"{ChildProcesses.Median(values):0.000} ({values.Min():0.000}-{values.Max():0.000})");
 
     /// <summary>Whether this netsim was published ReadyToRun (a plain build JITs everything: short runs cost about twice the CPU).</summary>
     private static bool IsReadyToRun()
@@ -112,22 +90,4 @@ internal static class ShortRunBench
         try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
         catch (IOException) { return "unknown"; }
     }
-
-    // CPU of every child this process has waited for (getrusage(RUSAGE_CHILDREN)): the difference around one run is that run's.
-    private static double ChildrenCpuSeconds()
-    {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return double.NaN;
-        if (GetRusage(-1, out var usage) != 0) return double.NaN;
-        return usage.UserSeconds + usage.UserMicroseconds / 1e6 + usage.SystemSeconds + usage.SystemMicroseconds / 1e6;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct RUsage
-    {
-        public long UserSeconds, UserMicroseconds, SystemSeconds, SystemMicroseconds;
-        public long MaxRss, Ixrss, Idrss, Isrss, Minflt, Majflt, Nswap, Inblock, Oublock, Msgsnd, Msgrcv, Nsignals, Nvcsw, Nivcsw;
-    }
-
-    [DllImport("libc", EntryPoint = "getrusage", SetLastError = true)]
-    private static extern int GetRusage(int who, out RUsage usage);
 }

@@ -79,6 +79,34 @@ public class PlotTests
     }
 
     [Fact]
+    public void Plots_drawn_together_on_every_core_are_the_bytes_of_plots_drawn_one_by_one()
+    {
+        // Each PNG and each SVG is a job of its own on its own Plot, several at once: the files must not show it (an SVG
+        // drawn without the raster render before it lays its legend out differently, and ScottPlot numbers clip paths
+        // across the process).
+        // A legend of 40 lines in several columns (a star of 10 hosts' drops plot) is where the layout tells.
+        var crowded = new PlotSpec("crowded", "star: drops per interval", "time (s)", "drops (frames per interval)",
+            [.. Enumerable.Range(0, 40).Select(i => new PlotSeries(i < 20 ? $"hub.e{i}" : $"k{i - 20} hub.e{i - 20}>l{i - 20}.eth0",
+                [.. Enumerable.Range(0, 11).Select(t => t * 0.1)], new double[11]))], Steps: true);
+        foreach (var (scenario, extra) in new[] { (TestRuns.Lossy, new[] { crowded }), (TestRuns.TcpSingleFlow, []) })
+        {
+            var folder = TestRuns.Run(scenario);
+            var specs = RunPlots.For(RunFolder.Open(folder)).Concat(extra).ToList();
+            var together = PlotRenderer.DrawAll([.. specs, .. specs.Select(s => s with { Name = s.Name + "-again" })], Path.Combine(folder, "together"));
+            var oneByOne = specs.Select(s => PlotRenderer.Draw(s, Path.Combine(folder, "one-by-one"))).ToList();
+            Assert.Equal(specs.Count * 2, together.Count);
+            for (var i = 0; i < together.Count; i++)
+            {
+                var alone = oneByOne[i % specs.Count];
+                Assert.Equal(File.ReadAllBytes(alone.PngPath), File.ReadAllBytes(together[i].PngPath));
+                Assert.Equal(File.ReadAllBytes(alone.SvgPath), File.ReadAllBytes(together[i].SvgPath));
+                Assert.Equal(alone.Svg, together[i].Svg);
+                Assert.Equal(Path.Combine(folder, "together", specs[i % specs.Count].Name + (i < specs.Count ? "" : "-again") + ".svg"), together[i].SvgPath);
+            }
+        }
+    }
+
+    [Fact]
     public void A_run_without_a_time_series_has_no_plots()
     {
         var folder = TestRuns.Run(TestRuns.Lossy, "report.interval=0");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
@@ -45,7 +44,7 @@ public static class ScaleBench
                 {
                     void RunNetSim()
                     {
-                        var lines = RunProcess(netsim.FileName, [.. netsim.Prefix, topology, n.ToString(CultureInfo.InvariantCulture), "2"]);
+                        var lines = ChildProcesses.Run(netsim.FileName, [.. netsim.Prefix, topology, n.ToString(CultureInfo.InvariantCulture), "2"]).Lines;
                         var results = lines.Select(ScaleRunResult.FromJson).OfType<ScaleRunResult>().ToList();
                         if (results.Count != 2) throw new InvalidOperationException($"netsim {topology} {n}: {string.Join("\n", lines)}");
                         cold.Add(results[0]);
@@ -54,7 +53,7 @@ public static class ScaleBench
                     }
                     void RunNs3()
                     {
-                        var lines = RunProcess(ns3Program, scenario.Ns3Arguments());
+                        var lines = ChildProcesses.Run(ns3Program, scenario.Ns3Arguments()).Lines;
                         var json = JsonDocument.Parse(lines.Single(l => l.StartsWith('{'))).RootElement.Clone();
                         ns3.Add(json);
                         log($"  ns-3   {topology} {n}: {json.GetProperty("setup_seconds").GetDouble():0.000} + {json.GetProperty("run_seconds").GetDouble():0.000} s (run CPU {json.GetProperty("run_cpu_seconds").GetDouble():0.000}), {json.GetProperty("frames").GetInt64()} frames, {json.GetProperty("peak_rss_kib").GetInt64() / 1024} MiB");
@@ -62,12 +61,12 @@ public static class ScaleBench
                     if (p % 2 == 0) { RunNetSim(); RunNs3(); } else { RunNs3(); RunNetSim(); }
                 }
                 var row = new ScaleRow(topology, n, count, warm[0].Frames, ns3[0].GetProperty("frames").GetInt64(),
-                    Median(cold.Select(r => r.ParseSeconds + r.SetupSeconds)), Median(cold.Select(r => r.RunSeconds)),
-                    Median(warm.Select(r => r.ParseSeconds + r.SetupSeconds)), Median(warm.Select(r => r.RunSeconds)),
-                    Median(warm.Select(r => r.RunCpuSeconds)), Median(warm.Select(r => r.PeakRssKib / 1024.0)),
-                    Median(ns3.Select(j => j.GetProperty("setup_seconds").GetDouble())), Median(ns3.Select(j => j.GetProperty("run_seconds").GetDouble())),
-                    Median(ns3.Select(j => j.GetProperty("run_cpu_seconds").GetDouble())),
-                    Median(ns3.Select(j => j.GetProperty("peak_rss_kib").GetInt64() / 1024.0)));
+                    ChildProcesses.Median(cold.Select(r => r.ParseSeconds + r.SetupSeconds)), ChildProcesses.Median(cold.Select(r => r.RunSeconds)),
+                    ChildProcesses.Median(warm.Select(r => r.ParseSeconds + r.SetupSeconds)), ChildProcesses.Median(warm.Select(r => r.RunSeconds)),
+                    ChildProcesses.Median(warm.Select(r => r.RunCpuSeconds)), ChildProcesses.Median(warm.Select(r => r.PeakRssKib / 1024.0)),
+                    ChildProcesses.Median(ns3.Select(j => j.GetProperty("setup_seconds").GetDouble())), ChildProcesses.Median(ns3.Select(j => j.GetProperty("run_seconds").GetDouble())),
+                    ChildProcesses.Median(ns3.Select(j => j.GetProperty("run_cpu_seconds").GetDouble())),
+                    ChildProcesses.Median(ns3.Select(j => j.GetProperty("peak_rss_kib").GetInt64() / 1024.0)));
                 if (row.NetSimFrames != row.Ns3Frames || row.NetSimFrames != scenario.ExpectedFrames)
                     log($"  WARNING {topology} {n}: frames differ: NetSim {row.NetSimFrames}, ns-3 {row.Ns3Frames}, expected {scenario.ExpectedFrames}");
                 rows.Add(row);
@@ -98,26 +97,7 @@ public static class ScaleBench
         var ns3 = Path.Combine(dir.FullName, "bench", "ns3");
         var program = Path.Combine(ns3, "out", "scale");
         if (!File.Exists(program) || File.GetLastWriteTimeUtc(program) < File.GetLastWriteTimeUtc(Path.Combine(ns3, "scale.cc")))
-            RunProcess(Path.Combine(ns3, "build.sh"), ["scale"]);
+            _ = ChildProcesses.Run(Path.Combine(ns3, "build.sh"), ["scale"]);
         return program;
-    }
-
-    private static List<string> RunProcess(string fileName, IEnumerable<string> args)
-    {
-        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {fileName}");
-        var error = process.StandardError.ReadToEndAsync();
-        var lines = new List<string>();
-        while (process.StandardOutput.ReadLine() is { } line) lines.Add(line);
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{fileName} {string.Join(' ', info.ArgumentList)} exited {process.ExitCode}: {error.Result}{string.Join("\n", lines)}");
-        return lines;
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var v = values.Order().ToList();
-        return v.Count == 0 ? double.NaN : v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
     }
 }

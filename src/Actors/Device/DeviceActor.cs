@@ -57,8 +57,8 @@ public sealed class DeviceActor : UntypedActor
     protected override void PostStop()
     {
         // However the file stops (closed, its owner stopped, a crash its supervisor stops), its reference on the NIC
-        // goes: the stack counts it down here instead of watching every file (DeathWatch costs both actors memory,
-        // and a system message each way). An attach still on its way is counted first: both come from this file.
+        // goes now, ahead of the stack's DeathWatch (which stays, for attachers that are not DeviceActors). An attach
+        // still on its way is counted first: both come from this file.
         DropReference();
         if (_tellParentWhenStopped) Context.Parent.Tell(FileStopped.Instance, Self);
     }

@@ -12,9 +12,10 @@ namespace NetSim.Actors.Stack;
 
 /// <summary>
 /// One simulated host's network stack. It owns the host's NICs (it is their parent and supervisor), keeps the
-/// registry by name and ID, and counts the files attached to each NIC: a file that closes, is stopped or crashes
-/// drops its reference (the file says so as it stops, <see cref="DetachFile"/>: no DeathWatch per file), and at zero
-/// references a NIC without the persist flag is removed and stopped. Frames that enter from a NIC go to the host's protocol handling and to
+/// registry by name and ID, and counts the files attached to each NIC: it watches every attached file (DeathWatch),
+/// so a file that closes, is stopped or crashes drops its reference, and at zero references a NIC without the persist
+/// flag is removed and stopped. (NetSim's own files also say <see cref="DetachFile"/> as they stop, which comes first;
+/// the watch is what holds for any actor that attached: a user's own, a test probe, one on a node that died.) Frames that enter from a NIC go to the host's protocol handling and to
 /// inbound subscribers; the stack can send a frame out of any of its NICs.
 /// </summary>
 public sealed partial class StackActor : UntypedActor, IWithTimers
@@ -82,6 +83,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
             case SendFrame m: OnSendFrame(m); break;
             case AttachFile m: OnAttachFile(m); break;
             case DetachFile: Detach(Sender); break;
+            case Terminated t: OnTerminated(t.ActorRef); break;
             case NicStopped m: OnNicStopped(m); break;
             case FramesLost m: _drops.Count(m.Reason, m.Frames); break; // sent to a NIC that had stopped
             case SetNicPersist m: OnSetPersist(m); break;
@@ -176,6 +178,7 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
             entry = NewNic(m.Name, isTap, null, null, null, persistent: false);
         }
         _registry.AddFile(file, entry);
+        Context.Watch(file);
         file.Tell(new FileAttached(entry.ToInfo()));
     }
 
@@ -264,10 +267,16 @@ public sealed partial class StackActor : UntypedActor, IWithTimers
         if (_registry.ById(m.NicId) is { } entry && entry.Nic.Equals(Sender)) RemoveEntry(entry);
     }
 
+    private void OnTerminated(IActorRef actor)
+    {
+        if (_registry.IsFile(actor)) Detach(actor); // a file that died without saying so: same as a close
+    }
+
     private void Detach(IActorRef file)
     {
         var entry = _registry.RemoveFile(file);
         if (entry is null) return; // never attached, or already detached
+        Context.Unwatch(file);
         if (_registry.ById(entry.Id) != entry) return; // the NIC was removed while the file held it
         entry.Nic.Tell(new NicFileDetached(file, entry.Files == 0));
         if (entry.Files == 0 && !entry.Persistent) RemoveEntry(entry);

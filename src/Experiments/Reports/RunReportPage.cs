@@ -15,7 +15,7 @@ public static class RunReportPage
     public static IReadOnlyList<string> Write(RunFolder run)
     {
         var plotsFolder = Path.Combine(run.Path, "plots");
-        var drawn = RunPlots.For(run).Select(p => PlotRenderer.Draw(p, plotsFolder)).ToList();
+        var drawn = PlotRenderer.DrawAll(RunPlots.For(run), plotsFolder);
         var root = run.Report.RootElement;
         var page = new HtmlPage($"NetSim: {run.Scenario} (seed {run.Seed})")
             .Heading(1, $"NetSim run: {run.Scenario}")

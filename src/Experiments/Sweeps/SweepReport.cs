@@ -99,7 +99,7 @@ public static class SweepReport
     private static string WriteHtml(SweepPlan plan, string scenarioName, IReadOnlyList<SweepRunResult> results,
         List<(SweepCell Cell, string Metric, Summary Summary)> summaries, IReadOnlyList<string> metrics)
     {
-        var drawn = Plots(plan, scenarioName, summaries, metrics).Select(p => PlotRenderer.Draw(p, Path.Combine(plan.OutputFolder, "plots"))).ToList();
+        var drawn = PlotRenderer.DrawAll(Plots(plan, scenarioName, summaries, metrics), Path.Combine(plan.OutputFolder, "plots"));
         int Count(RunStatus s) => results.Count(r => r.Status == s);
         var page = new HtmlPage($"NetSim sweep: {scenarioName}")
             .Heading(1, $"NetSim sweep: {scenarioName}")

@@ -154,7 +154,7 @@ public sealed record AttachFile([property: Key(0)] string Name, [property: Key(1
 [MessagePackObject]
 public sealed record FileAttached([property: Key(0)] NicInfo Nic) : INetSimMessage;
 
-/// <summary>A file drops its reference on the NIC: sent as it closes, and as it stops however it stops (the stack watches no file).</summary>
+/// <summary>A file drops its reference on the NIC: sent as it closes and as it stops (a file that dies without it is detached by DeathWatch).</summary>
 [MessagePackObject]
 public sealed record DetachFile : INetSimMessage
 {

@@ -24,13 +24,14 @@ internal sealed class SimulationSession : IDisposable
     /// <param name="leaveToProcessExit">The process ends after this run: in virtual time <see cref="Dispose"/> leaves the
     /// actors as they are (nothing of theirs runs once no thread drives the dispatcher) instead of stopping each one,
     /// and Akka's exit hook is off, so the exit does not stop them either.</param>
-    public SimulationSession(TimeMode mode, long seed, bool verbose = true, bool leaveToProcessExit = false)
+    /// <param name="name">The actor system's name.</param>
+    public SimulationSession(TimeMode mode, long seed, bool verbose = true, bool leaveToProcessExit = false, string name = "netsim-run")
     {
         var log = verbose ? "" : "\nakka.loglevel = OFF\nakka.stdout-loglevel = OFF";
         _leaveToProcessExit = leaveToProcessExit && mode == TimeMode.Virtual;
         var exitHook = _leaveToProcessExit ? "\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off" : "";
         var config = NetSimConfig.With($"netsim.time.mode = {mode.ToString().ToLowerInvariant()}\nnetsim.random.seed = {seed.ToString(global::System.Globalization.CultureInfo.InvariantCulture)}{log}{exitHook}");
-        System = ActorSystem.Create("netsim-run", config);
+        System = ActorSystem.Create(name, config);
         if (mode == TimeMode.Virtual) _driver = SimulationDriver.For(System);
     }
 

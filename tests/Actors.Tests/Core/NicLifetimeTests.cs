@@ -6,7 +6,8 @@ using Xunit;
 
 namespace NetSim.Actors.Tests.Core;
 
-/// <summary>Reference counting of NICs by the files attached to them (each file tells the stack as it stops).</summary>
+/// <summary>Reference counting of NICs by the files attached to them (DeathWatch in the stack; NetSim's own files also
+/// tell the stack as they stop).</summary>
 public sealed class NicLifetimeTests : DeviceTestKit
 {
     private const TunFlags TunNoPi = TunFlags.Tun | TunFlags.NoPacketInfo;
@@ -100,6 +101,25 @@ public sealed class NicLifetimeTests : DeviceTestKit
         file.Tell(new WriteBatch(null!), TestActor); // throws in the file: its parent's default strategy restarts it
         ExpectTerminated(nic); // its only reference went with the failed file: a NIC without persist goes
         Assert.Equal(Errno.EBADFD, ExpectErrno(file, Read.Instance)); // the restarted file is unattached
+    }
+
+    [Fact]
+    public void Any_actor_that_attached_drops_its_reference_when_it_stops_without_saying_so()
+    {
+        // The stack's DeathWatch, not the file's good manners: an attacher that is not a DeviceActor (a user's own
+        // file actor, a probe, an actor on a node that died) never sends DetachFile.
+        var host = NewHost();
+        var attacher = CreateTestProbe();
+        host.Tell(new AttachFile("tun0", TunNoPi), attacher.Ref);
+        attacher.ExpectMsg<FileAttached>();
+        var nic = Lookup(host, "tun0").Nic;
+        Watch(nic);
+        Assert.Equal(1, Lookup(host, "tun0").AttachedFiles);
+
+        Sys.Stop(attacher.Ref);
+        ExpectTerminated(nic);
+        host.Tell(new LookupNic("tun0"), TestActor);
+        ExpectMsg<OperationFailed>(e => e.Errno == Errno.ENODEV);
     }
 
     /// <summary>A parent that restarts its failing child (Akka's default strategy), as a port does.</summary>
