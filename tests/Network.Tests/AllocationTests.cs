@@ -18,12 +18,20 @@ public class AllocationTests
         public void IcmpReceived(in IcmpMessage message, ReadOnlySpan<byte> data) { }
     }
 
+    /// <summary>Bytes the calling thread allocated over <paramref name="runs"/> calls, the least of three rounds: an
+    /// allocation on the path shows in every round (times <paramref name="runs"/>), while a one-off of the runtime on
+    /// this thread (a tier-up under load, seen once in a loaded CI-like run) shows in one round at most.</summary>
     private static long AllocatedBy(Action action, int warmup = 200, int runs = 2000)
     {
         for (int i = 0; i < warmup; i++) action();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < runs; i++) action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        var least = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < runs; i++) action();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return least;
     }
 
     [Fact]
@@ -36,7 +44,7 @@ public class AllocationTests
         host.AddNeighbour(1, Peer, PeerMac);
         var frame = V.EchoRequestV4Tap;
         Assert.Equal(0, AllocatedBy(() => host.Receive(1, EtherType.IPv4, frame, Ms(1))));
-        Assert.Equal(2200, events.Frames);
+        Assert.Equal(200 + 3 * 2000, events.Frames);
     }
 
     [Fact]
@@ -51,7 +59,7 @@ public class AllocationTests
         router.AddNeighbour(2, B, BMac);
         var frame = V.RouterThroughIn;
         Assert.Equal(0, AllocatedBy(() => router.Receive(1, EtherType.IPv4, frame, Ms(1))));
-        Assert.Equal(2200, router.Counters.Forwarded);
+        Assert.Equal(200 + 3 * 2000, router.Counters.Forwarded);
     }
 
     [Fact]
@@ -72,6 +80,6 @@ public class AllocationTests
             host.SendUdp(40000, Peer6, 7, payload, Ms(1));
             host.Receive(1, EtherType.IPv4, inbound, Ms(1));
         }));
-        Assert.Equal(2200, events.Datagrams);
+        Assert.Equal(200 + 3 * 2000, events.Datagrams);
     }
 }
