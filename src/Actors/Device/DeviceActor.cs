@@ -26,7 +26,7 @@ public sealed class DeviceActor : UntypedActor
     private NicInfo? _info;
     private TunFlags _flags;
     private bool _nicRemoved;                 // the NIC left the stack under us: writes are EIO
-    private bool _detached;                   // closed: the stack already dropped this file's reference
+    private bool _detached;                   // the stack was told to drop this file's reference (DropReference)
     private IActorRef? _attachRequester;      // an Attach waiting for the stack's answer
     private AttachPort? _attachingPort;       // that Attach is a port's, which also subscribes to the NIC's frames
     private List<(object Message, IActorRef Sender)>? _stashed; // requests that arrived while attaching
@@ -118,8 +118,7 @@ public sealed class DeviceActor : UntypedActor
             case Close:
                 // Reply first: whatever the detach sets off (the NIC's removal) happens after the closer hears Closed.
                 Sender.Tell(Closed.Instance);
-                if (_nic is not null) _stack.Tell(DetachFile.Instance);
-                _detached = true;
+                DropReference(); // no attach is in flight here: requests wait while one is
                 Context.Stop(Self);
                 break;
             case NicChanged c when c.Nic.NicId == _info?.NicId:

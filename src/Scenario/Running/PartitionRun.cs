@@ -37,21 +37,20 @@ internal static class PartitionRun
     private const int ProgressSteps = 50, Slices = 1000;
 
     /// <summary>The NICs of partition <paramref name="index"/> that a port of a link, switch or bridge simulated here
-    /// attaches a file to.</summary>
-    private static HashSet<NicRef> WiredNics(Scenario scenario, PartitionPlan plan, int index)
+    /// attaches a file to (<paramref name="isLocal"/>: a host of the partition).</summary>
+    private static HashSet<NicRef> WiredNics(Scenario scenario, PartitionPlan plan, int index, Func<string, bool> isLocal)
     {
-        bool Local(string host) => plan.HostPartition[host] == index;
         var wired = new HashSet<NicRef>();
         foreach (var l in scenario.Links)
         {
-            if (Local(l.A.Host)) wired.Add(l.A);
-            if (Local(l.B.Host)) wired.Add(l.B);
+            if (isLocal(l.A.Host)) wired.Add(l.A);
+            if (isLocal(l.B.Host)) wired.Add(l.B);
         }
         foreach (var s in scenario.Switches)
             if (plan.SwitchPartition[s.Name] == index)
                 foreach (var port in s.Ports) wired.Add(port);
         foreach (var b in scenario.Bridges)
-            if (b.Attach is BridgeToNic n && Local(n.Nic.Host)) wired.Add(n.Nic);
+            if (b.Attach is BridgeToNic n && isLocal(n.Nic.Host)) wired.Add(n.Nic);
         return wired;
     }
 
@@ -110,7 +109,7 @@ internal static class PartitionRun
         // link, switch or bridge attaches to are held by that port's file: created persistent (`ip tuntap add`), their
         // persist flag goes off once the ports are attached (below), with no file of their own. Any other NIC gets a
         // file of its host's to hold it, attached, and its persist flag off through that file.
-        var wired = WiredNics(scenario, plan, index);
+        var wired = WiredNics(scenario, plan, index, Local);
         var unwired = new List<(HostSpec Host, IActorRef Ref, NicSpec Nic)>();
         var heldByPorts = new List<(IActorRef Target, object Message, string What)>();
         for (var i = 0; i < nicsOfHosts.Count; i++)
